@@ -1,0 +1,52 @@
+//! Migrations embedded in the binary, one directory per engine, so a deployed `tollgate`
+//! needs no files beside it and `tollgate migrate` works anywhere.
+
+use super::{Backend, DbError};
+use futures_util::future::BoxFuture;
+use sqlx::AnyPool;
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use std::borrow::Cow;
+
+/// (version, description, SQL) for each engine, in order. Add a file to both lists together.
+const SQLITE: &[(i64, &str, &str)] = &[(1, "users", include_str!("../../../migrations/sqlite/0001_users.sql"))];
+const POSTGRES: &[(i64, &str, &str)] = &[(1, "users", include_str!("../../../migrations/postgres/0001_users.sql"))];
+
+#[derive(Debug)]
+struct Embedded(&'static [(i64, &'static str, &'static str)]);
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(self) -> BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
+        Box::pin(async move {
+            Ok(self
+                .0
+                .iter()
+                .map(|(version, description, sql)| {
+                    Migration::new(*version, Cow::Borrowed(*description), MigrationType::Simple, Cow::Borrowed(*sql), false)
+                })
+                .collect())
+        })
+    }
+}
+
+/// Runs pending migrations and returns how many the engine's list holds.
+pub(super) async fn run(pool: &AnyPool, backend: Backend) -> Result<usize, DbError> {
+    let list = match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    let migrator = Migrator::new(Embedded(list)).await?;
+    migrator.run(pool).await?;
+    Ok(list.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_engines_have_the_same_migrations() {
+        let versions = |list: &[(i64, &str, &str)]| list.iter().map(|(v, d, _)| (*v, d.to_string())).collect::<Vec<_>>();
+        assert_eq!(versions(SQLITE), versions(POSTGRES));
+    }
+}

@@ -1,0 +1,89 @@
+//! The database: one pool, SQLite or PostgreSQL chosen at run time from the URL.
+//!
+//! Queries are written once in the SQL both engines share (`$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`), run through sqlx's `Any` driver; only the schema has one migration file per
+//! engine, because column types differ. Timestamps are stored as integer Unix seconds so they
+//! compare the same way on both.
+
+mod migrations;
+mod url;
+
+pub use url::{Backend, DatabaseUrl};
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use std::time::Duration;
+
+/// Why the database cannot be used; `Display` never contains the password of the URL.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot connect to the database at {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("cannot create the directory for the SQLite file {path}: {source}")]
+    CreateDir { path: String, source: std::io::Error },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// A cheap-to-clone handle on the connection pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens a pool on `url`; a SQLite file and its directory are created when missing.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self, DbError> {
+        sqlx::any::install_default_drivers();
+        if let Some(dir) = url.sqlite_parent_dir() {
+            std::fs::create_dir_all(&dir).map_err(|source| DbError::CreateDir {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let max_connections = match url.backend() {
+            // SQLite has one writer at a time; a few readers are enough for one process.
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url.expose())
+            .await
+            .map_err(|source| DbError::Connect { url: url.redacted(), source })?;
+        if url.backend() == Backend::Sqlite {
+            // WAL lets readers proceed while one connection writes; it persists in the file.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        Ok(Self { pool, backend: url.backend() })
+    }
+
+    /// Applies every migration not yet applied; safe to run on every start and concurrently
+    /// from several processes (sqlx takes an advisory lock on PostgreSQL).
+    pub async fn migrate(&self) -> Result<usize, DbError> {
+        migrations::run(&self.pool, self.backend).await
+    }
+
+    /// A round trip to the database, for health checks.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection; used on shutdown so SQLite checkpoints its WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,15 @@
+//! Tollgate's shared crate: domain rules (everywhere), the Leptos UI (server and browser) and,
+//! under the `ssr` feature, the server-side services the UI's server functions call.
+
+pub mod api;
+pub mod domain;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod plans_file;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use ui::app::{shell, App};

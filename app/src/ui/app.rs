@@ -1,0 +1,58 @@
+use super::components::SiteHeader;
+use super::pages::{HomePage, NotFoundPage, PricingPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+
+    // Pages render with `SsrMode::Async`: the server waits for their data and sends complete
+    // HTML, so every page reads (and every form works) with JavaScript off.
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tollgate.css"/>
+        <Title text="Tollgate"/>
+        <Router>
+            <SiteHeader/>
+            <main class="mx-auto max-w-6xl px-4 py-10">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/pricing") view=PricingPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Sets `data-hydrated` on `<body>` once the wasm app has taken over the server's HTML.
+/// Effects never run on the server, so the attribute means exactly "interactive now"; the
+/// end-to-end suite waits for it before clicking.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

@@ -1,0 +1,5 @@
+//! The Leptos UI: the app shell and routes, pages (one per route) and components.
+
+pub mod app;
+pub mod components;
+pub mod pages;

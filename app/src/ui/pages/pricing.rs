@@ -1,0 +1,60 @@
+use crate::api::pricing::get_catalog;
+use crate::domain::describe::plan_lines;
+use crate::domain::{BillingInterval, Catalog};
+use crate::ui::components::{IntervalToggle, PlanCard};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/pricing`: the catalog as a table of plans, with a monthly/yearly toggle.
+#[component]
+pub fn PricingPage() -> impl IntoView {
+    let query = use_query_map();
+    let interval = Memo::new(move |_| BillingInterval::from_query(query.read().get("billing").as_deref()));
+    let catalog = Resource::new(|| (), |_| get_catalog());
+    view! {
+        <Title text="Pricing · Tollgate"/>
+        <section class="text-center">
+            <h1 class="text-4xl font-bold tracking-tight">"Plans for every writer"</h1>
+            <p class="mt-3 text-lg text-slate-600">"Start free. Upgrade when you need more; cancel any time."</p>
+        </section>
+        <Suspense fallback=|| view! { <p class="mt-10 text-center text-slate-500">"Loading plans…"</p> }>
+            {move || Suspend::new(async move {
+                match catalog.await {
+                    Ok(catalog) => view! { <PricingTable catalog interval/> }.into_any(),
+                    Err(error) => view! {
+                        <p role="alert" class="mt-10 text-center text-red-700">{error.to_string()}</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PricingTable(catalog: Catalog, interval: Memo<BillingInterval>) -> impl IntoView {
+    let saving = catalog.best_yearly_saving_percent();
+    let cards = catalog
+        .plans
+        .iter()
+        .map(|plan| view! { <PlanCard plan=plan.clone() lines=plan_lines(&catalog, plan) interval/> })
+        .collect_view();
+    let guest_feature = catalog.feature(&catalog.guest.feature).map(|f| f.units.clone()).unwrap_or_default();
+    let packs = catalog
+        .credit_packs
+        .iter()
+        .map(|pack| view! { <li><span class="font-semibold">{pack.name.clone()}</span>" for "{pack.price.to_string()}</li> })
+        .collect_view();
+    view! {
+        <div class="mt-8 flex justify-center">
+            <IntervalToggle interval saving_percent=saving/>
+        </div>
+        <div class="mt-10 grid gap-8 md:grid-cols-3">{cards}</div>
+        <section class="mt-12 rounded-2xl border border-slate-200 bg-white p-6 text-sm text-slate-600">
+            <h2 class="text-base font-semibold text-slate-900">"Need a little more?"</h2>
+            <p class="mt-1">"Credit packs top up any plan and are spent only after the day's allowance is used:"</p>
+            <ul class="mt-2 flex flex-wrap gap-x-6 gap-y-1">{packs}</ul>
+            <p class="mt-4">{format!("No account yet? Try {} {} without signing up.", catalog.guest.total, guest_feature)}</p>
+        </section>
+    }
+}

@@ -1,0 +1,135 @@
+//! Settings from the environment (and `.env`), checked once at start-up.
+//!
+//! Every problem is one line naming the variable and what it should look like. Secrets are kept
+//! in types whose `Debug` hides them, so logging the config never leaks one.
+
+use app::db::DatabaseUrl;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The name of the wasm/js/css bundles cargo-leptos writes (`[workspace.metadata.leptos] name`).
+pub const OUTPUT_NAME: &str = "tollgate";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    /// Where to listen; port 0 picks a free port (tests).
+    pub bind_addr: SocketAddr,
+    /// The public URL of the site, used in links and to decide `Secure` cookies. When unset it is
+    /// derived from the address actually bound.
+    pub app_url: Option<String>,
+    pub plans_file: PathBuf,
+    /// Where cargo-leptos put the compiled wasm, js, css and public assets.
+    pub site_root: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl Config {
+    /// Reads the process environment, after loading `.env` if there is one.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => {
+                return Err(ConfigError { variable: ".env", problem: format!("cannot be read: {e}") })
+            }
+        }
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Builds the config from any variable lookup, so tests need not touch the process env.
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url = match var("DATABASE_URL") {
+            Some(raw) => DatabaseUrl::parse(&raw)
+                .map_err(|problem| ConfigError { variable: "DATABASE_URL", problem })?,
+            None => DatabaseUrl::default(),
+        };
+        // cargo-leptos sets LEPTOS_SITE_ADDR when it runs the server; ours wins when both are set.
+        let (addr_var, raw_addr) = match (var("BIND_ADDR"), var("LEPTOS_SITE_ADDR")) {
+            (Some(addr), _) => ("BIND_ADDR", addr),
+            (None, Some(addr)) => ("LEPTOS_SITE_ADDR", addr),
+            (None, None) => ("BIND_ADDR", "127.0.0.1:3000".to_owned()),
+        };
+        let bind_addr = raw_addr.trim().parse().map_err(|_| ConfigError {
+            variable: addr_var,
+            problem: format!("`{raw_addr}` is not an address like 127.0.0.1:3000"),
+        })?;
+        let app_url = var("APP_URL")
+            .map(|url| {
+                let url = url.trim().trim_end_matches('/').to_owned();
+                if url.starts_with("http://") || url.starts_with("https://") {
+                    Ok(url)
+                } else {
+                    Err(ConfigError {
+                        variable: "APP_URL",
+                        problem: format!("`{url}` must start with http:// or https://"),
+                    })
+                }
+            })
+            .transpose()?;
+        Ok(Self {
+            database_url,
+            bind_addr,
+            app_url,
+            plans_file: var("PLANS_FILE").unwrap_or_else(|| "plans.toml".into()).into(),
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()).into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn nothing_set_means_sqlite_on_localhost_3000() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.database_url, DatabaseUrl::default());
+        assert_eq!(config.bind_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.plans_file, PathBuf::from("plans.toml"));
+        assert_eq!(config.app_url, None);
+    }
+
+    #[test]
+    fn bind_addr_wins_over_the_cargo_leptos_address() {
+        let config = config(&[("LEPTOS_SITE_ADDR", "127.0.0.1:4000"), ("BIND_ADDR", "0.0.0.0:8080")]).unwrap();
+        assert_eq!(config.bind_addr.to_string(), "0.0.0.0:8080");
+    }
+
+    #[test]
+    fn a_bad_address_names_the_variable() {
+        let err = config(&[("BIND_ADDR", "localhost")]).unwrap_err();
+        assert_eq!(err.to_string(), "BIND_ADDR: `localhost` is not an address like 127.0.0.1:3000");
+    }
+
+    #[test]
+    fn a_bad_database_url_names_the_variable_and_hides_the_password() {
+        let err = config(&[("DATABASE_URL", "mysql://u:pw@h/db")]).unwrap_err().to_string();
+        assert!(err.starts_with("DATABASE_URL: "), "{err}");
+        assert!(!err.contains("pw@"), "{err}");
+    }
+
+    #[test]
+    fn app_url_must_be_http_and_loses_its_trailing_slash() {
+        assert_eq!(config(&[("APP_URL", "https://app.example.com/")]).unwrap().app_url.as_deref(), Some("https://app.example.com"));
+        assert_eq!(config(&[("APP_URL", "app.example.com")]).unwrap_err().variable, "APP_URL");
+    }
+
+    #[test]
+    fn debug_output_never_contains_the_database_password() {
+        let config = config(&[("DATABASE_URL", "postgres://app:s3cret@db/tollgate")]).unwrap();
+        assert!(!format!("{config:?}").contains("s3cret"));
+    }
+}

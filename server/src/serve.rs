@@ -1,0 +1,95 @@
+//! Start-up (config → catalog → database → router) and graceful shutdown.
+
+use crate::config::{Config, OUTPUT_NAME};
+use crate::router::router;
+use app::db::{Db, DbError};
+use app::plans_file::{self, PlansFileError};
+use app::state::AppState;
+use leptos::config::LeptosOptions;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Plans(#[from] PlansFileError),
+    #[error("{0}")]
+    Db(#[from] DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// A server that is bound and serving in the background (what tests get).
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub task: tokio::task::JoinHandle<Result<(), StartError>>,
+}
+
+/// Runs until SIGINT/SIGTERM, then finishes in-flight requests and closes the database.
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    let running = start(config, shutdown_signal()).await?;
+    running.task.await.unwrap_or_else(|e| Err(StartError::Serve(std::io::Error::other(e))))
+}
+
+/// Loads everything, binds, and serves in a background task until `shutdown` completes.
+pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<Running, StartError> {
+    let catalog = plans_file::load(&config.plans_file)?;
+    tracing::info!(plans = catalog.plans.len(), file = %config.plans_file.display(), "plan catalog loaded");
+    let db = Db::connect(&config.database_url).await?;
+    let migrations = db.migrate().await?;
+    tracing::info!(database = %config.database_url, migrations, "database ready");
+
+    let listener = TcpListener::bind(config.bind_addr)
+        .await
+        .map_err(|source| StartError::Bind { addr: config.bind_addr, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.bind_addr, source })?;
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(config.site_root.display().to_string())
+        .site_addr(addr)
+        .build();
+    let state = AppState { leptos_options, db: db.clone(), catalog: Arc::new(catalog) };
+    let app = router(state.clone());
+    tracing::info!("listening on http://{addr}");
+    let task = tokio::spawn(async move {
+        let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        db.close().await;
+        tracing::info!("server stopped");
+        result.map_err(StartError::Serve)
+    });
+    Ok(Running { addr, state, task })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
