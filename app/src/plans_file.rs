@@ -39,16 +39,29 @@ pub fn load(path: &Path) -> Result<Catalog, PlansFileError> {
         line: None,
         message: format!("cannot read the plan catalog: {e}"),
     })?;
-    parse(&source).map_err(|(line, message)| PlansFileError { file, line: Some(line), message })
+    parse(&source).map_err(|(line, message)| PlansFileError {
+        file,
+        line: Some(line),
+        message,
+    })
 }
 
 /// Parses catalog text; errors are `(line, message)`.
 pub fn parse(source: &str) -> Result<Catalog, (usize, String)> {
     let raw: RawFile = toml::from_str(source).map_err(|e| {
         let line = e.span().map(|s| line_of(source, s.start)).unwrap_or(1);
-        (line, e.message().trim().to_owned())
+        // toml's messages can span lines; the report must stay one line.
+        let message = e
+            .message()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(": ");
+        (line, message)
     })?;
-    raw.validate().map_err(|(offset, e)| (line_of(source, offset), e.0))
+    raw.validate()
+        .map_err(|(offset, e)| (line_of(source, offset), e.0))
 }
 
 fn line_of(source: &str, offset: usize) -> usize {
@@ -128,7 +141,10 @@ impl RawFile {
     fn validate(self) -> Result<Catalog, Located> {
         let currency = self.currency.get_ref();
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_lowercase()) {
-            return Err(at(&self.currency, format!("currency `{currency}` must be a 3-letter lowercase ISO code like \"usd\"")));
+            return Err(at(
+                &self.currency,
+                format!("currency `{currency}` must be a 3-letter lowercase ISO code like \"usd\""),
+            ));
         }
         let features = validate_features(&self.features)?;
         let plans = validate_plans(&self.plans, &features)?;
@@ -140,7 +156,10 @@ impl RawFile {
             features,
             plans,
             credit_packs,
-            guest: GuestAllowance { feature: guest_feature, total: guest.total },
+            guest: GuestAllowance {
+                feature: guest_feature,
+                total: guest.total,
+            },
         })
     }
 }
@@ -160,7 +179,10 @@ fn validate_features(raw: &[Spanned<RawFeature>]) -> Result<Vec<Feature>, Locate
             .map(|p| match p.get_ref().as_str() {
                 "day" => Ok(Period::Day),
                 "month" => Ok(Period::Month),
-                other => Err(at(p, format!("period `{other}` of feature `{id}` must be \"day\" or \"month\""))),
+                other => Err(at(
+                    p,
+                    format!("period `{other}` of feature `{id}` must be \"day\" or \"month\""),
+                )),
             })
             .transpose()?;
         let kind = match (f.kind.get_ref().as_str(), period) {
@@ -192,7 +214,10 @@ fn validate_features(raw: &[Spanned<RawFeature>]) -> Result<Vec<Feature>, Locate
         });
     }
     if features.is_empty() {
-        return Err((0, CatalogError("the catalog defines no [[features]]".into())));
+        return Err((
+            0,
+            CatalogError("the catalog defines no [[features]]".into()),
+        ));
     }
     Ok(features)
 }
@@ -209,14 +234,26 @@ fn validate_plans(raw: &[Spanned<RawPlan>], features: &[Feature]) -> Result<Vec<
         let monthly = Money::from_cents(p.monthly_price_cents);
         let yearly = Money::from_cents(*p.yearly_price_cents.get_ref());
         if yearly.cents > monthly.cents * 12 {
-            return Err(at(&p.yearly_price_cents, format!("plan `{id}` costs more yearly ({yearly}) than 12 monthly payments ({})", Money::from_cents(monthly.cents * 12))));
+            return Err(at(
+                &p.yearly_price_cents,
+                format!(
+                    "plan `{id}` costs more yearly ({yearly}) than 12 monthly payments ({})",
+                    Money::from_cents(monthly.cents * 12)
+                ),
+            ));
         }
         if (monthly.cents == 0) != (yearly.cents == 0) {
-            return Err(at(&p.yearly_price_cents, format!("plan `{id}` must be free both monthly and yearly, or paid both ways")));
+            return Err(at(
+                &p.yearly_price_cents,
+                format!("plan `{id}` must be free both monthly and yearly, or paid both ways"),
+            ));
         }
         let trial_days = match &p.trial_days {
             Some(days) if *days.get_ref() > 365 => {
-                return Err(at(days, format!("plan `{id}` has a trial longer than a year")))
+                return Err(at(
+                    days,
+                    format!("plan `{id}` has a trial longer than a year"),
+                ))
             }
             Some(days) => *days.get_ref(),
             None => 0,
@@ -248,8 +285,15 @@ fn validate_limits(
     limits: &Spanned<toml::map::Map<String, toml::Value>>,
     features: &[Feature],
 ) -> Result<Vec<(FeatureId, Entitlement)>, Located> {
-    if let Some(unknown) = limits.get_ref().keys().find(|k| !features.iter().any(|f| f.id.as_str() == k.as_str())) {
-        return Err(at(limits, format!("plan `{plan}` sets `{unknown}`, which is not a feature of the catalog")));
+    if let Some(unknown) = limits
+        .get_ref()
+        .keys()
+        .find(|k| !features.iter().any(|f| f.id.as_str() == k.as_str()))
+    {
+        return Err(at(
+            limits,
+            format!("plan `{plan}` sets `{unknown}`, which is not a feature of the catalog"),
+        ));
     }
     features
         .iter()
@@ -278,29 +322,52 @@ fn validate_limits(
         .collect()
 }
 
-fn metered_feature(raw: &Spanned<String>, features: &[Feature], what: &str) -> Result<FeatureId, Located> {
+fn metered_feature(
+    raw: &Spanned<String>,
+    features: &[Feature],
+    what: &str,
+) -> Result<FeatureId, Located> {
     match features.iter().find(|f| f.id.as_str() == raw.get_ref()) {
         Some(f) if matches!(f.kind, FeatureKind::Metered { .. }) => Ok(f.id.clone()),
-        Some(f) => Err(at(raw, format!("{what} uses `{}`, which is not a metered feature", f.id))),
-        None => Err(at(raw, format!("{what} uses `{}`, which is not a feature of the catalog", raw.get_ref()))),
+        Some(f) => Err(at(
+            raw,
+            format!("{what} uses `{}`, which is not a metered feature", f.id),
+        )),
+        None => Err(at(
+            raw,
+            format!(
+                "{what} uses `{}`, which is not a feature of the catalog",
+                raw.get_ref()
+            ),
+        )),
     }
 }
 
-fn validate_credit_packs(raw: &[Spanned<RawCreditPack>], features: &[Feature]) -> Result<Vec<CreditPack>, Located> {
+fn validate_credit_packs(
+    raw: &[Spanned<RawCreditPack>],
+    features: &[Feature],
+) -> Result<Vec<CreditPack>, Located> {
     let mut seen = HashSet::new();
     raw.iter()
         .map(|spanned| {
             let c = spanned.get_ref();
-            let id = FeatureId::parse(c.id.get_ref()).map_err(|e| at(&c.id, e.0.replace("feature id", "credit pack id")))?;
+            let id = FeatureId::parse(c.id.get_ref())
+                .map_err(|e| at(&c.id, e.0.replace("feature id", "credit pack id")))?;
             if !seen.insert(id.clone()) {
                 return Err(at(&c.id, format!("credit pack `{id}` is defined twice")));
             }
             let feature = metered_feature(&c.feature, features, &format!("credit pack `{id}`"))?;
             if *c.credits.get_ref() == 0 {
-                return Err(at(&c.credits, format!("credit pack `{id}` must add at least 1 credit")));
+                return Err(at(
+                    &c.credits,
+                    format!("credit pack `{id}` must add at least 1 credit"),
+                ));
             }
             if *c.price_cents.get_ref() == 0 {
-                return Err(at(&c.price_cents, format!("credit pack `{id}` must cost more than 0")));
+                return Err(at(
+                    &c.price_cents,
+                    format!("credit pack `{id}` must cost more than 0"),
+                ));
             }
             Ok(CreditPack {
                 id: id.as_str().to_owned(),

@@ -9,7 +9,10 @@ fn error_of(source: &str) -> (usize, String) {
 
 /// The shipped catalog with one line replaced, to break exactly one thing.
 fn shipped_with(from: &str, to: &str) -> String {
-    assert!(SHIPPED.contains(from), "test edits a line that is not in plans.toml: {from}");
+    assert!(
+        SHIPPED.contains(from),
+        "test edits a line that is not in plans.toml: {from}"
+    );
     SHIPPED.replacen(from, to, 1)
 }
 
@@ -20,8 +23,19 @@ fn line_number_of(source: &str, needle: &str) -> usize {
 #[test]
 fn the_shipped_catalog_has_the_three_plans_of_the_product() {
     let catalog = parse(SHIPPED).expect("plans.toml is valid");
-    let names: Vec<_> = catalog.plans.iter().map(|p| (p.name.as_str(), p.monthly_price.to_string())).collect();
-    assert_eq!(names, [("Free", "$0".to_string()), ("Pro", "$19".to_string()), ("Team", "$49".to_string())]);
+    let names: Vec<_> = catalog
+        .plans
+        .iter()
+        .map(|p| (p.name.as_str(), p.monthly_price.to_string()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Free", "$0".to_string()),
+            ("Pro", "$19".to_string()),
+            ("Team", "$49".to_string())
+        ]
+    );
     assert_eq!(catalog.best_yearly_saving_percent(), Some(20));
     assert_eq!(catalog.guest.total, 5);
     assert_eq!(catalog.credit_packs[0].price.to_string(), "$5");
@@ -32,7 +46,10 @@ fn the_shipped_catalog_reads_in_plain_words() {
     let catalog = parse(SHIPPED).unwrap();
     let lines = |id: &str| -> Vec<String> {
         let plan = catalog.plan(&PlanId::parse(id).unwrap()).unwrap();
-        plan_lines(&catalog, plan).into_iter().map(|l| l.text).collect()
+        plan_lines(&catalog, plan)
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
     };
     assert!(lines("free").contains(&"10 generations per day".to_string()));
     assert!(lines("pro").contains(&"100 generations per day".to_string()));
@@ -43,7 +60,10 @@ fn the_shipped_catalog_reads_in_plain_words() {
 
 #[test]
 fn a_toml_syntax_error_names_its_line() {
-    let source = shipped_with("tagline = \"For people who write every day.\"", "tagline = \"unterminated");
+    let source = shipped_with(
+        "tagline = \"For people who write every day.\"",
+        "tagline = \"unterminated",
+    );
     let (line, message) = error_of(&source);
     assert_eq!(line, line_number_of(&source, "tagline = \"unterminated"));
     assert!(!message.is_empty());
@@ -61,7 +81,10 @@ fn an_unknown_field_is_refused_at_its_line() {
 fn a_limit_of_the_wrong_kind_names_plan_and_feature() {
     let source = shipped_with("pro_tutors = true", "pro_tutors = 3");
     let (_, message) = error_of(&source);
-    assert!(message.contains("plan `pro` sets `pro_tutors` to 3"), "{message}");
+    assert!(
+        message.contains("plan `pro` sets `pro_tutors` to 3"),
+        "{message}"
+    );
     assert!(message.contains("true or false"), "{message}");
 }
 
@@ -76,12 +99,18 @@ fn a_missing_limit_is_refused() {
 #[test]
 fn a_limit_for_an_unknown_feature_is_refused() {
     let (_, message) = error_of(&shipped_with("members = 10", "members = 10\nseats = 3"));
-    assert_eq!(message, "plan `team` sets `seats`, which is not a feature of the catalog");
+    assert_eq!(
+        message,
+        "plan `team` sets `seats`, which is not a feature of the catalog"
+    );
 }
 
 #[test]
 fn unlimited_must_be_spelled_out() {
-    let (_, message) = error_of(&shipped_with("generations = \"unlimited\"", "generations = \"infinite\""));
+    let (_, message) = error_of(&shipped_with(
+        "generations = \"unlimited\"",
+        "generations = \"infinite\"",
+    ));
     assert!(message.contains("\"unlimited\""), "{message}");
 }
 
@@ -113,7 +142,10 @@ fn metered_features_need_a_known_period() {
 
 #[test]
 fn a_credit_pack_for_a_non_metered_feature_is_refused() {
-    let (_, message) = error_of(&shipped_with("feature = \"generations\"\ncredits = 100", "feature = \"pro_tutors\"\ncredits = 100"));
+    let (_, message) = error_of(&shipped_with(
+        "feature = \"generations\"\ncredits = 100",
+        "feature = \"pro_tutors\"\ncredits = 100",
+    ));
     assert!(message.contains("not a metered feature"), "{message}");
 }
 
@@ -129,6 +161,11 @@ fn load_prefixes_errors_with_file_and_line() {
 
 #[test]
 fn a_missing_file_is_reported_by_name() {
-    let err = load(Path::new("/nonexistent/plans.toml")).unwrap_err().to_string();
-    assert!(err.starts_with("/nonexistent/plans.toml: cannot read"), "{err}");
+    let err = load(Path::new("/nonexistent/plans.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("/nonexistent/plans.toml: cannot read"),
+        "{err}"
+    );
 }

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "tollgate", version, about = "Sign-in, plans, credits and billing in one app")]
+#[command(
+    name = "tollgate",
+    version,
+    about = "Sign-in, plans, credits and billing in one app"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -25,7 +29,10 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::telemetry::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("tollgate: cannot start the async runtime: {e}");
@@ -46,10 +53,15 @@ async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve => serve::serve(config).await.map_err(|e| e.to_string()),
         Command::Migrate => {
-            let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+            let db = Db::connect(&config.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
             let count = db.migrate().await.map_err(|e| e.to_string())?;
             db.close().await;
-            println!("{} is up to date ({count} migrations).", config.database_url);
+            println!(
+                "{} is up to date ({count} migrations).",
+                config.database_url
+            );
             Ok(())
         }
     }

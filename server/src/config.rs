@@ -37,7 +37,10 @@ impl Config {
             Ok(_) => {}
             Err(e) if e.not_found() => {}
             Err(e) => {
-                return Err(ConfigError { variable: ".env", problem: format!("cannot be read: {e}") })
+                return Err(ConfigError {
+                    variable: ".env",
+                    problem: format!("cannot be read: {e}"),
+                })
             }
         }
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
@@ -46,8 +49,10 @@ impl Config {
     /// Builds the config from any variable lookup, so tests need not touch the process env.
     pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let database_url = match var("DATABASE_URL") {
-            Some(raw) => DatabaseUrl::parse(&raw)
-                .map_err(|problem| ConfigError { variable: "DATABASE_URL", problem })?,
+            Some(raw) => DatabaseUrl::parse(&raw).map_err(|problem| ConfigError {
+                variable: "DATABASE_URL",
+                problem,
+            })?,
             None => DatabaseUrl::default(),
         };
         // cargo-leptos sets LEPTOS_SITE_ADDR when it runs the server; ours wins when both are set.
@@ -77,8 +82,12 @@ impl Config {
             database_url,
             bind_addr,
             app_url,
-            plans_file: var("PLANS_FILE").unwrap_or_else(|| "plans.toml".into()).into(),
-            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()).into(),
+            plans_file: var("PLANS_FILE")
+                .unwrap_or_else(|| "plans.toml".into())
+                .into(),
+            site_root: var("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
         })
     }
 }
@@ -89,7 +98,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 
@@ -104,27 +116,47 @@ mod tests {
 
     #[test]
     fn bind_addr_wins_over_the_cargo_leptos_address() {
-        let config = config(&[("LEPTOS_SITE_ADDR", "127.0.0.1:4000"), ("BIND_ADDR", "0.0.0.0:8080")]).unwrap();
+        let config = config(&[
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:4000"),
+            ("BIND_ADDR", "0.0.0.0:8080"),
+        ])
+        .unwrap();
         assert_eq!(config.bind_addr.to_string(), "0.0.0.0:8080");
     }
 
     #[test]
     fn a_bad_address_names_the_variable() {
         let err = config(&[("BIND_ADDR", "localhost")]).unwrap_err();
-        assert_eq!(err.to_string(), "BIND_ADDR: `localhost` is not an address like 127.0.0.1:3000");
+        assert_eq!(
+            err.to_string(),
+            "BIND_ADDR: `localhost` is not an address like 127.0.0.1:3000"
+        );
     }
 
     #[test]
     fn a_bad_database_url_names_the_variable_and_hides_the_password() {
-        let err = config(&[("DATABASE_URL", "mysql://u:pw@h/db")]).unwrap_err().to_string();
+        let err = config(&[("DATABASE_URL", "mysql://u:pw@h/db")])
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("DATABASE_URL: "), "{err}");
         assert!(!err.contains("pw@"), "{err}");
     }
 
     #[test]
     fn app_url_must_be_http_and_loses_its_trailing_slash() {
-        assert_eq!(config(&[("APP_URL", "https://app.example.com/")]).unwrap().app_url.as_deref(), Some("https://app.example.com"));
-        assert_eq!(config(&[("APP_URL", "app.example.com")]).unwrap_err().variable, "APP_URL");
+        assert_eq!(
+            config(&[("APP_URL", "https://app.example.com/")])
+                .unwrap()
+                .app_url
+                .as_deref(),
+            Some("https://app.example.com")
+        );
+        assert_eq!(
+            config(&[("APP_URL", "app.example.com")])
+                .unwrap_err()
+                .variable,
+            "APP_URL"
+        );
     }
 
     #[test]

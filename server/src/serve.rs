@@ -18,7 +18,10 @@ pub enum StartError {
     #[error("{0}")]
     Db(#[from] DbError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -33,11 +36,17 @@ pub struct Running {
 /// Runs until SIGINT/SIGTERM, then finishes in-flight requests and closes the database.
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let running = start(config, shutdown_signal()).await?;
-    running.task.await.unwrap_or_else(|e| Err(StartError::Serve(std::io::Error::other(e))))
+    running
+        .task
+        .await
+        .unwrap_or_else(|e| Err(StartError::Serve(std::io::Error::other(e))))
 }
 
 /// Loads everything, binds, and serves in a background task until `shutdown` completes.
-pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<Running, StartError> {
+pub async fn start(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<Running, StartError> {
     let catalog = plans_file::load(&config.plans_file)?;
     tracing::info!(plans = catalog.plans.len(), file = %config.plans_file.display(), "plan catalog loaded");
     let db = Db::connect(&config.database_url).await?;
@@ -46,19 +55,31 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
 
     let listener = TcpListener::bind(config.bind_addr)
         .await
-        .map_err(|source| StartError::Bind { addr: config.bind_addr, source })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.bind_addr, source })?;
+        .map_err(|source| StartError::Bind {
+            addr: config.bind_addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: config.bind_addr,
+        source,
+    })?;
 
     let leptos_options = LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(config.site_root.display().to_string())
         .site_addr(addr)
         .build();
-    let state = AppState { leptos_options, db: db.clone(), catalog: Arc::new(catalog) };
+    let state = AppState {
+        leptos_options,
+        db: db.clone(),
+        catalog: Arc::new(catalog),
+    };
     let app = router(state.clone());
     tracing::info!("listening on http://{addr}");
     let task = tokio::spawn(async move {
-        let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        let result = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
         db.close().await;
         tracing::info!("server stopped");
         result.map_err(StartError::Serve)

@@ -3,14 +3,22 @@
 
 use super::{Backend, DbError};
 use futures_util::future::BoxFuture;
-use sqlx::AnyPool;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::AnyPool;
 use std::borrow::Cow;
 
 /// (version, description, SQL) for each engine, in order. Add a file to both lists together.
-const SQLITE: &[(i64, &str, &str)] = &[(1, "users", include_str!("../../../migrations/sqlite/0001_users.sql"))];
-const POSTGRES: &[(i64, &str, &str)] = &[(1, "users", include_str!("../../../migrations/postgres/0001_users.sql"))];
+const SQLITE: &[(i64, &str, &str)] = &[(
+    1,
+    "users",
+    include_str!("../../../migrations/sqlite/0001_users.sql"),
+)];
+const POSTGRES: &[(i64, &str, &str)] = &[(
+    1,
+    "users",
+    include_str!("../../../migrations/postgres/0001_users.sql"),
+)];
 
 #[derive(Debug)]
 struct Embedded(&'static [(i64, &'static str, &'static str)]);
@@ -22,7 +30,13 @@ impl<'s> MigrationSource<'s> for Embedded {
                 .0
                 .iter()
                 .map(|(version, description, sql)| {
-                    Migration::new(*version, Cow::Borrowed(*description), MigrationType::Simple, Cow::Borrowed(*sql), false)
+                    Migration::new(
+                        *version,
+                        Cow::Borrowed(*description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        false,
+                    )
                 })
                 .collect())
         })
@@ -36,7 +50,20 @@ pub(super) async fn run(pool: &AnyPool, backend: Backend) -> Result<usize, DbErr
         Backend::Postgres => POSTGRES,
     };
     let migrator = Migrator::new(Embedded(list)).await?;
-    migrator.run(pool).await?;
+    // PostgreSQL: sqlx holds an advisory lock, so concurrent starts queue up. SQLite has no such
+    // lock: two processes starting at once can both try migration N; the loser's transaction
+    // rolls back whole, and a second pass sees N applied. A broken migration fails every pass.
+    let attempts = if backend == Backend::Sqlite { 3 } else { 1 };
+    for attempt in 1..=attempts {
+        match migrator.run(pool).await {
+            Ok(()) => return Ok(list.len()),
+            Err(e) if attempt < attempts => {
+                tracing::debug!(error = %e, attempt, "migration raced another process; retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(50 * attempt as u64)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     Ok(list.len())
 }
 
@@ -46,7 +73,11 @@ mod tests {
 
     #[test]
     fn both_engines_have_the_same_migrations() {
-        let versions = |list: &[(i64, &str, &str)]| list.iter().map(|(v, d, _)| (*v, d.to_string())).collect::<Vec<_>>();
+        let versions = |list: &[(i64, &str, &str)]| {
+            list.iter()
+                .map(|(v, d, _)| (*v, d.to_string()))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(versions(SQLITE), versions(POSTGRES));
     }
 }

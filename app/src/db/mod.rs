@@ -20,7 +20,10 @@ pub enum DbError {
     #[error("cannot connect to the database at {url}: {source}")]
     Connect { url: String, source: sqlx::Error },
     #[error("cannot create the directory for the SQLite file {path}: {source}")]
-    CreateDir { path: String, source: std::io::Error },
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -54,12 +57,20 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url.expose())
             .await
-            .map_err(|source| DbError::Connect { url: url.redacted(), source })?;
+            .map_err(|source| DbError::Connect {
+                url: url.redacted(),
+                source,
+            })?;
         if url.backend() == Backend::Sqlite {
             // WAL lets readers proceed while one connection writes; it persists in the file.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
-        Ok(Self { pool, backend: url.backend() })
+        Ok(Self {
+            pool,
+            backend: url.backend(),
+        })
     }
 
     /// Applies every migration not yet applied; safe to run on every start and concurrently

@@ -42,7 +42,10 @@ impl DatabaseUrl {
                 redact(raw)
             ));
         };
-        Ok(Self { raw: raw.to_owned(), backend })
+        Ok(Self {
+            raw: raw.to_owned(),
+            backend,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -63,7 +66,10 @@ impl DatabaseUrl {
         if self.backend != Backend::Sqlite {
             return None;
         }
-        let path = self.raw.trim_start_matches("sqlite:").trim_start_matches("//");
+        let path = self
+            .raw
+            .trim_start_matches("sqlite:")
+            .trim_start_matches("//");
         let path = path.split('?').next().unwrap_or_default();
         if path.is_empty() || path == ":memory:" {
             return None;
@@ -77,7 +83,10 @@ impl DatabaseUrl {
 
 impl Default for DatabaseUrl {
     fn default() -> Self {
-        Self { raw: DEFAULT_DATABASE_URL.to_owned(), backend: Backend::Sqlite }
+        Self {
+            raw: DEFAULT_DATABASE_URL.to_owned(),
+            backend: Backend::Sqlite,
+        }
     }
 }
 
@@ -113,10 +122,22 @@ mod tests {
 
     #[test]
     fn the_backend_comes_from_the_scheme() {
-        assert_eq!(DatabaseUrl::parse("sqlite://data/x.db").unwrap().backend(), Backend::Sqlite);
-        assert_eq!(DatabaseUrl::parse("sqlite::memory:").unwrap().backend(), Backend::Sqlite);
-        assert_eq!(DatabaseUrl::parse("postgres://u@h/db").unwrap().backend(), Backend::Postgres);
-        assert_eq!(DatabaseUrl::parse("postgresql://u@h/db").unwrap().backend(), Backend::Postgres);
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/x.db").unwrap().backend(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite::memory:").unwrap().backend(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@h/db").unwrap().backend(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://u@h/db").unwrap().backend(),
+            Backend::Postgres
+        );
     }
 
     #[test]
@@ -140,7 +161,17 @@ mod tests {
         assert_eq!(default.sqlite_parent_dir(), Some(PathBuf::from("data")));
         let abs = DatabaseUrl::parse("sqlite:///tmp/t/app.db?mode=rwc").unwrap();
         assert_eq!(abs.sqlite_parent_dir(), Some(PathBuf::from("/tmp/t")));
-        assert_eq!(DatabaseUrl::parse("sqlite::memory:").unwrap().sqlite_parent_dir(), None);
-        assert_eq!(DatabaseUrl::parse("sqlite://app.db").unwrap().sqlite_parent_dir(), None);
+        assert_eq!(
+            DatabaseUrl::parse("sqlite::memory:")
+                .unwrap()
+                .sqlite_parent_dir(),
+            None
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://app.db")
+                .unwrap()
+                .sqlite_parent_dir(),
+            None
+        );
     }
 }

@@ -134,7 +134,10 @@ impl Entitlement {
         matches!(
             (kind, self),
             (FeatureKind::Boolean, Entitlement::Flag(_))
-                | (FeatureKind::Metered { .. } | FeatureKind::Count, Entitlement::Limit(_) | Entitlement::Unlimited)
+                | (
+                    FeatureKind::Metered { .. } | FeatureKind::Count,
+                    Entitlement::Limit(_) | Entitlement::Unlimited
+                )
                 | (FeatureKind::Number, Entitlement::Limit(_))
         )
     }
@@ -247,7 +250,10 @@ impl Catalog {
 
     /// The best yearly saving of any paid plan, for the toggle's "Save 20%" label.
     pub fn best_yearly_saving_percent(&self) -> Option<u64> {
-        self.plans.iter().filter_map(Plan::yearly_saving_percent).max()
+        self.plans
+            .iter()
+            .filter_map(Plan::yearly_saving_percent)
+            .max()
     }
 }
 
@@ -257,7 +263,10 @@ mod tests {
 
     #[test]
     fn ids_accept_snake_case_slugs() {
-        assert_eq!(FeatureId::parse("tracked_accounts").unwrap().as_str(), "tracked_accounts");
+        assert_eq!(
+            FeatureId::parse("tracked_accounts").unwrap().as_str(),
+            "tracked_accounts"
+        );
         assert_eq!(PlanId::parse("pro2").unwrap().to_string(), "pro2");
     }
 
@@ -271,7 +280,9 @@ mod tests {
 
     #[test]
     fn entitlements_fit_only_their_feature_kind() {
-        let metered = FeatureKind::Metered { period: Period::Day };
+        let metered = FeatureKind::Metered {
+            period: Period::Day,
+        };
         assert!(Entitlement::Flag(true).fits(FeatureKind::Boolean));
         assert!(!Entitlement::Limit(1).fits(FeatureKind::Boolean));
         assert!(Entitlement::Limit(10).fits(metered));
@@ -284,9 +295,18 @@ mod tests {
 
     #[test]
     fn billing_interval_reads_the_query_and_defaults_to_monthly() {
-        assert_eq!(BillingInterval::from_query(Some("yearly")), BillingInterval::Yearly);
-        assert_eq!(BillingInterval::from_query(Some("monthly")), BillingInterval::Monthly);
-        assert_eq!(BillingInterval::from_query(Some("weekly")), BillingInterval::Monthly);
+        assert_eq!(
+            BillingInterval::from_query(Some("yearly")),
+            BillingInterval::Yearly
+        );
+        assert_eq!(
+            BillingInterval::from_query(Some("monthly")),
+            BillingInterval::Monthly
+        );
+        assert_eq!(
+            BillingInterval::from_query(Some("weekly")),
+            BillingInterval::Monthly
+        );
         assert_eq!(BillingInterval::from_query(None), BillingInterval::Monthly);
     }
 
@@ -303,7 +323,10 @@ mod tests {
             entitlements: vec![],
         };
         assert_eq!(plan.yearly_saving_percent(), Some(20));
-        assert_eq!(plan.price(BillingInterval::Yearly), Money::from_cents(18240));
+        assert_eq!(
+            plan.price(BillingInterval::Yearly),
+            Money::from_cents(18240)
+        );
         assert!(!plan.is_free());
     }
 }

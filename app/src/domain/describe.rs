@@ -15,7 +15,13 @@ pub struct FeatureLine {
 
 /// Describes what `entitlement` gives of `feature`.
 pub fn describe(feature: &Feature, entitlement: Entitlement) -> FeatureLine {
-    let amount = |n: u64| if n == 1 { &feature.unit } else { &feature.units };
+    let amount = |n: u64| {
+        if n == 1 {
+            &feature.unit
+        } else {
+            &feature.units
+        }
+    };
     let with_suffix = |text: String| match &feature.suffix {
         Some(suffix) => format!("{text} {suffix}"),
         None => text,
@@ -27,7 +33,9 @@ pub fn describe(feature: &Feature, entitlement: Entitlement) -> FeatureLine {
             with_suffix(format!("{n} {} per {}", amount(n), period.as_str())),
             true,
         ),
-        (FeatureKind::Count, Entitlement::Limit(1)) => (with_suffix(format!("1 {}", feature.unit)), true),
+        (FeatureKind::Count, Entitlement::Limit(1)) => {
+            (with_suffix(format!("1 {}", feature.unit)), true)
+        }
         (FeatureKind::Count, Entitlement::Limit(n)) => {
             (with_suffix(format!("Up to {n} {}", amount(n))), true)
         }
@@ -52,7 +60,14 @@ mod tests {
     use super::*;
     use crate::domain::catalog::{FeatureId, Period};
 
-    fn feature(id: &str, kind: FeatureKind, name: &str, unit: &str, units: &str, suffix: Option<&str>) -> Feature {
+    fn feature(
+        id: &str,
+        kind: FeatureKind,
+        name: &str,
+        unit: &str,
+        units: &str,
+        suffix: Option<&str>,
+    ) -> Feature {
         Feature {
             id: FeatureId::parse(id).unwrap(),
             kind,
@@ -64,42 +79,127 @@ mod tests {
     }
 
     fn generations() -> Feature {
-        feature("generations", FeatureKind::Metered { period: Period::Day }, "Generations", "generation", "generations", None)
+        feature(
+            "generations",
+            FeatureKind::Metered {
+                period: Period::Day,
+            },
+            "Generations",
+            "generation",
+            "generations",
+            None,
+        )
     }
 
     #[test]
     fn metered_limits_name_their_period() {
-        assert_eq!(describe(&generations(), Entitlement::Limit(10)).text, "10 generations per day");
-        assert_eq!(describe(&generations(), Entitlement::Limit(1)).text, "1 generation per day");
-        let tutors = feature("tutor_sessions", FeatureKind::Metered { period: Period::Month }, "Tutor sessions", "tutor session", "tutor sessions", None);
-        assert_eq!(describe(&tutors, Entitlement::Limit(3)).text, "3 tutor sessions per month");
+        assert_eq!(
+            describe(&generations(), Entitlement::Limit(10)).text,
+            "10 generations per day"
+        );
+        assert_eq!(
+            describe(&generations(), Entitlement::Limit(1)).text,
+            "1 generation per day"
+        );
+        let tutors = feature(
+            "tutor_sessions",
+            FeatureKind::Metered {
+                period: Period::Month,
+            },
+            "Tutor sessions",
+            "tutor session",
+            "tutor sessions",
+            None,
+        );
+        assert_eq!(
+            describe(&tutors, Entitlement::Limit(3)).text,
+            "3 tutor sessions per month"
+        );
     }
 
     #[test]
     fn unlimited_reads_as_unlimited() {
         let line = describe(&generations(), Entitlement::Unlimited);
-        assert_eq!(line, FeatureLine { text: "Unlimited generations".into(), included: true });
+        assert_eq!(
+            line,
+            FeatureLine {
+                text: "Unlimited generations".into(),
+                included: true
+            }
+        );
     }
 
     #[test]
     fn counts_read_as_a_maximum() {
-        let accounts = feature("tracked_accounts", FeatureKind::Count, "Tracked accounts", "tracked account", "tracked accounts", None);
-        assert_eq!(describe(&accounts, Entitlement::Limit(3)).text, "Up to 3 tracked accounts");
-        let members = feature("members", FeatureKind::Count, "Members", "team member", "team members", None);
-        assert_eq!(describe(&members, Entitlement::Limit(1)).text, "1 team member");
-        assert_eq!(describe(&members, Entitlement::Limit(10)).text, "Up to 10 team members");
+        let accounts = feature(
+            "tracked_accounts",
+            FeatureKind::Count,
+            "Tracked accounts",
+            "tracked account",
+            "tracked accounts",
+            None,
+        );
+        assert_eq!(
+            describe(&accounts, Entitlement::Limit(3)).text,
+            "Up to 3 tracked accounts"
+        );
+        let members = feature(
+            "members",
+            FeatureKind::Count,
+            "Members",
+            "team member",
+            "team members",
+            None,
+        );
+        assert_eq!(
+            describe(&members, Entitlement::Limit(1)).text,
+            "1 team member"
+        );
+        assert_eq!(
+            describe(&members, Entitlement::Limit(10)).text,
+            "Up to 10 team members"
+        );
     }
 
     #[test]
     fn numbers_carry_their_suffix() {
-        let tokens = feature("max_tokens", FeatureKind::Number, "Max tokens", "token", "tokens", Some("per generation"));
-        assert_eq!(describe(&tokens, Entitlement::Limit(500)).text, "500 tokens per generation");
+        let tokens = feature(
+            "max_tokens",
+            FeatureKind::Number,
+            "Max tokens",
+            "token",
+            "tokens",
+            Some("per generation"),
+        );
+        assert_eq!(
+            describe(&tokens, Entitlement::Limit(500)).text,
+            "500 tokens per generation"
+        );
     }
 
     #[test]
     fn booleans_show_their_name_and_whether_included() {
-        let pro = feature("pro_tutors", FeatureKind::Boolean, "Pro tutors", "", "", None);
-        assert_eq!(describe(&pro, Entitlement::Flag(true)), FeatureLine { text: "Pro tutors".into(), included: true });
-        assert_eq!(describe(&pro, Entitlement::Flag(false)), FeatureLine { text: "Pro tutors".into(), included: false });
+        let pro = feature(
+            "pro_tutors",
+            FeatureKind::Boolean,
+            "Pro tutors",
+            "",
+            "",
+            None,
+        );
+        assert_eq!(
+            describe(&pro, Entitlement::Flag(true)),
+            FeatureLine {
+                text: "Pro tutors".into(),
+                included: true
+            }
+        );
+        assert_eq!(
+            describe(&pro, Entitlement::Flag(false)),
+            FeatureLine {
+                text: "Pro tutors".into(),
+                included: false
+            }
+        );
     }
 }

@@ -63,21 +63,42 @@ mod tests {
 
     #[test]
     fn a_yearly_price_reads_as_its_monthly_share() {
-        assert_eq!(Money::from_cents(18240).per_month_of_year(), Money::from_cents(1520));
-        assert_eq!(Money::from_cents(47040).per_month_of_year(), Money::from_cents(3920));
+        assert_eq!(
+            Money::from_cents(18240).per_month_of_year(),
+            Money::from_cents(1520)
+        );
+        assert_eq!(
+            Money::from_cents(47040).per_month_of_year(),
+            Money::from_cents(3920)
+        );
     }
 
     #[test]
     fn saving_is_rounded_to_whole_percent() {
         let yearly = Money::from_cents(18240);
-        assert_eq!(yearly.saving_percent_against(Money::from_cents(1900 * 12)), Some(20));
-        assert_eq!(Money::from_cents(100).saving_percent_against(Money::from_cents(300)), Some(67));
+        assert_eq!(
+            yearly.saving_percent_against(Money::from_cents(1900 * 12)),
+            Some(20)
+        );
+        assert_eq!(
+            Money::from_cents(100).saving_percent_against(Money::from_cents(300)),
+            Some(67)
+        );
     }
 
     #[test]
     fn no_saving_when_not_cheaper_or_free() {
-        assert_eq!(Money::from_cents(0).saving_percent_against(Money::from_cents(0)), None);
-        assert_eq!(Money::from_cents(500).saving_percent_against(Money::from_cents(500)), None);
-        assert_eq!(Money::from_cents(600).saving_percent_against(Money::from_cents(500)), None);
+        assert_eq!(
+            Money::from_cents(0).saving_percent_against(Money::from_cents(0)),
+            None
+        );
+        assert_eq!(
+            Money::from_cents(500).saving_percent_against(Money::from_cents(500)),
+            None
+        );
+        assert_eq!(
+            Money::from_cents(600).saving_percent_against(Money::from_cents(500)),
+            None
+        );
     }
 }

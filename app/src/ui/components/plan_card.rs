@@ -4,7 +4,11 @@ use leptos::prelude::*;
 
 /// One column of the pricing table: price for the chosen interval, call to action, features.
 #[component]
-pub fn PlanCard(plan: Plan, lines: Vec<FeatureLine>, interval: Memo<BillingInterval>) -> impl IntoView {
+pub fn PlanCard(
+    plan: Plan,
+    lines: Vec<FeatureLine>,
+    interval: Memo<BillingInterval>,
+) -> impl IntoView {
     let card_class = if plan.highlighted {
         "relative flex flex-col rounded-2xl border-2 border-indigo-600 bg-white p-8 shadow-lg"
     } else {
@@ -78,7 +82,11 @@ fn price_text(plan: &Plan, interval: BillingInterval) -> (String, &'static str, 
         return ("$0".into(), "/month", "Free forever".into());
     }
     match interval {
-        BillingInterval::Monthly => (plan.monthly_price.to_string(), "/month", "Billed monthly".into()),
+        BillingInterval::Monthly => (
+            plan.monthly_price.to_string(),
+            "/month",
+            "Billed monthly".into(),
+        ),
         BillingInterval::Yearly => (
             plan.yearly_price.per_month_of_year().to_string(),
             "/month",

@@ -10,7 +10,8 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn PricingPage() -> impl IntoView {
     let query = use_query_map();
-    let interval = Memo::new(move |_| BillingInterval::from_query(query.read().get("billing").as_deref()));
+    let interval =
+        Memo::new(move |_| BillingInterval::from_query(query.read().get("billing").as_deref()));
     let catalog = Resource::new(|| (), |_| get_catalog());
     view! {
         <Title text="Pricing · Tollgate"/>
@@ -39,11 +40,14 @@ fn PricingTable(catalog: Catalog, interval: Memo<BillingInterval>) -> impl IntoV
         .iter()
         .map(|plan| view! { <PlanCard plan=plan.clone() lines=plan_lines(&catalog, plan) interval/> })
         .collect_view();
-    let guest_feature = catalog.feature(&catalog.guest.feature).map(|f| f.units.clone()).unwrap_or_default();
+    let guest_feature = catalog
+        .feature(&catalog.guest.feature)
+        .map(|f| f.units.clone())
+        .unwrap_or_default();
     let packs = catalog
         .credit_packs
         .iter()
-        .map(|pack| view! { <li><span class="font-semibold">{pack.name.clone()}</span>" for "{pack.price.to_string()}</li> })
+        .map(|pack| view! { <li data-testid="credit-pack">{format!("{}: {}", pack.name, pack.price)}</li> })
         .collect_view();
     view! {
         <div class="mt-8 flex justify-center">

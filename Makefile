@@ -1,0 +1,39 @@
+# The two commands of the README:
+#   make run    set up (idempotent) and serve the app at http://127.0.0.1:3000 on SQLite
+#   make test   set up (idempotent) and run every test: unit + integration on SQLite and
+#               PostgreSQL, then the Playwright suite against the release build
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Tests exercise the Rust crates with the server feature set; `frontend` is built for wasm by
+# cargo-leptos (building it on the host would unify `ssr` and `hydrate`).
+RUST_PACKAGES := -p app -p server
+
+.PHONY: run test setup setup-test test-rust test-sqlite test-postgres build-release e2e lint
+
+run: setup
+	cargo leptos serve
+
+setup:
+	@scripts/setup.sh app
+
+setup-test:
+	@scripts/setup.sh test
+
+test: setup-test lint test-rust build-release e2e
+
+lint:
+	cargo fmt --all -- --check
+
+test-rust: test-sqlite test-postgres
+
+test-sqlite:
+	cargo test $(RUST_PACKAGES)
+
+test-postgres:
+	TEST_DATABASE_URL="$$(scripts/postgres.sh)" cargo test $(RUST_PACKAGES)
+
+build-release:
+	cargo leptos build --release
+
+e2e:
+	cd end2end && npx playwright test

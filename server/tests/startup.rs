@@ -1,0 +1,113 @@
+//! Start-up refuses bad settings with one clear line, and the CLI works end to end.
+mod common;
+
+use common::{test_config, workspace_file, TestDatabase};
+use std::process::Command;
+
+fn tollgate(
+    database: &TestDatabase,
+    args: &[&str],
+    extra_env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tollgate"));
+    command
+        .args(args)
+        .current_dir(workspace_file(""))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database.url.expose())
+        .env("RUST_LOG", "error");
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    command.output().expect("run tollgate")
+}
+
+#[tokio::test]
+async fn a_malformed_plan_catalog_stops_startup_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("plans.toml");
+    let shipped = std::fs::read_to_string(workspace_file("plans.toml")).unwrap();
+    std::fs::write(
+        &plans,
+        shipped.replacen("pro_tutors = true", "pro_tutors = \"yes\"", 1),
+    )
+    .unwrap();
+
+    let database = TestDatabase::fresh().await;
+    let mut config = test_config(&database);
+    config.plans_file = plans.clone();
+    let error = server::serve::start(config, std::future::pending())
+        .await
+        .err()
+        .expect("start-up refused");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!("{}:", plans.display())),
+        "{message}"
+    );
+    assert!(
+        message.contains("plan `pro` sets `pro_tutors`"),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1);
+}
+
+#[tokio::test]
+async fn the_binary_exits_with_one_line_on_a_bad_setting() {
+    let database = TestDatabase::fresh().await;
+    let output = tollgate(&database, &["serve"], &[("BIND_ADDR", "nowhere")]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.trim(),
+        "tollgate: BIND_ADDR: `nowhere` is not an address like 127.0.0.1:3000"
+    );
+}
+
+#[tokio::test]
+async fn the_binary_exits_with_one_line_on_a_broken_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("broken.toml");
+    std::fs::write(&plans, "currency = \"usd\"\n[guest\n").unwrap();
+    let database = TestDatabase::fresh().await;
+    let output = tollgate(
+        &database,
+        &["serve"],
+        &[("PLANS_FILE", plans.to_str().unwrap())],
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!("tollgate: {}:2:", plans.display())),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+#[tokio::test]
+async fn tollgate_migrate_brings_a_fresh_database_up_to_date() {
+    let database = TestDatabase::fresh().await;
+    let output = tollgate(&database, &["migrate"], &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("is up to date"));
+    let db = database.connect().await;
+    db.migrate().await.expect("already migrated");
+    assert!(sqlx::query("SELECT id FROM users")
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn an_unknown_subcommand_is_refused_with_usage() {
+    let database = TestDatabase::fresh().await;
+    let output = tollgate(&database, &["frobnicate"], &[]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Usage"));
+}
