@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Tests exercise the Rust crates with the server feature set; `frontend` is built for wasm by
 # cargo-leptos (building it on the host would unify `ssr` and `hydrate`).
-RUST_PACKAGES := -p app -p server
+RUST_PACKAGES := -p app -p tollgate
 
 .PHONY: run test setup setup-test test-rust test-sqlite test-postgres build-release e2e lint
 
