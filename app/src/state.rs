@@ -1,6 +1,7 @@
 //! What every request handler and server function can reach: given to axum as router state and
 //! to Leptos as context (`expect_context::<AppState>()`).
 
+use crate::auth::mailer::Mailer;
 use crate::db::Db;
 use crate::domain::Catalog;
 use axum::extract::FromRef;
@@ -12,6 +13,31 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub catalog: Arc<Catalog>,
+    pub mailer: Arc<dyn Mailer>,
+    pub site: Arc<Site>,
+}
+
+/// Facts about where the site is served, fixed at start-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    /// Public base URL without trailing slash, e.g. `https://app.example.com`.
+    pub app_url: String,
+}
+
+impl Site {
+    /// Cookies get `Secure` whenever the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.app_url.starts_with("https://")
+    }
+
+    /// `scheme://host[:port]` of the public URL, to compare with `Origin` headers.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.app_url.find("://").map(|i| i + 3).unwrap_or(0);
+        match self.app_url[after_scheme..].find('/') {
+            Some(slash) => &self.app_url[..after_scheme + slash],
+            None => &self.app_url,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

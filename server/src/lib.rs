@@ -4,6 +4,8 @@
 pub mod cli;
 pub mod config;
 pub mod health;
+pub mod middleware;
 pub mod router;
+pub mod routes;
 pub mod serve;
 pub mod telemetry;

@@ -1,9 +1,12 @@
 //! Every HTTP route of the app in one place.
 
 use crate::health::healthz;
+use crate::middleware::{csrf, session};
+use crate::routes::{account, auth};
 use app::state::AppState;
 use app::{shell, App};
-use axum::routing::get;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::trace::TraceLayer;
@@ -13,8 +16,19 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/auth/email", post(auth::request_link))
+        .route("/auth/email/callback", get(auth::redeem_link))
+        .route("/auth/logout", post(auth::logout))
+        .route("/account/sessions/revoke", post(account::revoke_session))
+        .route(
+            "/account/sessions/revoke-others",
+            post(account::revoke_other_sessions),
+        )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Outermost first: trace, refuse cross-site writes, then learn who is asking.
+        .layer(from_fn_with_state(state.clone(), session::resolve_session))
+        .layer(from_fn_with_state(state.clone(), csrf::check_origin))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -2,9 +2,10 @@
 
 use crate::config::{Config, OUTPUT_NAME};
 use crate::router::router;
+use app::auth::mailer::{DevMailbox, Mailer};
 use app::db::{Db, DbError};
 use app::plans_file::{self, PlansFileError};
-use app::state::AppState;
+use app::state::{AppState, Site};
 use leptos::config::LeptosOptions;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -69,17 +70,30 @@ pub async fn start(
         .site_root(config.site_root.display().to_string())
         .site_addr(addr)
         .build();
+    let site = Site {
+        app_url: config
+            .app_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
+    };
+    // SMTP arrives with its adapter; until then every message goes to the dev mailbox.
+    let mailer: Arc<dyn Mailer> = Arc::new(DevMailbox { db: db.clone() });
     let state = AppState {
         leptos_options,
         db: db.clone(),
         catalog: Arc::new(catalog),
+        mailer,
+        site: Arc::new(site),
     };
     let app = router(state.clone());
     tracing::info!("listening on http://{addr}");
     let task = tokio::spawn(async move {
-        let result = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let result = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         db.close().await;
         tracing::info!("server stopped");
         result.map_err(StartError::Serve)

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
+    #[error("Sign in to continue.")]
+    Unauthorized,
     #[error("{0}")]
     NotFound(String),
     #[error("Something went wrong on our side. Please try again in a moment.")]
@@ -20,9 +22,17 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Logs an unexpected failure on the server and hides it from the browser.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "server function failed");
+        ApiError::Internal
+    }
+
     pub fn status_code(&self) -> u16 {
         match self {
             ApiError::BadRequest(_) => 400,
+            ApiError::Unauthorized => 401,
             ApiError::NotFound(_) => 404,
             ApiError::Internal | ApiError::Transport(_) => 500,
         }

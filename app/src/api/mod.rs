@@ -1,7 +1,12 @@
 //! Server functions: thin wrappers that authenticate, call a service and return a wire type.
 //! One function per file; server-only imports live inside their bodies.
 
+pub mod account;
 pub mod error;
+pub mod login;
+pub mod mailbox;
 pub mod pricing;
+pub mod viewer;
+pub mod wire;
 
 pub use error::ApiError;

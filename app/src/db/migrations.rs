@@ -9,16 +9,30 @@ use sqlx::AnyPool;
 use std::borrow::Cow;
 
 /// (version, description, SQL) for each engine, in order. Add a file to both lists together.
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "users",
-    include_str!("../../../migrations/sqlite/0001_users.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "users",
-    include_str!("../../../migrations/postgres/0001_users.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "users",
+        include_str!("../../../migrations/sqlite/0001_users.sql"),
+    ),
+    (
+        2,
+        "sign in",
+        include_str!("../../../migrations/sqlite/0002_sign_in.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "users",
+        include_str!("../../../migrations/postgres/0001_users.sql"),
+    ),
+    (
+        2,
+        "sign in",
+        include_str!("../../../migrations/postgres/0002_sign_in.sql"),
+    ),
+];
 
 #[derive(Debug)]
 struct Embedded(&'static [(i64, &'static str, &'static str)]);

@@ -5,10 +5,12 @@
 
 pub mod catalog;
 pub mod describe;
+pub mod email;
 pub mod money;
 
 pub use catalog::{
     BillingInterval, Catalog, CatalogError, CreditPack, Entitlement, Feature, FeatureId,
     FeatureKind, GuestAllowance, Period, Plan, PlanId,
 };
+pub use email::EmailAddress;
 pub use money::Money;

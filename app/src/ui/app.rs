@@ -1,5 +1,7 @@
 use super::components::SiteHeader;
-use super::pages::{HomePage, NotFoundPage, PricingPage};
+use super::pages::{
+    AccountPage, DashboardPage, DevMailboxPage, HomePage, LoginPage, NotFoundPage, PricingPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -38,8 +40,12 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <main class="mx-auto max-w-6xl px-4 py-10">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/pricing") view=PricingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -1,0 +1,12 @@
+use super::wire::LoginOptions;
+use super::ApiError;
+use leptos::prelude::*;
+
+/// What the sign-in page offers.
+#[server]
+pub async fn get_login_options() -> Result<LoginOptions, ApiError> {
+    let state = expect_context::<crate::state::AppState>();
+    Ok(LoginOptions {
+        dev_mailbox: state.mailer.has_dev_mailbox(),
+    })
+}

@@ -1,0 +1,57 @@
+//! Types that cross the wire between server functions and the browser.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, as the header and pages show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewerInfo {
+    pub name: String,
+    pub email: String,
+    pub avatar_url: Option<String>,
+    pub is_admin: bool,
+}
+
+/// One of the user's sessions, on `/account`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: i64,
+    /// e.g. "Chrome on Linux"
+    pub device: String,
+    pub ip: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    /// The session of the browser looking at the page.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub viewer: ViewerInfo,
+    pub sessions: Vec<SessionView>,
+}
+
+/// What `/login` offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginOptions {
+    /// Mail is not really sent: the dev mailbox shows it.
+    pub dev_mailbox: bool,
+}
+
+/// A message of the dev mailbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxMessage {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub sent_at: i64,
+}
+
+impl MailboxMessage {
+    /// The first link in the body, to make it clickable.
+    pub fn link(&self) -> Option<&str> {
+        self.body
+            .split_whitespace()
+            .find(|word| word.starts_with("http://") || word.starts_with("https://"))
+    }
+}

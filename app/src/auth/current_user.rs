@@ -1,0 +1,44 @@
+//! Who is asking. The session middleware resolves the cookie once per request and puts a
+//! [`Viewer`] into the request extensions; route handlers and server functions read it from there.
+
+use super::users::{Role, User};
+use crate::api::wire::ViewerInfo;
+use crate::api::ApiError;
+
+/// The signed-in user of a request and the session they used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub user: User,
+    pub session_id: i64,
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Admin
+    }
+
+    pub fn viewer_info(&self) -> ViewerInfo {
+        ViewerInfo {
+            name: self.user.name.clone(),
+            email: self.user.email.clone(),
+            avatar_url: self.user.avatar_url.clone(),
+            is_admin: self.is_admin(),
+        }
+    }
+}
+
+/// What the session middleware found; always present in the extensions of a routed request.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer(pub Option<CurrentUser>);
+
+/// In a server function or during SSR: the signed-in user, if any.
+pub fn current_user() -> Option<CurrentUser> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+        .and_then(|viewer| viewer.0)
+}
+
+/// In a server function: the signed-in user, or a 401 the UI turns into "sign in".
+pub fn require_user() -> Result<CurrentUser, ApiError> {
+    current_user().ok_or(ApiError::Unauthorized)
+}

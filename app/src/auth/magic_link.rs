@@ -1,0 +1,81 @@
+//! Email magic links: single use, valid 15 minutes, stored as a hash.
+
+use super::token::SecretToken;
+use super::unix_now;
+use crate::db::{Db, DbError};
+use crate::domain::EmailAddress;
+use sqlx::Row;
+
+pub const LINK_LIFETIME_SECS: i64 = 15 * 60;
+
+/// Why a presented link does not sign anyone in; each has its own message on `/login`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// Not a link we issued (mistyped, truncated by the mail client…).
+    Unknown,
+    Expired,
+    AlreadyUsed,
+}
+
+impl LinkProblem {
+    /// The `?error=` code `/login` turns into a sentence.
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkProblem::Unknown => "link_invalid",
+            LinkProblem::Expired => "link_expired",
+            LinkProblem::AlreadyUsed => "link_used",
+        }
+    }
+}
+
+/// Issues a link for `email` that will land on `next` after sign-in.
+pub async fn issue(db: &Db, email: &EmailAddress, next: &str) -> Result<SecretToken, DbError> {
+    let token = SecretToken::generate();
+    let now = unix_now();
+    sqlx::query("INSERT INTO login_links (token_hash, email, next_path, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token.hash())
+        .bind(email.as_str())
+        .bind(next)
+        .bind(now)
+        .bind(now + LINK_LIFETIME_SECS)
+        .execute(db.pool())
+        .await?;
+    Ok(token)
+}
+
+/// Uses up the link: one conditional `UPDATE`, so two clicks racing each other cannot both
+/// succeed. Returns the email and where to go next.
+pub async fn redeem(
+    db: &Db,
+    token: &SecretToken,
+) -> Result<Result<(EmailAddress, String), LinkProblem>, DbError> {
+    let now = unix_now();
+    let row = sqlx::query(
+        "UPDATE login_links SET used_at = $1
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+         RETURNING email, next_path",
+    )
+    .bind(now)
+    .bind(token.hash())
+    .fetch_optional(db.pool())
+    .await?;
+    if let Some(row) = row {
+        let email: String = row.try_get("email")?;
+        let next: String = row.try_get("next_path")?;
+        return Ok(EmailAddress::parse(&email)
+            .map(|email| (email, next))
+            .map_err(|_| LinkProblem::Unknown));
+    }
+    // Not redeemed: find out why, to tell the person what to do.
+    let row = sqlx::query("SELECT used_at, expires_at FROM login_links WHERE token_hash = $1")
+        .bind(token.hash())
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(Err(match row {
+        None => LinkProblem::Unknown,
+        Some(row) if row.try_get::<Option<i64>, _>("used_at")?.is_some() => {
+            LinkProblem::AlreadyUsed
+        }
+        Some(_) => LinkProblem::Expired,
+    }))
+}

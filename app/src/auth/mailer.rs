@@ -1,0 +1,83 @@
+//! Outgoing email. With `SMTP_URL` unset, mail goes to the dev mailbox (a table shown on
+//! `/dev/mailbox`) and the server log, so sign-in works offline with no account anywhere.
+
+use super::unix_now;
+use crate::api::wire::MailboxMessage;
+use crate::db::{Db, DbError};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use std::future::Future;
+use std::pin::Pin;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("could not send email: {0}")]
+    Send(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+pub type MailFuture<'a> = Pin<Box<dyn Future<Output = Result<(), MailError>> + Send + 'a>>;
+
+/// Sends email; stored as `Arc<dyn Mailer>` in the app state.
+pub trait Mailer: Send + Sync + std::fmt::Debug {
+    fn send<'a>(&'a self, email: Email) -> MailFuture<'a>;
+    /// Whether `/dev/mailbox` shows what was sent (only for the offline mailer).
+    fn has_dev_mailbox(&self) -> bool;
+}
+
+/// The offline mailer: keeps each message in the `dev_mailbox` table.
+#[derive(Debug, Clone)]
+pub struct DevMailbox {
+    pub db: Db,
+}
+
+impl Mailer for DevMailbox {
+    fn send<'a>(&'a self, email: Email) -> MailFuture<'a> {
+        Box::pin(async move {
+            // The body holds the link, which is the point of the dev mailbox; without SMTP there
+            // is no other way to read it. Never enabled when SMTP is configured.
+            tracing::info!(to = %email.to, subject = %email.subject, body = %email.body, "dev mailbox: email not sent (SMTP_URL is not set)");
+            sqlx::query("INSERT INTO dev_mailbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(&email.to)
+                .bind(&email.subject)
+                .bind(&email.body)
+                .bind(unix_now())
+                .execute(self.db.pool())
+                .await
+                .map_err(DbError::from)?;
+            Ok(())
+        })
+    }
+
+    fn has_dev_mailbox(&self) -> bool {
+        true
+    }
+}
+
+/// The newest messages first.
+pub async fn dev_mailbox(db: &Db, limit: i64) -> Result<Vec<MailboxMessage>, DbError> {
+    let rows = sqlx::query("SELECT id, recipient, subject, body, created_at FROM dev_mailbox ORDER BY id DESC LIMIT $1")
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(MailboxMessage {
+                id: row.try_get("id")?,
+                to: row.try_get("recipient")?,
+                subject: row.try_get("subject")?,
+                body: row.try_get("body")?,
+                sent_at: row.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}

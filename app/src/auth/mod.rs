@@ -1,0 +1,22 @@
+//! Sign-in and sessions (server only): accounts, database sessions, email magic links, rate
+//! limits, the mailer, and how request handlers and server functions learn who is asking.
+
+pub mod cookie;
+pub mod current_user;
+pub mod magic_link;
+pub mod mailer;
+pub mod next_path;
+pub mod rate_limit;
+pub mod sessions;
+pub mod token;
+pub mod users;
+
+pub use current_user::{current_user, require_user, CurrentUser, Viewer};
+
+/// Seconds since the Unix epoch: how every timestamp is stored (see docs/architecture.md).
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}

@@ -1,0 +1,121 @@
+//! Accounts: one row per verified email address.
+
+use super::unix_now;
+use crate::db::{Db, DbError};
+use crate::domain::EmailAddress;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Admin,
+}
+
+impl Role {
+    fn from_db(raw: &str) -> Self {
+        if raw == "admin" {
+            Role::Admin
+        } else {
+            Role::User
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::User => "user",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub avatar_url: Option<String>,
+    pub role: Role,
+    pub banned: bool,
+}
+
+pub(crate) const COLUMNS: &str = "id, email, name, avatar_url, role, banned";
+
+/// Reads a user from a row holding the columns of [`COLUMNS`] (also used by session lookup).
+pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        avatar_url: row.try_get("avatar_url")?,
+        role: Role::from_db(&row.try_get::<String, _>("role")?),
+        banned: row.try_get::<i64, _>("banned")? != 0,
+    })
+}
+
+pub async fn find_by_email(db: &Db, email: &EmailAddress) -> Result<Option<User>, DbError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
+        .bind(email.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+/// The account of `email`, created on first sign-in. One statement, so two first sign-ins at
+/// once (two tabs, two providers) still end with one account.
+pub async fn find_or_create(
+    db: &Db,
+    email: &EmailAddress,
+    name: Option<&str>,
+    avatar_url: Option<&str>,
+) -> Result<User, DbError> {
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(email.local_part());
+    let row = sqlx::query(&format!(
+        "INSERT INTO users (email, name, avatar_url, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (email) DO UPDATE SET avatar_url = COALESCE(users.avatar_url, excluded.avatar_url)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(email.as_str())
+    .bind(name)
+    .bind(avatar_url)
+    .bind(unix_now())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(from_row(&row)?)
+}
+
+/// Bans or unbans an account; a ban also ends every session at once.
+/// Returns `false` when no account has that email.
+pub async fn set_banned(db: &Db, email: &EmailAddress, banned: bool) -> Result<bool, DbError> {
+    let mut tx = db.pool().begin().await?;
+    let row = sqlx::query("UPDATE users SET banned = $1 WHERE email = $2 RETURNING id")
+        .bind(i64::from(banned))
+        .bind(email.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else { return Ok(false) };
+    if banned {
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Returns `false` when no account has that email.
+pub async fn set_role(db: &Db, email: &EmailAddress, role: Role) -> Result<bool, DbError> {
+    let result = sqlx::query("UPDATE users SET role = $1 WHERE email = $2")
+        .bind(role.as_str())
+        .bind(email.as_str())
+        .execute(db.pool())
+        .await?;
+    Ok(result.rows_affected() > 0)
+}

@@ -1,0 +1,95 @@
+use crate::api::login::get_login_options;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/login`: email magic link (and, when configured, OAuth providers).
+///
+/// The form posts to `/auth/email`, which answers with a redirect back here carrying `sent=1`
+/// or `error=<code>`, so the page works the same with JavaScript off.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |key: &str| query.read().get(key).filter(|v| !v.is_empty());
+    let options = Resource::new(|| (), |_| get_login_options());
+    let next = param("next").unwrap_or_else(|| "/dashboard".into());
+    let email = param("email").unwrap_or_default();
+    let error = param("error").map(|code| error_message(&code));
+    let sent = param("sent").is_some();
+    let signed_out = param("signed_out").is_some();
+
+    view! {
+        <Title text="Sign in · Tollgate"/>
+        <section class="mx-auto max-w-md rounded-2xl border border-slate-200 bg-white p-8 shadow-sm">
+            <h1 class="text-2xl font-bold">"Sign in to Tollgate"</h1>
+            <p class="mt-1 text-sm text-slate-600">"New here? The same form creates your account."</p>
+            {signed_out.then(|| view! { <p class="mt-4 rounded-lg bg-slate-100 p-3 text-sm" role="status">"You have been signed out."</p> })}
+            {error.map(|message| view! {
+                <p class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" role="alert" data-testid="login-error">{message}</p>
+            })}
+            {if sent {
+                let email = email.clone();
+                view! {
+                    <div class="mt-6 rounded-lg bg-emerald-50 p-4 text-sm text-emerald-900" role="status" data-testid="link-sent">
+                        <p class="font-semibold">"Check your inbox"</p>
+                        <p class="mt-1">{format!("We sent a sign-in link to {email}. It works once, for 15 minutes.")}</p>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                options.await.ok().filter(|o| o.dev_mailbox).map(|_| view! {
+                                    <p class="mt-2">"Email is not configured on this server: "
+                                        <a href="/dev/mailbox" class="font-semibold underline">"open the dev mailbox"</a>"."
+                                    </p>
+                                })
+                            })}
+                        </Suspense>
+                    </div>
+                }.into_any()
+            } else {
+                ().into_any()
+            }}
+            <form method="post" action="/auth/email" class="mt-6 space-y-3">
+                <input type="hidden" name="next" value=next/>
+                <label class="block text-sm font-medium" for="email">"Email"</label>
+                <input
+                    id="email" name="email" type="email" required autocomplete="email" value=email
+                    placeholder="you@example.com"
+                    class="block w-full rounded-lg border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none"
+                />
+                <button type="submit" class="w-full rounded-lg bg-indigo-600 px-4 py-2.5 font-semibold text-white hover:bg-indigo-500">
+                    {if sent { "Send another link" } else { "Email me a sign-in link" }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// The sentence for an `?error=` code set by the sign-in routes.
+fn error_message(code: &str) -> &'static str {
+    match code {
+        "invalid_email" => "That does not look like an email address. Check it and try again.",
+        "rate_limited" => "Too many sign-in emails were requested. Wait a few minutes, then try again.",
+        "link_expired" => "That sign-in link has expired (links last 15 minutes). Enter your email to get a new one.",
+        "link_used" => "That sign-in link was already used. Each link works once: enter your email to get a new one.",
+        "link_invalid" => "That sign-in link is not valid. Enter your email to get a new one.",
+        "banned" => "This account has been suspended. Contact support if you think this is a mistake.",
+        "mail_failed" => "We could not send the email just now. Try again in a moment.",
+        _ => "Something went wrong while signing you in. Please try again.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_message;
+
+    #[test]
+    fn every_link_problem_tells_how_to_get_a_new_link() {
+        for code in ["link_expired", "link_used", "link_invalid"] {
+            assert!(error_message(code).contains("get a new one"), "{code}");
+        }
+    }
+
+    #[test]
+    fn unknown_codes_still_read_as_a_sentence() {
+        assert!(error_message("<script>").starts_with("Something went wrong"));
+    }
+}

@@ -1,0 +1,4 @@
+//! Layers every request passes through.
+
+pub mod csrf;
+pub mod session;

@@ -1,0 +1,183 @@
+//! Email sign-in, the link it sends, and sign-out.
+
+use super::redirect_with;
+use app::auth::cookie::{self, SESSION_COOKIE};
+use app::auth::magic_link::{self, LINK_LIFETIME_SECS};
+use app::auth::mailer::Email;
+use app::auth::next_path::sanitize_next;
+use app::auth::rate_limit::{self, LINKS_PER_EMAIL, LINKS_PER_IP};
+use app::auth::sessions::{self, SESSION_LIFETIME_SECS};
+use app::auth::token::SecretToken;
+use app::auth::users;
+use app::domain::EmailAddress;
+use app::state::AppState;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+#[derive(Debug, Deserialize)]
+pub struct EmailForm {
+    email: Option<String>,
+    next: Option<String>,
+}
+
+/// `POST /auth/email`: sends a sign-in link, then shows "check your inbox".
+pub async fn request_link(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    let next = sanitize_next(form.next.as_deref());
+    let raw_email = form.email.unwrap_or_default();
+    let email = match EmailAddress::parse(&raw_email) {
+        Ok(email) => email,
+        Err(_) => {
+            return redirect_with(
+                "/login",
+                &[
+                    ("error", "invalid_email"),
+                    ("email", raw_email.trim()),
+                    ("next", &next),
+                ],
+            )
+            .into_response()
+        }
+    };
+    for (bucket, limit) in [
+        (format!("link:email:{email}"), LINKS_PER_EMAIL),
+        (format!("link:ip:{}", peer.ip()), LINKS_PER_IP),
+    ] {
+        match rate_limit::hit(&state.db, &bucket, limit).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_retry_after)) => {
+                return redirect_with(
+                    "/login",
+                    &[
+                        ("error", "rate_limited"),
+                        ("email", email.as_str()),
+                        ("next", &next),
+                    ],
+                )
+                .into_response()
+            }
+            Err(e) => return failure("rate limit", e, &next),
+        }
+    }
+    let token = match magic_link::issue(&state.db, &email, &next).await {
+        Ok(token) => token,
+        Err(e) => return failure("issue magic link", e, &next),
+    };
+    let link = format!(
+        "{}/auth/email/callback?token={}",
+        state.site.app_url,
+        token.expose()
+    );
+    let message = Email {
+        to: email.to_string(),
+        subject: "Your Tollgate sign-in link".into(),
+        body: format!(
+            "Hi,\n\nUse this link to sign in to Tollgate. It works once, for the next {} minutes:\n\n{link}\n\nIf you did not ask for it, ignore this email: nobody can sign in without the link.\n",
+            LINK_LIFETIME_SECS / 60
+        ),
+    };
+    if let Err(e) = state.mailer.send(message).await {
+        tracing::error!(error = %e, "sending the sign-in email failed");
+        return redirect_with(
+            "/login",
+            &[
+                ("error", "mail_failed"),
+                ("email", email.as_str()),
+                ("next", &next),
+            ],
+        )
+        .into_response();
+    }
+    redirect_with(
+        "/login",
+        &[("sent", "1"), ("email", email.as_str()), ("next", &next)],
+    )
+    .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    token: Option<String>,
+}
+
+/// `GET /auth/email/callback?token=…`: uses up the link and signs in.
+pub async fn redeem_link(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
+    let Some(token) = query.token.as_deref().and_then(SecretToken::from_presented) else {
+        return redirect_with("/login", &[("error", "link_invalid")]).into_response();
+    };
+    let (email, next) = match magic_link::redeem(&state.db, &token).await {
+        Ok(Ok(found)) => found,
+        Ok(Err(problem)) => {
+            return redirect_with("/login", &[("error", problem.code())]).into_response()
+        }
+        Err(e) => return failure("redeem magic link", e, "/dashboard"),
+    };
+    let user = match users::find_or_create(&state.db, &email, None, None).await {
+        Ok(user) => user,
+        Err(e) => return failure("find or create user", e, &next),
+    };
+    start_session(&state, user, &headers, peer, &next).await
+}
+
+/// Signs `user` in on this browser and sends them to `next`; banned users are turned away.
+pub async fn start_session(
+    state: &AppState,
+    user: users::User,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    next: &str,
+) -> Response {
+    if user.banned {
+        return redirect_with("/login", &[("error", "banned")]).into_response();
+    }
+    let user_agent = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let token = match sessions::create(&state.db, user.id, user_agent, &peer.ip().to_string()).await
+    {
+        Ok(token) => token,
+        Err(e) => return failure("create session", e, next),
+    };
+    tracing::info!(user_id = user.id, "signed in");
+    let cookie = cookie::set(
+        SESSION_COOKIE,
+        token.expose(),
+        SESSION_LIFETIME_SECS,
+        state.site.secure_cookies(),
+    );
+    ([(SET_COOKIE, cookie)], Redirect::to(next)).into_response()
+}
+
+/// `POST /auth/logout`: ends this browser's session.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie::read(&headers, SESSION_COOKIE)
+        .as_deref()
+        .and_then(SecretToken::from_presented)
+    {
+        if let Err(e) = sessions::delete(&state.db, &token).await {
+            return failure("sign out", e, "/");
+        }
+    }
+    let cookie = cookie::clear(SESSION_COOKIE, state.site.secure_cookies());
+    ([(SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+}
+
+/// An unexpected failure: logged with its cause, shown as a retryable message on `/login`.
+fn failure(what: &str, error: impl std::fmt::Display, next: &str) -> Response {
+    tracing::error!(error = %error, "{what} failed");
+    redirect_with("/login", &[("error", "unavailable"), ("next", next)]).into_response()
+}

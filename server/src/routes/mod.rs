@@ -1,0 +1,17 @@
+//! Plain HTTP routes (forms and callbacks) outside the Leptos pages and server functions.
+//! Forms post here and answer with redirects, so they work the same with JavaScript off.
+
+pub mod account;
+pub mod auth;
+
+use axum::response::Redirect;
+
+/// `path?key=value&…` with the values URL-encoded.
+pub fn redirect_with(path: &str, params: &[(&str, &str)]) -> Redirect {
+    let query = serde_urlencoded::to_string(params).unwrap_or_default();
+    if query.is_empty() {
+        Redirect::to(path)
+    } else {
+        Redirect::to(&format!("{path}?{query}"))
+    }
+}
