@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts the machine's PostgreSQL (Debian cluster) when it is not running and makes sure the
 # test role and database exist. Prints the URL to use as TEST_DATABASE_URL.
-# Tests create one fresh database per test from this one, so the role may create databases.
+# Tests create one fresh schema per test in tollgate_test, which the role owns.
 set -euo pipefail
 
 PG_VERSION=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
@@ -24,8 +24,15 @@ fi
 if [ "$(as_postgres "SELECT 1 FROM pg_database WHERE datname = 'tollgate_test'")" != "1" ]; then
   as_postgres "CREATE DATABASE tollgate_test OWNER tollgate" >&2
 fi
-# Databases left behind by earlier test runs.
-for db in $(as_postgres "SELECT datname FROM pg_database WHERE datname LIKE 'tollgate#_t#_%' ESCAPE '#'"); do
-  as_postgres "DROP DATABASE IF EXISTS $db" >&2 || true
-done
+# Schemas left behind by earlier test runs (each test makes one, see server/tests/common).
+su postgres -c "psql -p $PORT -d tollgate_test -v ON_ERROR_STOP=1 -q" >&2 <<'SQL'
+SET client_min_messages = warning;
+DO $$
+DECLARE s text;
+BEGIN
+  FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tollgate#_t#_%' ESCAPE '#' LOOP
+    EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE';
+  END LOOP;
+END $$;
+SQL
 echo "postgres://tollgate:tollgate@127.0.0.1:$PORT/tollgate_test"

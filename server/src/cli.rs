@@ -1,8 +1,10 @@
-//! `tollgate [serve|migrate]`: the operator's entry points.
+//! `tollgate [serve|migrate|user …]`: the operator's entry points.
 
 use crate::config::Config;
 use crate::serve;
+use app::auth::users::{self, Role};
 use app::db::Db;
+use app::domain::EmailAddress;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -23,6 +25,19 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Suspend an account and sign it out everywhere at once.
+    Ban { email: String },
+    /// Lift a suspension.
+    Unban { email: String },
+    /// Give an account the admin role.
+    MakeAdmin { email: String },
 }
 
 /// Parses the command line, runs the command, and turns any failure into one line on stderr.
@@ -53,9 +68,7 @@ async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve => serve::serve(config).await.map_err(|e| e.to_string()),
         Command::Migrate => {
-            let db = Db::connect(&config.database_url)
-                .await
-                .map_err(|e| e.to_string())?;
+            let db = open_db(&config).await?;
             let count = db.migrate().await.map_err(|e| e.to_string())?;
             db.close().await;
             println!(
@@ -64,5 +77,39 @@ async fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::User(command) => {
+            let db = open_db(&config).await?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            let result = user_command(&db, command).await;
+            db.close().await;
+            println!("{}", result?);
+            Ok(())
+        }
+    }
+}
+
+async fn open_db(config: &Config) -> Result<Db, String> {
+    Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn user_command(db: &Db, command: UserCommand) -> Result<String, String> {
+    let (raw, done) = match &command {
+        UserCommand::Ban { email } => (email, "is banned and signed out everywhere"),
+        UserCommand::Unban { email } => (email, "is no longer banned"),
+        UserCommand::MakeAdmin { email } => (email, "is now an admin"),
+    };
+    let email = EmailAddress::parse(raw)?;
+    let found = match command {
+        UserCommand::Ban { .. } => users::set_banned(db, &email, true).await,
+        UserCommand::Unban { .. } => users::set_banned(db, &email, false).await,
+        UserCommand::MakeAdmin { .. } => users::set_role(db, &email, Role::Admin).await,
+    }
+    .map_err(|e| e.to_string())?;
+    if found {
+        Ok(format!("{email} {done}."))
+    } else {
+        Err(format!("no account with email {email}"))
     }
 }

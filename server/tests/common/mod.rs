@@ -42,15 +42,17 @@ impl TestDatabase {
         }
     }
 
-    /// Creates `tollgate_t_<unique>` next to the database of `admin_url`.
-    /// `scripts/postgres.sh` drops leftovers of earlier runs.
+    /// Creates schema `tollgate_t_<unique>` in the database of `admin_url` and points the
+    /// connection's `search_path` at it: as isolated as a database for our tables, but created
+    /// and dropped in milliseconds (a `CREATE DATABASE` costs a checkpoint). `scripts/postgres.sh`
+    /// drops leftovers of earlier runs.
     async fn fresh_postgres(admin_url: &str) -> Self {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .expect("clock after 1970")
             .subsec_nanos();
-        let name = format!(
+        let schema = format!(
             "tollgate_t_{}_{}_{}",
             std::process::id(),
             nanos,
@@ -59,15 +61,14 @@ impl TestDatabase {
         let mut admin = sqlx::PgConnection::connect(admin_url)
             .await
             .expect("TEST_DATABASE_URL must reach a PostgreSQL server (see scripts/postgres.sh)");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
             .execute(&mut admin)
             .await
-            .expect("create test database");
-        let (base, _) = admin_url
-            .rsplit_once('/')
-            .expect("TEST_DATABASE_URL has a database name");
+            .expect("create test schema");
+        let separator = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{separator}options=-c%20search_path%3D{schema}");
         Self {
-            url: DatabaseUrl::parse(&format!("{base}/{name}")).expect("postgres url"),
+            url: DatabaseUrl::parse(&url).expect("postgres url"),
             _dir: None,
         }
     }
@@ -142,6 +143,10 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the real server (same code as `tollgate serve`) after letting the test adjust the config.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
+    // Logs only when RUST_LOG asks for them (e.g. RUST_LOG=debug cargo test …).
+    if std::env::var_os("RUST_LOG").is_some() {
+        server::telemetry::init();
+    }
     let database = TestDatabase::fresh().await;
     let mut config = test_config(&database);
     customize(&mut config);
@@ -162,4 +167,107 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
         database,
         shutdown: Some(tx),
     }
+}
+
+/// Browser-like helpers for the sign-in flows.
+impl TestApp {
+    /// POSTs a form the way our pages do: same-site `Origin`, optional session cookie.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("Origin", self.url(""))
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", format!("tollgate_session={cookie}"));
+        }
+        request.send().await.expect("request reaches the server")
+    }
+
+    /// GETs a page as a browser navigation (`Accept: text/html`) with an optional session.
+    pub async fn get_as(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .client
+            .get(self.url(path))
+            .header("Accept", "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", format!("tollgate_session={cookie}"));
+        }
+        request.send().await.expect("request reaches the server")
+    }
+
+    /// The newest message of the dev mailbox.
+    pub async fn last_email(&self) -> Option<app::api::wire::MailboxMessage> {
+        app::auth::mailer::dev_mailbox(&self.running.state.db, 1)
+            .await
+            .expect("read mailbox")
+            .into_iter()
+            .next()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(self.running.state.db.pool())
+            .await
+            .expect("count rows")
+            .get("n")
+    }
+
+    /// Requests a magic link for `email` and returns the link's path and query.
+    pub async fn request_link(&self, email: &str) -> String {
+        let response = self
+            .post_form(
+                "/auth/email",
+                &[("email", email), ("next", "/account")],
+                None,
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            303,
+            "requesting a link redirects to the check-your-inbox page"
+        );
+        let link = self
+            .last_email()
+            .await
+            .and_then(|m| m.link().map(str::to_owned))
+            .expect("a link was mailed");
+        link.strip_prefix(&self.url(""))
+            .expect("link points at this server")
+            .to_owned()
+    }
+
+    /// Signs `email` in by magic link; returns the session cookie's value.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let link = self.request_link(email).await;
+        let response = self.get_as(&link, None).await;
+        assert_eq!(response.status(), 303, "the link signs in and redirects");
+        session_cookie(&response).expect("a session cookie is set")
+    }
+}
+
+/// The value the response sets for the session cookie (empty when it clears it).
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("tollgate_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
