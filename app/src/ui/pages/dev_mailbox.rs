@@ -34,7 +34,8 @@ fn MessageCard(message: MailboxMessage) -> impl IntoView {
             <p class="font-semibold">{message.subject.clone()}</p>
             <p class="text-slate-500" data-testid="mail-to">{format!("To {} · {}", message.to, format_unix(message.sent_at))}</p>
             {link.map(|href| view! {
-                <a href=href class="mt-3 inline-block rounded-lg bg-indigo-600 px-3 py-1.5 font-semibold text-white" data-testid="mail-link">"Open the link"</a>
+                // rel="external": a server route, not a page of the app; the router must not intercept it.
+                <a href=href rel="external" class="mt-3 inline-block rounded-lg bg-indigo-600 px-3 py-1.5 font-semibold text-white" data-testid="mail-link">"Open the link"</a>
             })}
             <pre class="mt-3 whitespace-pre-wrap font-sans text-slate-700">{message.body.clone()}</pre>
         </li>
