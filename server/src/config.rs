@@ -21,6 +21,30 @@ pub struct Config {
     pub plans_file: PathBuf,
     /// Where cargo-leptos put the compiled wasm, js, css and public assets.
     pub site_root: PathBuf,
+    /// `SMTP_URL`: when unset, mail goes to the dev mailbox instead of being sent.
+    pub smtp_url: Option<Secret>,
+    /// `MAIL_FROM`: the sender of every email.
+    pub mail_from: String,
+}
+
+/// A setting that may hold a password: `Debug` never prints it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -88,6 +112,8 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".into())
                 .into(),
+            smtp_url: var("SMTP_URL").map(Secret::new),
+            mail_from: var("MAIL_FROM").unwrap_or_else(|| "Tollgate <no-reply@localhost>".into()),
         })
     }
 }
@@ -157,6 +183,17 @@ mod tests {
                 .variable,
             "APP_URL"
         );
+    }
+
+    #[test]
+    fn the_smtp_url_is_a_secret() {
+        let config = config(&[("SMTP_URL", "smtps://mailer:pa55@smtp.example.com")]).unwrap();
+        assert_eq!(
+            config.smtp_url.as_ref().map(Secret::expose),
+            Some("smtps://mailer:pa55@smtp.example.com")
+        );
+        assert!(!format!("{config:?}").contains("pa55"));
+        assert_eq!(config.mail_from, "Tollgate <no-reply@localhost>");
     }
 
     #[test]

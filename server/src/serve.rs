@@ -3,6 +3,7 @@
 use crate::config::{Config, OUTPUT_NAME};
 use crate::router::router;
 use app::auth::mailer::{DevMailbox, Mailer};
+use app::auth::smtp::SmtpMailer;
 use app::db::{Db, DbError};
 use app::plans_file::{self, PlansFileError};
 use app::state::{AppState, Site};
@@ -14,6 +15,8 @@ use tokio::net::TcpListener;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("{0}")]
+    Mail(String),
     #[error("{0}")]
     Plans(#[from] PlansFileError),
     #[error("{0}")]
@@ -76,8 +79,15 @@ pub async fn start(
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
     };
-    // SMTP arrives with its adapter; until then every message goes to the dev mailbox.
-    let mailer: Arc<dyn Mailer> = Arc::new(DevMailbox { db: db.clone() });
+    let mailer: Arc<dyn Mailer> = match &config.smtp_url {
+        Some(url) => {
+            Arc::new(SmtpMailer::new(url.expose(), &config.mail_from).map_err(StartError::Mail)?)
+        }
+        None => {
+            tracing::info!("SMTP_URL is not set: email goes to the dev mailbox at /dev/mailbox");
+            Arc::new(DevMailbox { db: db.clone() })
+        }
+    };
     let state = AppState {
         leptos_options,
         db: db.clone(),

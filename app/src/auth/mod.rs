@@ -8,6 +8,7 @@ pub mod mailer;
 pub mod next_path;
 pub mod rate_limit;
 pub mod sessions;
+pub mod smtp;
 pub mod token;
 pub mod users;
 

@@ -4,6 +4,7 @@
 
 use app::db::{Backend, DatabaseUrl, Db};
 use server::config::Config;
+pub use server::config::Secret;
 use server::serve::{self, Running};
 use sqlx::Connection;
 use std::net::SocketAddr;
@@ -92,6 +93,8 @@ pub fn test_config(database: &TestDatabase) -> Config {
         app_url: None,
         plans_file: workspace_file("plans.toml"),
         site_root: workspace_file("target/site"),
+        smtp_url: None,
+        mail_from: "Tollgate <no-reply@localhost>".into(),
     }
 }
 
