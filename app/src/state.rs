@@ -2,6 +2,7 @@
 //! to Leptos as context (`expect_context::<AppState>()`).
 
 use crate::auth::mailer::Mailer;
+use crate::auth::oauth::IdentityProvider;
 use crate::db::Db;
 use crate::domain::Catalog;
 use axum::extract::FromRef;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub mailer: Arc<dyn Mailer>,
     pub site: Arc<Site>,
+    /// Configured OAuth providers, in the order `/login` shows them.
+    pub providers: Arc<Vec<Arc<dyn IdentityProvider>>>,
 }
 
 /// Facts about where the site is served, fixed at start-up.

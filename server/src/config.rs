@@ -3,6 +3,7 @@
 //! Every problem is one line naming the variable and what it should look like. Secrets are kept
 //! in types whose `Debug` hides them, so logging the config never leaks one.
 
+use app::auth::oauth::ProviderKind;
 use app::db::DatabaseUrl;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,6 +26,18 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     /// `MAIL_FROM`: the sender of every email.
     pub mail_from: String,
+    /// OAuth providers with both a client id and secret set, in `/login` order.
+    pub oauth: Vec<OAuthSettings>,
+}
+
+/// One configured OAuth provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthSettings {
+    pub id: &'static str,
+    pub label: String,
+    pub kind: ProviderKind,
+    pub client_id: String,
+    pub client_secret: Secret,
 }
 
 /// A setting that may hold a password: `Debug` never prints it.
@@ -114,8 +127,73 @@ impl Config {
                 .into(),
             smtp_url: var("SMTP_URL").map(Secret::new),
             mail_from: var("MAIL_FROM").unwrap_or_else(|| "Tollgate <no-reply@localhost>".into()),
+            oauth: oauth_providers(&var)?,
         })
     }
+}
+
+/// GitHub, Google and a generic OIDC issuer, each enabled by its client id and secret.
+fn oauth_providers(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<OAuthSettings>, ConfigError> {
+    let google = Some("https://accounts.google.com".to_owned());
+    let candidates: [(&'static str, &'static str, &'static str, Option<String>); 3] = [
+        ("github", "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", None),
+        ("google", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", google),
+        (
+            "oidc",
+            "OIDC_CLIENT_ID",
+            "OIDC_CLIENT_SECRET",
+            var("OIDC_ISSUER_URL"),
+        ),
+    ];
+    let mut providers = Vec::new();
+    for (id, id_var, secret_var, issuer) in candidates {
+        let (client_id, client_secret) = match (var(id_var), var(secret_var)) {
+            (None, None) => continue,
+            (Some(client_id), Some(secret)) => (client_id, Secret::new(secret)),
+            (Some(_), None) => {
+                return Err(ConfigError {
+                    variable: secret_var,
+                    problem: format!("must be set when {id_var} is"),
+                })
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError {
+                    variable: id_var,
+                    problem: format!("must be set when {secret_var} is"),
+                })
+            }
+        };
+        let (kind, label) = match (id, issuer) {
+            ("github", _) => (ProviderKind::GitHub, "GitHub".to_owned()),
+            ("google", Some(issuer)) => (ProviderKind::Oidc { issuer }, "Google".to_owned()),
+            (_, Some(issuer))
+                if issuer.starts_with("http://") || issuer.starts_with("https://") =>
+            {
+                (
+                    ProviderKind::Oidc {
+                        issuer: issuer.trim_end_matches('/').to_owned(),
+                    },
+                    var("OIDC_NAME").unwrap_or_else(|| "Single sign-on".into()),
+                )
+            }
+            _ => {
+                return Err(ConfigError {
+                    variable: "OIDC_ISSUER_URL",
+                    problem: "must be the issuer's https:// URL when OIDC_CLIENT_ID is set".into(),
+                })
+            }
+        };
+        providers.push(OAuthSettings {
+            id,
+            label,
+            kind,
+            client_id,
+            client_secret,
+        });
+    }
+    Ok(providers)
 }
 
 #[cfg(test)]
@@ -182,6 +260,47 @@ mod tests {
                 .unwrap_err()
                 .variable,
             "APP_URL"
+        );
+    }
+
+    #[test]
+    fn oauth_providers_appear_when_both_halves_are_set() {
+        assert!(config(&[]).unwrap().oauth.is_empty());
+        let config = config(&[
+            ("GITHUB_CLIENT_ID", "gh"),
+            ("GITHUB_CLIENT_SECRET", "gh-secret"),
+            ("OIDC_ISSUER_URL", "https://id.example.com/"),
+            ("OIDC_CLIENT_ID", "tg"),
+            ("OIDC_CLIENT_SECRET", "tg-secret"),
+            ("OIDC_NAME", "Acme SSO"),
+        ])
+        .unwrap();
+        let ids: Vec<_> = config
+            .oauth
+            .iter()
+            .map(|p| (p.id, p.label.as_str()))
+            .collect();
+        assert_eq!(ids, [("github", "GitHub"), ("oidc", "Acme SSO")]);
+        assert_eq!(
+            config.oauth[1].kind,
+            ProviderKind::Oidc {
+                issuer: "https://id.example.com".into()
+            }
+        );
+        assert!(!format!("{config:?}").contains("tg-secret"));
+    }
+
+    #[test]
+    fn half_configured_providers_name_the_missing_variable() {
+        assert_eq!(
+            config(&[("GOOGLE_CLIENT_ID", "x")]).unwrap_err().variable,
+            "GOOGLE_CLIENT_SECRET"
+        );
+        assert_eq!(
+            config(&[("OIDC_CLIENT_ID", "x"), ("OIDC_CLIENT_SECRET", "y")])
+                .unwrap_err()
+                .variable,
+            "OIDC_ISSUER_URL"
         );
     }
 

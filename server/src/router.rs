@@ -2,7 +2,7 @@
 
 use crate::health::healthz;
 use crate::middleware::{csrf, session};
-use crate::routes::{account, auth};
+use crate::routes::{account, auth, oauth};
 use app::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
@@ -19,6 +19,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/email", post(auth::request_link))
         .route("/auth/email/callback", get(auth::redeem_link))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/oauth/{provider}", get(oauth::start))
+        .route("/auth/oauth/{provider}/callback", get(oauth::callback))
         .route("/account/sessions/revoke", post(account::revoke_session))
         .route(
             "/account/sessions/revoke-others",

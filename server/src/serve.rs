@@ -3,6 +3,7 @@
 use crate::config::{Config, OUTPUT_NAME};
 use crate::router::router;
 use app::auth::mailer::{DevMailbox, Mailer};
+use app::auth::oauth::{IdentityProvider, OAuth2Provider};
 use app::auth::smtp::SmtpMailer;
 use app::db::{Db, DbError};
 use app::plans_file::{self, PlansFileError};
@@ -15,6 +16,7 @@ use tokio::net::TcpListener;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// A mail or sign-in provider setting that cannot work.
     #[error("{0}")]
     Mail(String),
     #[error("{0}")]
@@ -88,7 +90,20 @@ pub async fn start(
             Arc::new(DevMailbox { db: db.clone() })
         }
     };
+    let mut providers: Vec<Arc<dyn IdentityProvider>> = Vec::new();
+    for settings in &config.oauth {
+        let provider = OAuth2Provider::new(
+            settings.id,
+            &settings.label,
+            settings.kind.clone(),
+            &settings.client_id,
+            settings.client_secret.expose(),
+        )
+        .map_err(|e| StartError::Mail(format!("{} sign-in: {e}", settings.label)))?;
+        providers.push(Arc::new(provider));
+    }
     let state = AppState {
+        providers: Arc::new(providers),
         leptos_options,
         db: db.clone(),
         catalog: Arc::new(catalog),

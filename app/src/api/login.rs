@@ -6,7 +6,13 @@ use leptos::prelude::*;
 #[server]
 pub async fn get_login_options() -> Result<LoginOptions, ApiError> {
     let state = expect_context::<crate::state::AppState>();
+    let providers = state
+        .providers
+        .iter()
+        .map(|p| (p.id().to_owned(), p.label().to_owned()))
+        .collect();
     Ok(LoginOptions {
         dev_mailbox: state.mailer.has_dev_mailbox(),
+        providers,
     })
 }

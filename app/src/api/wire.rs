@@ -35,6 +35,8 @@ pub struct AccountView {
 pub struct LoginOptions {
     /// Mail is not really sent: the dev mailbox shows it.
     pub dev_mailbox: bool,
+    /// Configured OAuth providers: (id for the URL, button label).
+    pub providers: Vec<(String, String)>,
 }
 
 /// A message of the dev mailbox.

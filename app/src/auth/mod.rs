@@ -6,6 +6,7 @@ pub mod current_user;
 pub mod magic_link;
 pub mod mailer;
 pub mod next_path;
+pub mod oauth;
 pub mod rate_limit;
 pub mod sessions;
 pub mod smtp;

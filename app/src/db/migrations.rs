@@ -20,6 +20,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "sign in",
         include_str!("../../../migrations/sqlite/0002_sign_in.sql"),
     ),
+    (
+        3,
+        "oauth",
+        include_str!("../../../migrations/sqlite/0003_oauth.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -31,6 +36,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "sign in",
         include_str!("../../../migrations/postgres/0002_sign_in.sql"),
+    ),
+    (
+        3,
+        "oauth",
+        include_str!("../../../migrations/postgres/0003_oauth.sql"),
     ),
 ];
 

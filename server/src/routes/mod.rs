@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod oauth;
 
 use axum::response::Redirect;
 

@@ -2,6 +2,8 @@
 //! fresh database — SQLite by default, PostgreSQL when `TEST_DATABASE_URL` is set.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod fake_oidc;
+
 use app::db::{Backend, DatabaseUrl, Db};
 use server::config::Config;
 pub use server::config::Secret;
@@ -95,6 +97,7 @@ pub fn test_config(database: &TestDatabase) -> Config {
         site_root: workspace_file("target/site"),
         smtp_url: None,
         mail_from: "Tollgate <no-reply@localhost>".into(),
+        oauth: Vec::new(),
     }
 }
 

@@ -7,5 +7,5 @@ mod site_header;
 
 pub use interval_toggle::IntervalToggle;
 pub use plan_card::PlanCard;
-pub use require_sign_in::RequireSignIn;
+pub use require_sign_in::{url_encode, RequireSignIn};
 pub use site_header::SiteHeader;

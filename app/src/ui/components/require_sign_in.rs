@@ -35,8 +35,8 @@ where
     }
 }
 
-/// Percent-encodes a query value (the few characters a path can carry that a query cannot).
-fn url_encode(value: &str) -> String {
+/// Percent-encodes a query value (keeps `/` so `next=/account` stays readable).
+pub fn url_encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

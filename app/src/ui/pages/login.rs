@@ -1,4 +1,5 @@
 use crate::api::login::get_login_options;
+use crate::ui::components::url_encode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,8 +14,18 @@ pub fn LoginPage() -> impl IntoView {
     let param = move |key: &str| query.read().get(key).filter(|v| !v.is_empty());
     let options = Resource::new(|| (), |_| get_login_options());
     let next = param("next").unwrap_or_else(|| "/dashboard".into());
+    let next_for_providers = next.clone();
     let email = param("email").unwrap_or_default();
-    let error = param("error").map(|code| error_message(&code));
+    let provider = param("provider").unwrap_or_else(|| "the provider".into());
+    let error = param("error").map(|code| match code.as_str() {
+        "oauth_refused" => format!(
+            "{provider} did not sign you in: {}. Try again, or use your email below.",
+            param("detail").unwrap_or_else(|| "the request was refused".into())
+        ),
+        "oauth_failed" => format!("We could not complete sign-in with {provider}. Try again, or use your email below."),
+        "oauth_unverified" => format!("{provider} did not confirm an email address for your account, so we cannot sign you in with it. Verify your email there, or use your email below."),
+        code => error_message(code).to_owned(),
+    });
     let sent = param("sent").is_some();
     let signed_out = param("signed_out").is_some();
 
@@ -47,6 +58,29 @@ pub fn LoginPage() -> impl IntoView {
             } else {
                 ().into_any()
             }}
+            <Suspense fallback=|| ()>
+                {move || {
+                    let next = next_for_providers.clone();
+                    Suspend::new(async move {
+                        let providers = options.await.map(|o| o.providers).unwrap_or_default();
+                        (!providers.is_empty()).then(|| view! {
+                            <div class="mt-6 space-y-2" data-testid="providers">
+                                {providers.into_iter().map(|(id, label)| view! {
+                                    // rel="external": a server route that redirects to the provider.
+                                    <a
+                                        href=format!("/auth/oauth/{id}?next={}", url_encode(&next))
+                                        rel="external"
+                                        class="block w-full rounded-lg border border-slate-300 px-4 py-2.5 text-center font-semibold hover:bg-slate-50"
+                                    >
+                                        {format!("Continue with {label}")}
+                                    </a>
+                                }).collect_view()}
+                                <p class="pt-2 text-center text-xs uppercase tracking-wide text-slate-400">"or"</p>
+                            </div>
+                        })
+                    })
+                }}
+            </Suspense>
             <form method="post" action="/auth/email" class="mt-6 space-y-3">
                 <input type="hidden" name="next" value=next/>
                 <label class="block text-sm font-medium" for="email">"Email"</label>
@@ -73,6 +107,8 @@ fn error_message(code: &str) -> &'static str {
         "link_invalid" => "That sign-in link is not valid. Enter your email to get a new one.",
         "banned" => "This account has been suspended. Contact support if you think this is a mistake.",
         "mail_failed" => "We could not send the email just now. Try again in a moment.",
+        "oauth_state" => "That sign-in attempt expired or was started in another browser. Start again below.",
+        "oauth_unknown" => "That sign-in method is not available here. Use your email below.",
         _ => "Something went wrong while signing you in. Please try again.",
     }
 }

@@ -1,0 +1,155 @@
+//! "Sign in with …": the redirect to the provider and the callback that comes back.
+
+use super::auth::start_session;
+use super::redirect_with;
+use app::auth::cookie;
+use app::auth::next_path::sanitize_next;
+use app::auth::oauth::identities::{self, LinkRefusal};
+use app::auth::oauth::states::{self, STATE_LIFETIME_SECS};
+use app::auth::oauth::IdentityProvider;
+use app::state::AppState;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Binds a round trip to the browser that started it (a `state` alone could be replayed by
+/// whoever sees the callback URL).
+const BROWSER_COOKIE: &str = "tollgate_oauth";
+
+fn provider(state: &AppState, id: &str) -> Option<Arc<dyn IdentityProvider>> {
+    state.providers.iter().find(|p| p.id() == id).cloned()
+}
+
+fn callback_url(state: &AppState, id: &str) -> String {
+    format!("{}/auth/oauth/{id}/callback", state.site.app_url)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    next: Option<String>,
+}
+
+/// `GET /auth/oauth/{provider}`: sends the browser to the provider's consent page.
+pub async fn start(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<StartQuery>,
+) -> Response {
+    let Some(provider) = provider(&state, &id) else {
+        return redirect_with("/login", &[("error", "oauth_unknown")]).into_response();
+    };
+    let next = sanitize_next(query.next.as_deref());
+    let started = match states::start(&state.db, provider.id(), &next).await {
+        Ok(started) => started,
+        Err(e) => return failure(&e, &next),
+    };
+    let url = match provider
+        .authorize_url(
+            &callback_url(&state, provider.id()),
+            started.state.expose(),
+            started.pkce_verifier.expose(),
+        )
+        .await
+    {
+        Ok(url) => url,
+        Err(e) => return failure(&e, &next),
+    };
+    let cookie = cookie::set(
+        BROWSER_COOKIE,
+        started.browser.expose(),
+        STATE_LIFETIME_SECS,
+        state.site.secure_cookies(),
+    );
+    ([(SET_COOKIE, cookie)], Redirect::to(&url)).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `GET /auth/oauth/{provider}/callback`: checks the round trip, exchanges the code, signs in.
+pub async fn callback(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
+    let Some(provider) = provider(&state, &id) else {
+        return redirect_with("/login", &[("error", "oauth_unknown")]).into_response();
+    };
+    let browser = cookie::read(&headers, BROWSER_COOKIE);
+    // Consume the state first, whatever the provider said: it must never be usable again.
+    let round_trip = match &query.state {
+        Some(raw) => {
+            match states::finish(&state.db, provider.id(), raw, browser.as_deref()).await {
+                Ok(found) => found,
+                Err(e) => return failure(&e, "/dashboard"),
+            }
+        }
+        None => None,
+    };
+    if let Some(error) = &query.error {
+        let detail = query.error_description.as_deref().unwrap_or(error);
+        let detail: String = detail.chars().take(200).collect();
+        tracing::info!(provider = provider.id(), %error, "provider refused sign-in");
+        return redirect_with(
+            "/login",
+            &[
+                ("error", "oauth_refused"),
+                ("provider", provider.label()),
+                ("detail", &detail),
+            ],
+        )
+        .into_response();
+    }
+    let (Some(code), Some((pkce_verifier, next))) = (query.code, round_trip) else {
+        return redirect_with("/login", &[("error", "oauth_state")]).into_response();
+    };
+    let identity = match provider
+        .exchange(&callback_url(&state, provider.id()), code, pkce_verifier)
+        .await
+    {
+        Ok(identity) => identity,
+        Err(e) => {
+            tracing::warn!(provider = provider.id(), error = %e, "OAuth exchange failed");
+            return redirect_with(
+                "/login",
+                &[("error", "oauth_failed"), ("provider", provider.label())],
+            )
+            .into_response();
+        }
+    };
+    let user = match identities::account_for(&state.db, provider.id(), &identity).await {
+        Ok(Ok(user)) => user,
+        Ok(Err(LinkRefusal::UnverifiedEmail)) => {
+            return redirect_with(
+                "/login",
+                &[
+                    ("error", "oauth_unverified"),
+                    ("provider", provider.label()),
+                ],
+            )
+            .into_response()
+        }
+        Err(e) => return failure(&e, &next),
+    };
+    let mut response = start_session(&state, user, &headers, peer, &next).await;
+    if let Ok(clear) = cookie::clear(BROWSER_COOKIE, state.site.secure_cookies()).parse() {
+        response.headers_mut().append(SET_COOKIE, clear);
+    }
+    response
+}
+
+fn failure(error: &dyn std::fmt::Display, next: &str) -> Response {
+    tracing::error!(error = %error, "OAuth sign-in failed");
+    redirect_with("/login", &[("error", "unavailable"), ("next", next)]).into_response()
+}
