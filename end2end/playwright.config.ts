@@ -3,10 +3,13 @@ import { defineConfig } from "@playwright/test";
 /**
  * Runs every spec twice: with JavaScript ("js", the hydrated app) and without ("no-js", the
  * server-rendered HTML and plain forms). The server is the release build, started on a fresh
- * SQLite database for each run (or on E2E_DATABASE_URL when set).
+ * SQLite database for each run (or on E2E_DATABASE_URL when set), with a local OpenID Connect
+ * provider (oidc-provider.mjs) configured as "Acme SSO".
  */
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+const oidcPort = port + 1;
+const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -39,7 +42,15 @@ export default defineConfig({
     { name: "js", use: { javaScriptEnabled: true } },
     { name: "no-js", use: { javaScriptEnabled: false } },
   ],
-  webServer: {
+  webServer: [
+  {
+    command: "node oidc-provider.mjs",
+    url: `${oidcIssuer}/.well-known/openid-configuration`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    env: { OIDC_PORT: String(oidcPort) },
+  },
+  {
     command: "sh -c 'rm -rf .tmp && mkdir -p .tmp && exec ../target/release/tollgate serve'",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
@@ -52,6 +63,11 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: "../target/site",
       PLANS_FILE: "../plans.toml",
       RUST_LOG: "warn",
+      OIDC_ISSUER_URL: oidcIssuer,
+      OIDC_CLIENT_ID: "tollgate-e2e",
+      OIDC_CLIENT_SECRET: "tollgate-e2e-secret",
+      OIDC_NAME: "Acme SSO",
     },
   },
+  ],
 });

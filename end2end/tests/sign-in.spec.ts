@@ -88,3 +88,16 @@ test.describe("sessions", () => {
     await expect(laptop.getByTestId("profile-email")).toHaveText(email);
   });
 });
+
+test.describe("sign-in with an OIDC provider", () => {
+  test("one click on the provider button signs in and back out", async ({ page }, testInfo) => {
+    await open(page, testInfo, "/login");
+    await page.getByRole("link", { name: "Continue with Acme SSO" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.getByTestId("welcome")).toHaveText("Welcome, Oidc User");
+    await expect(page.getByTestId("viewer-name")).toContainText("Oidc User");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  });
+});
