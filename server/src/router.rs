@@ -2,7 +2,7 @@
 
 use crate::health::healthz;
 use crate::middleware::{csrf, session};
-use crate::routes::{account, auth, oauth};
+use crate::routes::{account, admin, auth, oauth};
 use app::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
@@ -22,6 +22,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/oauth/{provider}", get(oauth::start))
         .route("/auth/oauth/{provider}/callback", get(oauth::callback))
         .route("/account/sessions/revoke", post(account::revoke_session))
+        .route("/admin/users/ban", post(admin::ban))
+        .route("/admin/users/unban", post(admin::unban))
         .route(
             "/account/sessions/revoke-others",
             post(account::revoke_other_sessions),

@@ -12,6 +12,8 @@ pub enum ApiError {
     BadRequest(String),
     #[error("Sign in to continue.")]
     Unauthorized,
+    #[error("Only administrators can do that.")]
+    Forbidden,
     #[error("{0}")]
     NotFound(String),
     #[error("Something went wrong on our side. Please try again in a moment.")]
@@ -33,6 +35,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => 400,
             ApiError::Unauthorized => 401,
+            ApiError::Forbidden => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Internal | ApiError::Transport(_) => 500,
         }

@@ -2,6 +2,7 @@
 //! One function per file; server-only imports live inside their bodies.
 
 pub mod account;
+pub mod admin;
 pub mod error;
 pub mod login;
 pub mod mailbox;

@@ -57,3 +57,14 @@ impl MailboxMessage {
             .find(|word| word.starts_with("http://") || word.starts_with("https://"))
     }
 }
+
+/// A row of the admin's user list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminUserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub is_admin: bool,
+    pub banned: bool,
+    pub sessions: i64,
+}

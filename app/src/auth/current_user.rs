@@ -42,3 +42,13 @@ pub fn current_user() -> Option<CurrentUser> {
 pub fn require_user() -> Result<CurrentUser, ApiError> {
     current_user().ok_or(ApiError::Unauthorized)
 }
+
+/// In a server function: the signed-in admin, or 401/403.
+pub fn require_admin() -> Result<CurrentUser, ApiError> {
+    let me = require_user()?;
+    if me.is_admin() {
+        Ok(me)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}

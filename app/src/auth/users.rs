@@ -119,3 +119,32 @@ pub async fn set_role(db: &Db, email: &EmailAddress, role: Role) -> Result<bool,
         .await?;
     Ok(result.rows_affected() > 0)
 }
+
+/// Every account with its live session count, newest first (the admin page).
+pub async fn list_for_admin(
+    db: &Db,
+    limit: i64,
+) -> Result<Vec<crate::api::wire::AdminUserRow>, DbError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.email, u.name, u.role, u.banned,
+                (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > $1) AS sessions
+         FROM users u ORDER BY u.id DESC LIMIT $2",
+    )
+    .bind(unix_now())
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(crate::api::wire::AdminUserRow {
+                id: row.try_get("id")?,
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+                is_admin: row.try_get::<String, _>("role")? == "admin",
+                banned: row.try_get::<i64, _>("banned")? != 0,
+                sessions: row.try_get("sessions")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}

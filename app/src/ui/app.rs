@@ -1,6 +1,7 @@
 use super::components::SiteHeader;
 use super::pages::{
-    AccountPage, DashboardPage, DevMailboxPage, HomePage, LoginPage, NotFoundPage, PricingPage,
+    AccountPage, AdminPage, DashboardPage, DevMailboxPage, HomePage, LoginPage, NotFoundPage,
+    PricingPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -2,6 +2,7 @@
 //! Forms post here and answer with redirects, so they work the same with JavaScript off.
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod oauth;
 

@@ -6,6 +6,7 @@ pub mod fake_oidc;
 
 use app::db::{Backend, DatabaseUrl, Db};
 use server::config::Config;
+#[allow(unused_imports)] // used by some test binaries only
 pub use server::config::Secret;
 use server::serve::{self, Running};
 use sqlx::Connection;

@@ -33,6 +33,7 @@ pub fn SiteHeader() -> impl IntoView {
 fn SignedIn(me: ViewerInfo) -> impl IntoView {
     view! {
         <A href="/dashboard" attr:class="text-slate-600 hover:text-slate-900">"Dashboard"</A>
+        {me.is_admin.then(|| view! { <A href="/admin" attr:class="text-slate-600 hover:text-slate-900">"Admin"</A> })}
         <A href="/account" attr:class="flex items-center gap-2 text-slate-900" attr:data-testid="viewer-name">
             <span class="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-100 text-xs font-bold text-indigo-700" aria-hidden="true">
                 {me.name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()}

@@ -1,6 +1,7 @@
 //! One page per route.
 
 mod account;
+mod admin;
 mod dashboard;
 mod dev_mailbox;
 mod home;
@@ -9,6 +10,7 @@ mod not_found;
 mod pricing;
 
 pub use account::AccountPage;
+pub use admin::AdminPage;
 pub use dashboard::DashboardPage;
 pub use dev_mailbox::DevMailboxPage;
 pub use home::HomePage;

@@ -1,0 +1,70 @@
+//! `/admin` forms: banning and unbanning accounts.
+
+use super::redirect_with;
+use app::auth::users;
+use app::auth::Viewer;
+use app::domain::EmailAddress;
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    email: Option<String>,
+}
+
+/// `POST /admin/users/ban`: suspends the account and ends all its sessions at once.
+pub async fn ban(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    form: Form<UserForm>,
+) -> Response {
+    set_banned(state, viewer, form, true).await
+}
+
+/// `POST /admin/users/unban`
+pub async fn unban(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    form: Form<UserForm>,
+) -> Response {
+    set_banned(state, viewer, form, false).await
+}
+
+async fn set_banned(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Form(form): Form<UserForm>,
+    banned: bool,
+) -> Response {
+    let Some(me) = viewer.0 else {
+        return redirect_with("/login", &[("next", "/admin")]).into_response();
+    };
+    if !me.is_admin() {
+        return (StatusCode::FORBIDDEN, "Only administrators can do that.").into_response();
+    }
+    let Ok(email) = EmailAddress::parse(form.email.as_deref().unwrap_or_default()) else {
+        return redirect_with("/admin", &[("notice", "unknown")]).into_response();
+    };
+    if banned && email.as_str() == me.user.email {
+        return (StatusCode::BAD_REQUEST, "You cannot ban yourself.").into_response();
+    }
+    match users::set_banned(&state.db, &email, banned).await {
+        Ok(true) => {
+            tracing::info!(admin = me.user.id, banned, "account ban changed");
+            redirect_with(
+                "/admin",
+                &[("notice", if banned { "banned" } else { "unbanned" })],
+            )
+            .into_response()
+        }
+        Ok(false) => redirect_with("/admin", &[("notice", "unknown")]).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "changing a ban failed");
+            redirect_with("/admin", &[("notice", "unknown")]).into_response()
+        }
+    }
+}
