@@ -166,7 +166,17 @@ fn oauth_providers(
             }
         };
         let (kind, label) = match (id, issuer) {
-            ("github", _) => (ProviderKind::GitHub, "GitHub".to_owned()),
+            ("github", _) => {
+                let web_base =
+                    var("GITHUB_BASE_URL").unwrap_or_else(|| "https://github.com".into());
+                let api_base =
+                    var("GITHUB_API_BASE").unwrap_or_else(|| "https://api.github.com".into());
+                let kind = ProviderKind::GitHub {
+                    web_base: web_base.trim_end_matches('/').into(),
+                    api_base: api_base.trim_end_matches('/').into(),
+                };
+                (kind, "GitHub".to_owned())
+            }
             ("google", Some(issuer)) => (ProviderKind::Oidc { issuer }, "Google".to_owned()),
             (_, Some(issuer))
                 if issuer.starts_with("http://") || issuer.starts_with("https://") =>
@@ -281,6 +291,13 @@ mod tests {
             .map(|p| (p.id, p.label.as_str()))
             .collect();
         assert_eq!(ids, [("github", "GitHub"), ("oidc", "Acme SSO")]);
+        assert_eq!(
+            config.oauth[0].kind,
+            ProviderKind::GitHub {
+                web_base: "https://github.com".into(),
+                api_base: "https://api.github.com".into()
+            }
+        );
         assert_eq!(
             config.oauth[1].kind,
             ProviderKind::Oidc {

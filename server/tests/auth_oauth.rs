@@ -14,6 +14,23 @@ fn user(email: &str, verified: bool) -> FakeUser {
     }
 }
 
+async fn app_with_github(fake: &FakeOidc) -> TestApp {
+    let base = fake.issuer.clone();
+    spawn_app_with(move |config| {
+        config.oauth = vec![OAuthSettings {
+            id: "github",
+            label: "GitHub".into(),
+            kind: app::auth::oauth::ProviderKind::GitHub {
+                web_base: base.clone(),
+                api_base: base,
+            },
+            client_id: CLIENT_ID.into(),
+            client_secret: Secret::new(CLIENT_SECRET),
+        }];
+    })
+    .await
+}
+
 async fn app_with_provider(fake: &FakeOidc) -> TestApp {
     let issuer = fake.issuer.clone();
     spawn_app_with(move |config| {
@@ -41,7 +58,13 @@ fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
 /// Clicks "Continue with Acme SSO" and consents at the provider; returns the callback path
 /// (relative to our server) and the browser-binding cookie.
 async fn start_and_consent(app: &TestApp) -> (String, String) {
-    let start = app.get_as("/auth/oauth/oidc?next=/account", None).await;
+    start_and_consent_with(app, "oidc").await
+}
+
+async fn start_and_consent_with(app: &TestApp, provider: &str) -> (String, String) {
+    let start = app
+        .get_as(&format!("/auth/oauth/{provider}?next=/account"), None)
+        .await;
     assert_eq!(start.status(), 303);
     let browser =
         cookie_value(&start, "tollgate_oauth").expect("the round trip is bound to this browser");
@@ -222,4 +245,41 @@ async fn providers_are_offered_only_when_configured() {
         location(&app.get_as("/auth/oauth/github", None).await),
         "/login?error=oauth_unknown"
     );
+}
+
+#[tokio::test]
+async fn github_sign_in_uses_the_verified_primary_email_and_the_profile_name() {
+    let fake = FakeOidc::start(user("octo@example.com", true)).await;
+    let app = app_with_github(&fake).await;
+    assert!(app
+        .get_as("/login", None)
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Continue with GitHub"));
+    let (path, browser) = start_and_consent_with(&app, "github").await;
+    let response = callback(&app, &path, Some(&browser)).await;
+    assert_eq!(location(&response), "/account");
+    let account = app
+        .get_as("/account", Some(&session_cookie(&response).unwrap()))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(account.contains("octo@example.com") && account.contains("Ada Lovelace"));
+    assert!(
+        !account.contains("old@example.com"),
+        "only the primary address is used"
+    );
+}
+
+#[tokio::test]
+async fn github_without_a_verified_primary_email_is_refused() {
+    let fake = FakeOidc::start(user("octo@example.com", false)).await;
+    let app = app_with_github(&fake).await;
+    let (path, browser) = start_and_consent_with(&app, "github").await;
+    assert!(location(&callback(&app, &path, Some(&browser)).await)
+        .starts_with("/login?error=oauth_unverified"));
+    assert_eq!(app.count("users").await, 0);
 }

@@ -61,6 +61,11 @@ impl FakeOidc {
             .route("/authorize", get(authorize))
             .route("/token", post(token))
             .route("/userinfo", get(userinfo))
+            // The same provider, GitHub-shaped: its endpoints and its profile API.
+            .route("/login/oauth/authorize", get(authorize))
+            .route("/login/oauth/access_token", post(token))
+            .route("/user", get(github_user))
+            .route("/user/emails", get(github_emails))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         fake
@@ -92,7 +97,7 @@ async fn authorize(
         && q.get("client_id").map(String::as_str) == Some(CLIENT_ID)
         && q.get("code_challenge_method").map(String::as_str) == Some("S256")
         && q.get("scope")
-            .is_some_and(|s| s.split(' ').any(|s| s == "openid"));
+            .is_some_and(|s| s.split(' ').any(|s| s == "openid" || s == "read:user"));
     let (Some(redirect_uri), Some(state), Some(challenge), true) = (
         q.get("redirect_uri"),
         q.get("state"),
@@ -166,20 +171,41 @@ async fn token(
         .into_response()
 }
 
-async fn userinfo(State(fake): State<FakeOidc>, headers: HeaderMap) -> Response {
+fn bearer_user(fake: &FakeOidc, headers: &HeaderMap) -> Option<FakeUser> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
-    let inner = fake.inner.lock().unwrap();
-    match inner.tokens.get(token) {
+    fake.inner.lock().unwrap().tokens.get(token).cloned()
+}
+
+async fn userinfo(State(fake): State<FakeOidc>, headers: HeaderMap) -> Response {
+    match bearer_user(&fake, &headers) {
         Some(user) => Json(json!({
             "sub": user.subject,
             "email": user.email,
             "email_verified": user.email_verified,
             "name": user.name,
         }))
+        .into_response(),
+        None => StatusCode::UNAUTHORIZED.into_response(),
+    }
+}
+
+async fn github_user(State(fake): State<FakeOidc>, headers: HeaderMap) -> Response {
+    match bearer_user(&fake, &headers) {
+        Some(user) => Json(json!({"id": 4242, "login": "octo-ada", "name": user.name, "avatar_url": "https://avatars.example/4242"})).into_response(),
+        None => StatusCode::UNAUTHORIZED.into_response(),
+    }
+}
+
+async fn github_emails(State(fake): State<FakeOidc>, headers: HeaderMap) -> Response {
+    match bearer_user(&fake, &headers) {
+        Some(user) => Json(json!([
+            {"email": "old@example.com", "primary": false, "verified": true},
+            {"email": user.email, "primary": true, "verified": user.email_verified},
+        ]))
         .into_response(),
         None => StatusCode::UNAUTHORIZED.into_response(),
     }

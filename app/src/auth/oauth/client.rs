@@ -14,11 +14,11 @@ use tokio::sync::OnceCell;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProviderKind {
-    GitHub,
+    /// `web_base` (`https://github.com`) serves the consent page and tokens, `api_base`
+    /// (`https://api.github.com`) the profile; both configurable so tests can use a local fake.
+    GitHub { web_base: String, api_base: String },
     /// OpenID Connect issuer (Google is one, at `https://accounts.google.com`).
-    Oidc {
-        issuer: String,
-    },
+    Oidc { issuer: String },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -56,11 +56,11 @@ impl OAuth2Provider {
             .build()
             .map_err(|e| OAuthError::Config(e.to_string()))?;
         let endpoints = OnceCell::new();
-        if kind == ProviderKind::GitHub {
+        if let ProviderKind::GitHub { web_base, api_base } = &kind {
             let _ = endpoints.set(Endpoints {
-                authorization_endpoint: "https://github.com/login/oauth/authorize".into(),
-                token_endpoint: "https://github.com/login/oauth/access_token".into(),
-                userinfo_endpoint: "https://api.github.com/user".into(),
+                authorization_endpoint: format!("{web_base}/login/oauth/authorize"),
+                token_endpoint: format!("{web_base}/login/oauth/access_token"),
+                userinfo_endpoint: format!("{api_base}/user"),
             });
         }
         Ok(Self {
@@ -103,7 +103,7 @@ impl OAuth2Provider {
 
     fn scopes(&self) -> &'static [&'static str] {
         match self.kind {
-            ProviderKind::GitHub => &["read:user", "user:email"],
+            ProviderKind::GitHub { .. } => &["read:user", "user:email"],
             ProviderKind::Oidc { .. } => &["openid", "email", "profile"],
         }
     }
@@ -153,7 +153,7 @@ impl OAuth2Provider {
                     avatar_url: info.picture,
                 })
             }
-            ProviderKind::GitHub => {
+            ProviderKind::GitHub { .. } => {
                 #[derive(Deserialize)]
                 struct User {
                     id: i64,
