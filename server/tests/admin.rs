@@ -101,3 +101,16 @@ async fn an_admin_cannot_ban_themselves_by_accident() {
     assert_eq!(response.status(), 400);
     assert_eq!(app.get_as("/admin", Some(&admin)).await.status(), 200);
 }
+
+#[tokio::test]
+async fn forms_posted_without_a_session_go_to_sign_in() {
+    let app = spawn_app().await;
+    let response = app
+        .post_form("/admin/users/ban", &[("email", "eve@example.com")], None)
+        .await;
+    assert_eq!(location(&response), "/login?next=/dashboard");
+    let response = app
+        .post_form("/account/sessions/revoke-others", &[], None)
+        .await;
+    assert_eq!(location(&response), "/login?next=/dashboard");
+}

@@ -52,3 +52,32 @@ pub fn require_admin() -> Result<CurrentUser, ApiError> {
         Err(ApiError::Forbidden)
     }
 }
+
+/// In an axum route: the signed-in user, or a redirect to `/login?next=<this page>`.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CurrentUser {
+    type Rejection = axum::response::Redirect;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match parts
+            .extensions
+            .get::<Viewer>()
+            .and_then(|viewer| viewer.0.clone())
+        {
+            Some(me) => Ok(me),
+            None => {
+                // Come back to a page, never to a form's POST target.
+                let here = (parts.method == axum::http::Method::GET)
+                    .then(|| parts.uri.path_and_query().map(|p| p.as_str()))
+                    .flatten();
+                let next = crate::auth::next_path::sanitize_next(here);
+                Err(axum::response::Redirect::to(&format!(
+                    "/login?next={}",
+                    crate::ui::components::url_encode(&next)
+                )))
+            }
+        }
+    }
+}

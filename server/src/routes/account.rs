@@ -2,11 +2,11 @@
 
 use super::redirect_with;
 use app::auth::sessions;
-use app::auth::Viewer;
+use app::auth::CurrentUser;
 use app::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -17,12 +17,9 @@ pub struct RevokeForm {
 /// `POST /account/sessions/revoke`: ends one of the signed-in user's sessions.
 pub async fn revoke_session(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
+    me: CurrentUser,
     Form(form): Form<RevokeForm>,
 ) -> Response {
-    let Some(me) = viewer.0 else {
-        return redirect_with("/login", &[("next", "/account")]).into_response();
-    };
     let Some(session_id) = form
         .session_id
         .as_deref()
@@ -44,13 +41,7 @@ pub async fn revoke_session(
 }
 
 /// `POST /account/sessions/revoke-others`: signs out everywhere but this browser.
-pub async fn revoke_other_sessions(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
-) -> Response {
-    let Some(me) = viewer.0 else {
-        return redirect_with("/login", &[("next", "/account")]).into_response();
-    };
+pub async fn revoke_other_sessions(State(state): State<AppState>, me: CurrentUser) -> Response {
     match sessions::revoke_others(&state.db, me.user.id, me.session_id).await {
         Ok(count) => redirect_with(
             "/account",

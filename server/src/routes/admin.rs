@@ -2,13 +2,13 @@
 
 use super::redirect_with;
 use app::auth::users;
-use app::auth::Viewer;
+use app::auth::CurrentUser;
 use app::domain::EmailAddress;
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -17,32 +17,21 @@ pub struct UserForm {
 }
 
 /// `POST /admin/users/ban`: suspends the account and ends all its sessions at once.
-pub async fn ban(
-    state: State<AppState>,
-    viewer: Extension<Viewer>,
-    form: Form<UserForm>,
-) -> Response {
-    set_banned(state, viewer, form, true).await
+pub async fn ban(state: State<AppState>, me: CurrentUser, form: Form<UserForm>) -> Response {
+    set_banned(state, me, form, true).await
 }
 
 /// `POST /admin/users/unban`
-pub async fn unban(
-    state: State<AppState>,
-    viewer: Extension<Viewer>,
-    form: Form<UserForm>,
-) -> Response {
-    set_banned(state, viewer, form, false).await
+pub async fn unban(state: State<AppState>, me: CurrentUser, form: Form<UserForm>) -> Response {
+    set_banned(state, me, form, false).await
 }
 
 async fn set_banned(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
+    me: CurrentUser,
     Form(form): Form<UserForm>,
     banned: bool,
 ) -> Response {
-    let Some(me) = viewer.0 else {
-        return redirect_with("/login", &[("next", "/admin")]).into_response();
-    };
     if !me.is_admin() {
         return (StatusCode::FORBIDDEN, "Only administrators can do that.").into_response();
     }
