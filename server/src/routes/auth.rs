@@ -177,7 +177,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 }
 
 /// An unexpected failure: logged with its cause, shown as a retryable message on `/login`.
-fn failure(what: &str, error: impl std::fmt::Display, next: &str) -> Response {
+pub(super) fn failure(what: &str, error: impl std::fmt::Display, next: &str) -> Response {
     tracing::error!(error = %error, "{what} failed");
     redirect_with("/login", &[("error", "unavailable"), ("next", next)]).into_response()
 }

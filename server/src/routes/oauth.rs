@@ -1,6 +1,6 @@
 //! "Sign in with …": the redirect to the provider and the callback that comes back.
 
-use super::auth::start_session;
+use super::auth::{failure, start_session};
 use super::redirect_with;
 use app::auth::cookie;
 use app::auth::next_path::sanitize_next;
@@ -45,7 +45,7 @@ pub async fn start(
     let next = sanitize_next(query.next.as_deref());
     let started = match states::start(&state.db, provider.id(), &next).await {
         Ok(started) => started,
-        Err(e) => return failure(&e, &next),
+        Err(e) => return failure("OAuth sign-in", &e, &next),
     };
     let url = match provider
         .authorize_url(
@@ -56,7 +56,7 @@ pub async fn start(
         .await
     {
         Ok(url) => url,
-        Err(e) => return failure(&e, &next),
+        Err(e) => return failure("OAuth sign-in", &e, &next),
     };
     let cookie = cookie::set(
         BROWSER_COOKIE,
@@ -92,7 +92,7 @@ pub async fn callback(
         Some(raw) => {
             match states::finish(&state.db, provider.id(), raw, browser.as_deref()).await {
                 Ok(found) => found,
-                Err(e) => return failure(&e, "/dashboard"),
+                Err(e) => return failure("OAuth sign-in", &e, "/dashboard"),
             }
         }
         None => None,
@@ -140,16 +140,11 @@ pub async fn callback(
             )
             .into_response()
         }
-        Err(e) => return failure(&e, &next),
+        Err(e) => return failure("OAuth sign-in", &e, &next),
     };
     let mut response = start_session(&state, user, &headers, peer, &next).await;
     if let Ok(clear) = cookie::clear(BROWSER_COOKIE, state.site.secure_cookies()).parse() {
         response.headers_mut().append(SET_COOKIE, clear);
     }
     response
-}
-
-fn failure(error: &dyn std::fmt::Display, next: &str) -> Response {
-    tracing::error!(error = %error, "OAuth sign-in failed");
-    redirect_with("/login", &[("error", "unavailable"), ("next", next)]).into_response()
 }
