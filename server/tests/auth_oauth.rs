@@ -2,7 +2,7 @@
 mod common;
 
 use common::fake_oidc::{FakeOidc, FakeUser, CLIENT_ID, CLIENT_SECRET};
-use common::{location, session_cookie, spawn_app, spawn_app_with, Secret, TestApp};
+use common::{cookie_value, location, session_cookie, spawn_app, spawn_app_with, Secret, TestApp};
 use server::config::OAuthSettings;
 
 fn user(email: &str, verified: bool) -> FakeUser {
@@ -43,16 +43,6 @@ async fn app_with_provider(fake: &FakeOidc) -> TestApp {
         }];
     })
     .await
-}
-
-fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&format!("{name}=")))
-        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
 }
 
 /// Clicks "Continue with Acme SSO" and consents at the provider; returns the callback path

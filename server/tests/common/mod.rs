@@ -259,15 +259,20 @@ impl TestApp {
     }
 }
 
-/// The value the response sets for the session cookie (empty when it clears it).
-pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+/// The value the response sets for cookie `name` (empty when it clears it).
+pub fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("tollgate_session="))
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
         .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// The value the response sets for the session cookie (empty when it clears it).
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    cookie_value(response, "tollgate_session")
 }
 
 pub fn location(response: &reqwest::Response) -> String {
