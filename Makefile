@@ -29,8 +29,10 @@ test-rust: test-sqlite test-postgres
 test-sqlite:
 	cargo test $(RUST_PACKAGES)
 
+# The URL goes through a file so that a failure of the script stops make with its message.
 test-postgres:
-	TEST_DATABASE_URL="$$(scripts/postgres.sh)" cargo test $(RUST_PACKAGES)
+	@mkdir -p .tmp && scripts/postgres.sh > .tmp/test-database-url
+	TEST_DATABASE_URL="$$(cat .tmp/test-database-url)" cargo test $(RUST_PACKAGES)
 
 build-release:
 	cargo leptos build --release

@@ -48,8 +48,9 @@ if [ "${1:-app}" = "test" ]; then
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Chromium (Debian package)"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
+    as_root=(); [ "$(id -u)" = 0 ] || as_root=(sudo -E)
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" apt-get install -y -qq chromium >/dev/null
   fi
 fi
 say "tools ready"
