@@ -1,16 +1,29 @@
-//! Pure types and rules of the product: the plan catalog, prices and how they read.
+//! Pure types and rules of the product: the plan catalog, prices and how they read,
+//! subscription states, usage windows, and the access decision itself.
 //!
 //! Nothing here does I/O or imports leptos, axum, sqlx or stripe, so the same code runs in the
 //! server, in the wasm bundle and in plain unit tests.
 
+pub mod calendar;
 pub mod catalog;
+pub mod decision;
 pub mod describe;
 pub mod email;
+pub mod explain;
 pub mod money;
+pub mod subscription;
 
+#[cfg(test)]
+mod decision_tests;
+#[cfg(test)]
+pub(crate) mod fixture;
+
+pub use calendar::Window;
 pub use catalog::{
     BillingInterval, Catalog, CatalogError, CreditPack, Entitlement, Feature, FeatureId,
     FeatureKind, GuestAllowance, Period, Plan, PlanId,
 };
+pub use decision::{Allowance, Decision, Denial, DenyReason, Grant, Terms, Usage, Who};
 pub use email::EmailAddress;
 pub use money::Money;
+pub use subscription::{Standing, Subscription, SubscriptionStatus};

@@ -1,0 +1,115 @@
+//! The default catalog of `plans.toml`, built by hand for the domain's unit tests (the file
+//! loader is server-only; its own tests check that it reads `plans.toml` to the same shape).
+
+use super::catalog::*;
+use super::money::Money;
+
+fn feature(id: &str, kind: FeatureKind, name: &str, units: &str) -> Feature {
+    Feature {
+        id: FeatureId::parse(id).unwrap(),
+        kind,
+        name: name.into(),
+        unit: units.trim_end_matches('s').into(),
+        units: units.into(),
+        suffix: None,
+    }
+}
+
+fn plan(id: &str, name: &str, cents: u64, limits: [Entitlement; 5]) -> Plan {
+    let ids = [
+        "generations",
+        "tutor_sessions",
+        "tracked_accounts",
+        "max_tokens",
+        "pro_tutors",
+    ];
+    Plan {
+        id: PlanId::parse(id).unwrap(),
+        name: name.into(),
+        tagline: String::new(),
+        monthly_price: Money::from_cents(cents),
+        yearly_price: Money::from_cents(cents * 12 * 8 / 10),
+        trial_days: if cents > 0 { 7 } else { 0 },
+        highlighted: false,
+        entitlements: ids
+            .iter()
+            .map(|id| FeatureId::parse(id).unwrap())
+            .zip(limits)
+            .collect(),
+    }
+}
+
+pub fn catalog() -> Catalog {
+    use Entitlement::*;
+    Catalog {
+        currency: "usd".into(),
+        features: vec![
+            feature(
+                "generations",
+                FeatureKind::Metered {
+                    period: Period::Day,
+                },
+                "Generations",
+                "generations",
+            ),
+            feature(
+                "tutor_sessions",
+                FeatureKind::Metered {
+                    period: Period::Month,
+                },
+                "Tutor sessions",
+                "tutor sessions",
+            ),
+            feature(
+                "tracked_accounts",
+                FeatureKind::Count,
+                "Tracked accounts",
+                "tracked accounts",
+            ),
+            feature(
+                "max_tokens",
+                FeatureKind::Number,
+                "Maximum length",
+                "tokens",
+            ),
+            feature(
+                "pro_tutors",
+                FeatureKind::Boolean,
+                "Pro tutors",
+                "pro tutors",
+            ),
+        ],
+        plans: vec![
+            plan(
+                "free",
+                "Free",
+                0,
+                [Limit(10), Limit(3), Limit(3), Limit(500), Flag(false)],
+            ),
+            plan(
+                "pro",
+                "Pro",
+                1900,
+                [Limit(100), Limit(30), Limit(5), Limit(2000), Flag(true)],
+            ),
+            plan(
+                "team",
+                "Team",
+                4900,
+                [Unlimited, Unlimited, Limit(50), Limit(4000), Flag(true)],
+            ),
+        ],
+        credit_packs: vec![],
+        guest: GuestAllowance {
+            feature: FeatureId::parse("generations").unwrap(),
+            total: 5,
+        },
+    }
+}
+
+pub fn feature_of(catalog: &Catalog, id: &str) -> Feature {
+    catalog
+        .feature(&FeatureId::parse(id).unwrap())
+        .unwrap()
+        .clone()
+}
