@@ -6,7 +6,11 @@ pub mod domain;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod access;
+#[cfg(feature = "ssr")]
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod billing;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

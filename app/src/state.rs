@@ -1,6 +1,7 @@
 //! What every request handler and server function can reach: given to axum as router state and
 //! to Leptos as context (`expect_context::<AppState>()`).
 
+use crate::access::Access;
 use crate::auth::mailer::Mailer;
 use crate::auth::oauth::IdentityProvider;
 use crate::db::Db;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub catalog: Arc<Catalog>,
+    /// The one access-check module (shares `db` and `catalog`).
+    pub access: Access,
     pub mailer: Arc<dyn Mailer>,
     pub site: Arc<Site>,
     /// Configured OAuth providers, in the order `/login` shows them.

@@ -2,6 +2,7 @@
 
 use crate::config::{Config, OUTPUT_NAME};
 use crate::router::router;
+use app::access::Access;
 use app::auth::mailer::{DevMailbox, Mailer};
 use app::auth::oauth::{IdentityProvider, OAuth2Provider};
 use app::auth::smtp::SmtpMailer;
@@ -102,11 +103,13 @@ pub async fn start(
         .map_err(|e| StartError::Mail(format!("{} sign-in: {e}", settings.label)))?;
         providers.push(Arc::new(provider));
     }
+    let catalog = Arc::new(catalog);
     let state = AppState {
         providers: Arc::new(providers),
         leptos_options,
+        access: Access::new(db.clone(), catalog.clone()),
         db: db.clone(),
-        catalog: Arc::new(catalog),
+        catalog,
         mailer,
         site: Arc::new(site),
     };

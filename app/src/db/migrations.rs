@@ -25,6 +25,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "oauth",
         include_str!("../../../migrations/sqlite/0003_oauth.sql"),
     ),
+    (
+        4,
+        "access",
+        include_str!("../../../migrations/sqlite/0004_access.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -41,6 +46,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "oauth",
         include_str!("../../../migrations/postgres/0003_oauth.sql"),
+    ),
+    (
+        4,
+        "access",
+        include_str!("../../../migrations/postgres/0004_access.sql"),
     ),
 ];
 

@@ -10,8 +10,11 @@ pub mod decision;
 pub mod describe;
 pub mod email;
 pub mod explain;
+pub mod idempotency;
 pub mod money;
+pub mod plan_change;
 pub mod subscription;
+pub mod usage;
 
 #[cfg(test)]
 mod decision_tests;
@@ -25,5 +28,8 @@ pub use catalog::{
 };
 pub use decision::{Allowance, Decision, Denial, DenyReason, Grant, Terms, Usage, Who};
 pub use email::EmailAddress;
+pub use idempotency::IdempotencyKey;
 pub use money::Money;
+pub use plan_change::{can_change_plan, DowngradeBlocked};
 pub use subscription::{Standing, Subscription, SubscriptionStatus};
+pub use usage::{FeatureUsage, UsageSummary};

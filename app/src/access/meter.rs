@@ -1,0 +1,332 @@
+//! The atomic part: charging, refunding and granting metered usage in SQL.
+//!
+//! Every change is one transaction whose first statement writes (so SQLite takes its write
+//! lock at once and waits politely instead of failing), and whose limits are enforced by
+//! conditional UPDATEs (`… WHERE used + n <= limit RETURNING used`), never read-then-write: on
+//! PostgreSQL the row lock makes concurrent charges from any number of processes queue up and
+//! re-check the condition. The ledger row is appended last; its unique key rolls back a charge
+//! that was already made under the same key.
+
+use crate::db::DbError;
+use sqlx::{Any, AnyConnection, Pool, Row, Transaction};
+
+/// Where a charge goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Meter<'a> {
+    pub subject: &'a str,
+    pub feature: &'a str,
+    pub window_start: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charge {
+    /// Charged; the window's count and the credit balance after the charge.
+    Charged { used: u64, credits: u64 },
+    /// The key was charged before: nothing changed.
+    Replayed,
+    /// Neither the allowance nor the credits cover it: nothing changed.
+    Insufficient,
+}
+
+fn to_db(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn from_db(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Charges `n` to the window's allowance when it fits under `limit` (`None` = unlimited), else
+/// to the credit balance when `use_credits`, all or nothing, and appends the ledger row `key`.
+pub async fn charge(
+    pool: &Pool<Any>,
+    meter: Meter<'_>,
+    n: u64,
+    limit: Option<u64>,
+    use_credits: bool,
+    key: &str,
+    now: i64,
+) -> Result<Charge, DbError> {
+    let mut tx = pool.begin().await?;
+    ensure_counter(&mut tx, meter).await?;
+    // A retry of a key charged before is answered as such even when nothing is left now. (Two
+    // concurrent first attempts both pass this; the ledger's unique key settles them below.)
+    let seen: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM usage_ledger WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if seen.is_some() {
+        tx.rollback().await?;
+        return Ok(Charge::Replayed);
+    }
+    let used: Option<i64> = sqlx::query_scalar(
+        "UPDATE usage_counters SET used = used + $4
+         WHERE subject = $1 AND feature = $2 AND window_start = $3 AND ($5 < 0 OR used + $4 <= $5)
+         RETURNING used",
+    )
+    .bind(meter.subject)
+    .bind(meter.feature)
+    .bind(meter.window_start)
+    .bind(to_db(n))
+    .bind(limit.map_or(-1, to_db))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (from_allowance, from_credits) = match used {
+        Some(_) => (n, 0),
+        None if use_credits => {
+            let left: Option<i64> = sqlx::query_scalar(
+                "UPDATE credit_balances SET balance = balance - $3
+                 WHERE subject = $1 AND feature = $2 AND balance >= $3
+                 RETURNING balance",
+            )
+            .bind(meter.subject)
+            .bind(meter.feature)
+            .bind(to_db(n))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if left.is_none() {
+                tx.rollback().await?;
+                return Ok(Charge::Insufficient);
+            }
+            (0, n)
+        }
+        None => {
+            tx.rollback().await?;
+            return Ok(Charge::Insufficient);
+        }
+    };
+    if !append(
+        &mut tx,
+        meter,
+        "consume",
+        key,
+        from_allowance,
+        from_credits,
+        now,
+    )
+    .await?
+    {
+        tx.rollback().await?;
+        return Ok(Charge::Replayed);
+    }
+    let used = counter(&mut tx, meter).await?;
+    let credits = balance(&mut tx, meter.subject, meter.feature).await?;
+    tx.commit().await?;
+    Ok(Charge::Charged { used, credits })
+}
+
+/// Gives back what the consumption `key` took, once: returns false when there is no such
+/// consumption or it was refunded already.
+pub async fn refund(pool: &Pool<Any>, key: &str, now: i64) -> Result<bool, DbError> {
+    let mut tx = pool.begin().await?;
+    let refund_key = format!("refund:{key}");
+    let row = sqlx::query(
+        "INSERT INTO usage_ledger
+             (idempotency_key, subject, feature, kind, window_start, from_allowance, from_credits, created_at)
+         SELECT $1, subject, feature, 'refund', window_start, from_allowance, from_credits, $3
+         FROM usage_ledger WHERE idempotency_key = $2 AND kind = 'consume'
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING subject, feature, window_start, from_allowance, from_credits",
+    )
+    .bind(&refund_key)
+    .bind(key)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let subject: String = row.try_get("subject")?;
+    let feature: String = row.try_get("feature")?;
+    let window_start: i64 = row.try_get("window_start")?;
+    let from_allowance: i64 = row.try_get("from_allowance")?;
+    let from_credits: i64 = row.try_get("from_credits")?;
+    sqlx::query(
+        "UPDATE usage_counters SET used = used - $4
+         WHERE subject = $1 AND feature = $2 AND window_start = $3 AND used >= $4",
+    )
+    .bind(&subject)
+    .bind(&feature)
+    .bind(window_start)
+    .bind(from_allowance)
+    .execute(&mut *tx)
+    .await?;
+    if from_credits > 0 {
+        add_credits(&mut tx, &subject, &feature, from_credits).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Adds `n` credits once per `key` (a purchase, an operator's grant); false when the key was
+/// used before.
+pub async fn grant(
+    pool: &Pool<Any>,
+    subject: &str,
+    feature: &str,
+    n: u64,
+    key: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let mut tx = pool.begin().await?;
+    let meter = Meter {
+        subject,
+        feature,
+        window_start: 0,
+    };
+    if !append(&mut tx, meter, "grant", key, 0, n, now).await? {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    add_credits(&mut tx, subject, feature, to_db(n)).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Takes one of `limit` slots of a count feature inside the caller's transaction (which then
+/// inserts the item); false when all are taken.
+pub async fn take_slot(
+    tx: &mut Transaction<'_, Any>,
+    subject: &str,
+    feature: &str,
+    limit: Option<u64>,
+) -> Result<bool, DbError> {
+    let meter = Meter {
+        subject,
+        feature,
+        window_start: 0,
+    };
+    ensure_counter(tx, meter).await?;
+    let taken = sqlx::query(
+        "UPDATE usage_counters SET used = used + 1
+         WHERE subject = $1 AND feature = $2 AND window_start = 0 AND ($3 < 0 OR used + 1 <= $3)",
+    )
+    .bind(subject)
+    .bind(feature)
+    .bind(limit.map_or(-1, to_db))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(taken == 1)
+}
+
+/// Gives a slot back inside the caller's transaction (which deleted the item).
+pub async fn release_slot(
+    tx: &mut Transaction<'_, Any>,
+    subject: &str,
+    feature: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE usage_counters SET used = used - 1
+         WHERE subject = $1 AND feature = $2 AND window_start = 0 AND used > 0",
+    )
+    .bind(subject)
+    .bind(feature)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The count of a window (0 when nothing was used) and the credit balance.
+pub async fn usage(pool: &Pool<Any>, meter: Meter<'_>) -> Result<(u64, u64), DbError> {
+    let mut conn = pool.acquire().await?;
+    let used = counter(&mut conn, meter).await?;
+    let credits = balance(&mut conn, meter.subject, meter.feature).await?;
+    Ok((used, credits))
+}
+
+/// Every credit balance of a subject, summed (what the summary's `credits` shows).
+pub async fn total_credits(pool: &Pool<Any>, subject: &str) -> Result<u64, DbError> {
+    let total: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(balance), 0) AS BIGINT) FROM credit_balances WHERE subject = $1",
+    )
+    .bind(subject)
+    .fetch_one(pool)
+    .await?;
+    Ok(from_db(total.unwrap_or(0)))
+}
+
+async fn ensure_counter(conn: &mut AnyConnection, meter: Meter<'_>) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO usage_counters (subject, feature, window_start, used) VALUES ($1, $2, $3, 0)
+         ON CONFLICT (subject, feature, window_start) DO NOTHING",
+    )
+    .bind(meter.subject)
+    .bind(meter.feature)
+    .bind(meter.window_start)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn append(
+    conn: &mut AnyConnection,
+    meter: Meter<'_>,
+    kind: &str,
+    key: &str,
+    from_allowance: u64,
+    from_credits: u64,
+    now: i64,
+) -> Result<bool, DbError> {
+    let inserted = sqlx::query(
+        "INSERT INTO usage_ledger
+             (idempotency_key, subject, feature, kind, window_start, from_allowance, from_credits, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(meter.subject)
+    .bind(meter.feature)
+    .bind(kind)
+    .bind(meter.window_start)
+    .bind(to_db(from_allowance))
+    .bind(to_db(from_credits))
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}
+
+async fn add_credits(
+    conn: &mut AnyConnection,
+    subject: &str,
+    feature: &str,
+    n: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO credit_balances (subject, feature, balance) VALUES ($1, $2, $3)
+         ON CONFLICT (subject, feature) DO UPDATE SET balance = credit_balances.balance + excluded.balance",
+    )
+    .bind(subject)
+    .bind(feature)
+    .bind(n)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn counter(conn: &mut AnyConnection, meter: Meter<'_>) -> Result<u64, DbError> {
+    let used: Option<i64> = sqlx::query_scalar(
+        "SELECT used FROM usage_counters WHERE subject = $1 AND feature = $2 AND window_start = $3",
+    )
+    .bind(meter.subject)
+    .bind(meter.feature)
+    .bind(meter.window_start)
+    .fetch_optional(conn)
+    .await?;
+    Ok(from_db(used.unwrap_or(0)))
+}
+
+async fn balance(conn: &mut AnyConnection, subject: &str, feature: &str) -> Result<u64, DbError> {
+    let balance: Option<i64> = sqlx::query_scalar(
+        "SELECT balance FROM credit_balances WHERE subject = $1 AND feature = $2",
+    )
+    .bind(subject)
+    .bind(feature)
+    .fetch_optional(conn)
+    .await?;
+    Ok(from_db(balance.unwrap_or(0)))
+}

@@ -1,0 +1,381 @@
+//! THE access-check module (server only): "can this subject do this right now, and how much is
+//! left?" for server functions, the generation route, the webhook and the CLI alike.
+//!
+//! It gathers the inputs (who, their subscription, usage so far) from the database, asks the
+//! pure decision in `crate::domain::decision`, and enforces the answer atomically in SQL
+//! (`meter`). Nothing else in the app reads plans or counters.
+
+mod meter;
+pub mod subject;
+mod summary;
+
+pub use subject::Subject;
+
+use crate::auth::unix_now;
+use crate::db::{Db, DbError};
+use crate::domain::decision::{self, Decision, Denial, DenyReason, Grant, Terms, Usage};
+use crate::domain::{
+    can_change_plan, Catalog, DowngradeBlocked, Feature, FeatureId, FeatureKind, IdempotencyKey,
+    PlanId, UsageSummary,
+};
+use meter::{Charge, Meter};
+use sqlx::{Any, Transaction};
+use std::sync::Arc;
+
+/// Why an access question could not be answered (as opposed to being answered "no").
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error("there is no feature called `{0}` in the plan catalog")]
+    UnknownFeature(String),
+    #[error("`{0}` is not a metered feature: it cannot be consumed or granted")]
+    NotMetered(String),
+    #[error("the amount must be at least 1")]
+    ZeroAmount,
+    #[error("the account no longer exists")]
+    UnknownSubject,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for AccessError {
+    fn from(e: sqlx::Error) -> Self {
+        AccessError::Db(DbError::Query(e))
+    }
+}
+
+/// The outcome of `consume`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumption {
+    pub decision: Decision,
+    /// The key had been charged before; this call changed nothing.
+    pub replayed: bool,
+}
+
+/// A cheap-to-clone handle: the database and the catalog.
+#[derive(Clone, Debug)]
+pub struct Access {
+    db: Db,
+    catalog: Arc<Catalog>,
+}
+
+impl Access {
+    pub fn new(db: Db, catalog: Arc<Catalog>) -> Self {
+        Self { db, catalog }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    fn feature(&self, id: &FeatureId) -> Result<&Feature, AccessError> {
+        self.catalog
+            .feature(id)
+            .ok_or_else(|| AccessError::UnknownFeature(id.to_string()))
+    }
+
+    /// The catalog's feature named `raw` (for callers holding a string from a URL or CLI).
+    pub fn feature_id(&self, raw: &str) -> Result<FeatureId, AccessError> {
+        FeatureId::parse(raw)
+            .ok()
+            .filter(|id| self.catalog.feature(id).is_some())
+            .ok_or_else(|| AccessError::UnknownFeature(raw.to_owned()))
+    }
+
+    async fn terms(
+        &self,
+        subject: &Subject,
+        feature: &Feature,
+        now: i64,
+    ) -> Result<Result<Terms, Denial>, AccessError> {
+        let profile = subject::load(&self.db, subject, now)
+            .await?
+            .ok_or(AccessError::UnknownSubject)?;
+        Ok(decision::terms(&self.catalog, &profile.who, feature, now))
+    }
+
+    async fn usage_under(
+        &self,
+        subject: &Subject,
+        feature: &Feature,
+        terms: &Terms,
+    ) -> Result<Usage, AccessError> {
+        let window_start = match &terms.grant {
+            Grant::Metered { window, .. } => window.start,
+            Grant::Count { .. } => 0,
+            Grant::Granted | Grant::Setting(_) => return Ok(Usage::default()),
+        };
+        let (used, credits) = meter::usage(
+            self.db.pool(),
+            Meter {
+                subject: &subject.key(),
+                feature: feature.id.as_str(),
+                window_start,
+            },
+        )
+        .await?;
+        Ok(Usage { used, credits })
+    }
+
+    /// May `subject` use one more of `feature` now? Read-only.
+    pub async fn check(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+    ) -> Result<Decision, AccessError> {
+        let feature = self.feature(feature)?;
+        let now = unix_now();
+        let terms = match self.terms(subject, feature, now).await? {
+            Ok(terms) => terms,
+            Err(denial) => return Ok(Decision::Denied(denial)),
+        };
+        let usage = self.usage_under(subject, feature, &terms).await?;
+        Ok(decision::decide(&terms, usage, 1))
+    }
+
+    /// The value of a numeric setting for `subject` (e.g. `max_tokens`); `None` when the
+    /// subject has no access at all.
+    pub async fn setting(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+    ) -> Result<Option<u64>, AccessError> {
+        let feature = self.feature(feature)?;
+        let profile = subject::load(&self.db, subject, unix_now())
+            .await?
+            .ok_or(AccessError::UnknownSubject)?;
+        // Guests write with the Free plan's settings.
+        let who = match profile.who {
+            decision::Who::Guest => decision::Who::Member {
+                admin: false,
+                banned: false,
+                standing: crate::domain::Standing::Plan {
+                    plan: PlanId::free(),
+                    anchor: None,
+                },
+            },
+            who => who,
+        };
+        Ok(
+            match decision::terms(&self.catalog, &who, feature, unix_now()) {
+                Ok(Terms {
+                    grant: Grant::Setting(value),
+                    ..
+                }) => Some(value),
+                _ => None,
+            },
+        )
+    }
+
+    /// Uses `n` of a metered `feature`, atomically and at most once per `key`.
+    pub async fn consume(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+        n: u64,
+        key: &IdempotencyKey,
+    ) -> Result<Consumption, AccessError> {
+        if n == 0 {
+            return Err(AccessError::ZeroAmount);
+        }
+        let feature = self.feature(feature)?;
+        if !matches!(feature.kind, FeatureKind::Metered { .. }) {
+            return Err(AccessError::NotMetered(feature.id.to_string()));
+        }
+        let now = unix_now();
+        let terms = match self.terms(subject, feature, now).await? {
+            Ok(terms) => terms,
+            Err(denial) => {
+                return Ok(Consumption {
+                    decision: Decision::Denied(denial),
+                    replayed: false,
+                })
+            }
+        };
+        let Grant::Metered {
+            limit,
+            window,
+            credits,
+        } = &terms.grant
+        else {
+            return Err(AccessError::NotMetered(feature.id.to_string()));
+        };
+        let subject_key = subject.key();
+        let meter = Meter {
+            subject: &subject_key,
+            feature: feature.id.as_str(),
+            window_start: window.start,
+        };
+        let ledger_key = ledger_key(subject, feature, key);
+        let charge =
+            meter::charge(self.db.pool(), meter, n, *limit, *credits, &ledger_key, now).await?;
+        let (decision, replayed) = match charge {
+            Charge::Charged { used, credits } => {
+                (decision::decide(&terms, Usage { used, credits }, 0), false)
+            }
+            Charge::Replayed => {
+                let usage = self.usage_under(subject, feature, &terms).await?;
+                (decision::decide(&terms, usage, 0), true)
+            }
+            Charge::Insufficient => {
+                let usage = self.usage_under(subject, feature, &terms).await?;
+                let decision = match decision::decide(&terms, usage, n) {
+                    // Someone refunded between our charge and this read: still a "no" for
+                    // this call, which changed nothing.
+                    Decision::Allowed(_) => Decision::Denied(Denial {
+                        reason: DenyReason::LimitReached,
+                        upgrade_to: terms.upgrade_to.clone(),
+                        resets_at: window.end,
+                        limit: *limit,
+                    }),
+                    denied => denied,
+                };
+                (decision, false)
+            }
+        };
+        Ok(Consumption { decision, replayed })
+    }
+
+    /// Gives back what `consume(subject, feature, _, key)` took (e.g. the upstream generation
+    /// failed). Returns false when there was nothing to refund or it was refunded already.
+    pub async fn refund(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+        key: &IdempotencyKey,
+    ) -> Result<bool, AccessError> {
+        let feature = self.feature(feature)?;
+        let ledger_key = ledger_key(subject, feature, key);
+        Ok(meter::refund(self.db.pool(), &ledger_key, unix_now()).await?)
+    }
+
+    /// Adds `n` credits of a metered feature to a user's balance, once per `key`.
+    pub async fn grant_credits(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+        n: u64,
+        key: &IdempotencyKey,
+    ) -> Result<bool, AccessError> {
+        if n == 0 {
+            return Err(AccessError::ZeroAmount);
+        }
+        let feature = self.feature(feature)?;
+        if !matches!(feature.kind, FeatureKind::Metered { .. }) {
+            return Err(AccessError::NotMetered(feature.id.to_string()));
+        }
+        let ledger_key = format!("grant:{}:{}:{}", subject.key(), feature.id, key.as_str());
+        Ok(meter::grant(
+            self.db.pool(),
+            &subject.key(),
+            feature.id.as_str(),
+            n,
+            &ledger_key,
+            unix_now(),
+        )
+        .await?)
+    }
+
+    /// The terms for adding one item of a count feature, read before the caller's transaction
+    /// starts (so the transaction never waits on a second pool connection). `Err` is the
+    /// denial to show (plan, ban, payment…).
+    pub async fn slot_terms(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+    ) -> Result<Result<SlotTerms, Denial>, AccessError> {
+        let feature = self.feature(feature)?;
+        let terms = match self.terms(subject, feature, unix_now()).await? {
+            Ok(terms) => terms,
+            Err(denial) => return Ok(Err(denial)),
+        };
+        let Grant::Count { limit } = terms.grant else {
+            return Err(AccessError::NotMetered(feature.id.to_string()));
+        };
+        Ok(Ok(SlotTerms {
+            subject: subject.key(),
+            feature: feature.id.clone(),
+            limit,
+            upgrade_to: terms.upgrade_to,
+        }))
+    }
+
+    /// Takes a slot inside `tx`, which then inserts the item; `Err` is the "limit reached"
+    /// denial, and the caller rolls back.
+    pub async fn take_slot(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        slot: &SlotTerms,
+    ) -> Result<Result<(), Denial>, AccessError> {
+        if meter::take_slot(tx, &slot.subject, slot.feature.as_str(), slot.limit).await? {
+            Ok(Ok(()))
+        } else {
+            Ok(Err(Denial {
+                reason: DenyReason::LimitReached,
+                upgrade_to: slot.upgrade_to.clone(),
+                resets_at: None,
+                limit: slot.limit,
+            }))
+        }
+    }
+
+    /// Gives a slot back inside `tx`, which deleted the item.
+    pub async fn release_slot(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        subject: &Subject,
+        feature: &FeatureId,
+    ) -> Result<(), AccessError> {
+        Ok(meter::release_slot(tx, &subject.key(), feature.as_str()).await?)
+    }
+
+    /// Whether `subject` may move to `target`: refused while they hold more than it allows.
+    pub async fn can_change_plan(
+        &self,
+        subject: &Subject,
+        target: &PlanId,
+    ) -> Result<Result<(), DowngradeBlocked>, AccessError> {
+        let mut counts = Vec::new();
+        for feature in self
+            .catalog
+            .features
+            .iter()
+            .filter(|f| f.kind == FeatureKind::Count)
+        {
+            let (used, _) = meter::usage(
+                self.db.pool(),
+                Meter {
+                    subject: &subject.key(),
+                    feature: feature.id.as_str(),
+                    window_start: 0,
+                },
+            )
+            .await?;
+            counts.push((feature.id.clone(), used));
+        }
+        Ok(can_change_plan(&self.catalog, target, &counts))
+    }
+
+    /// What the UI and `GET /api/usage` show: plan, status and every feature's usage.
+    pub async fn summary(&self, subject: &Subject) -> Result<UsageSummary, AccessError> {
+        summary::build(self, subject).await
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+/// What `take_slot` needs: who, which feature, how many slots the plan allows.
+#[derive(Debug, Clone)]
+pub struct SlotTerms {
+    subject: String,
+    feature: FeatureId,
+    limit: Option<u64>,
+    upgrade_to: Option<PlanId>,
+}
+
+/// Ledger keys are namespaced by subject and feature, so one caller's key never collides with
+/// another's.
+fn ledger_key(subject: &Subject, feature: &Feature, key: &IdempotencyKey) -> String {
+    format!("{}:{}:{}", subject.key(), feature.id, key.as_str())
+}

@@ -1,0 +1,80 @@
+//! Who is asking: a signed-in user (by session or API key) or a guest (by cookie).
+
+use crate::billing::subscriptions;
+use crate::db::{Db, DbError};
+use crate::domain::{subscription, Subscription, Who};
+use sqlx::Row;
+use std::fmt;
+
+/// The one a limit applies to. Guests are named by the hash of their cookie's token, never by
+/// the token itself.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Subject {
+    User(i64),
+    Guest(String),
+}
+
+impl Subject {
+    /// The key of this subject's rows in `usage_counters`, `credit_balances`, `usage_ledger`.
+    pub fn key(&self) -> String {
+        self.to_string()
+    }
+
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Subject::User(id) => Some(*id),
+            Subject::Guest(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::User(id) => write!(f, "u:{id}"),
+            Subject::Guest(hash) => write!(f, "g:{hash}"),
+        }
+    }
+}
+
+/// What the decision needs to know about a subject, read fresh on every call so a ban or a
+/// plan change applies to the very next request.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub who: Who,
+    pub subscription: Option<Subscription>,
+}
+
+/// `None` when the user does not exist (deleted since the caller looked).
+pub async fn load(db: &Db, subject: &Subject, now: i64) -> Result<Option<Profile>, DbError> {
+    let user_id = match subject {
+        Subject::Guest(_) => {
+            return Ok(Some(Profile {
+                who: Who::Guest,
+                subscription: None,
+            }))
+        }
+        Subject::User(id) => *id,
+    };
+    let row = sqlx::query(&format!(
+        "SELECT u.role AS role, u.banned AS banned, {}
+         FROM users u LEFT JOIN subscriptions s ON s.user_id = u.id
+         WHERE u.id = $1",
+        subscriptions::COLUMNS
+            .split(", ")
+            .map(|c| format!("s.{c} AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let subscription = subscriptions::from_row(&row)?;
+    let who = Who::Member {
+        admin: row.try_get::<String, _>("role")? == "admin",
+        banned: row.try_get::<i64, _>("banned")? != 0,
+        standing: subscription::standing(subscription.as_ref(), now),
+    };
+    Ok(Some(Profile { who, subscription }))
+}

@@ -1,0 +1,99 @@
+//! `Access::summary`: every feature's usage for one subject, from the same decision.
+
+use super::{meter, subject, Access, AccessError, Subject};
+use crate::auth::unix_now;
+use crate::domain::calendar::iso8601;
+use crate::domain::decision::{self, Decision, Grant, Usage, Who};
+use crate::domain::{FeatureUsage, PlanId, Standing, UsageSummary};
+use std::collections::BTreeMap;
+
+pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSummary, AccessError> {
+    let now = unix_now();
+    let catalog = access.catalog();
+    let profile = subject::load(access.db(), subject, now)
+        .await?
+        .ok_or(AccessError::UnknownSubject)?;
+    let (plan, plan_name, status) = match &profile.who {
+        Who::Guest => ("guest".to_owned(), "Guest".to_owned(), "guest".to_owned()),
+        Who::Member { standing, .. } => {
+            let plan = match standing {
+                Standing::Plan { plan, .. } => plan.clone(),
+                Standing::Restricted(_) => profile
+                    .subscription
+                    .as_ref()
+                    .map_or_else(PlanId::free, |s| s.plan.clone()),
+            };
+            let name = catalog
+                .plan(&plan)
+                .map_or_else(|| plan.to_string(), |p| p.name.clone());
+            let status = profile
+                .subscription
+                .as_ref()
+                .map_or("active", |s| s.status.as_str());
+            (plan.to_string(), name, status.to_owned())
+        }
+    };
+    let subject_key = subject.key();
+    let mut features = BTreeMap::new();
+    for feature in &catalog.features {
+        let terms = decision::terms(catalog, &profile.who, feature, now);
+        let usage = match &terms {
+            Ok(t) => {
+                let window_start = match &t.grant {
+                    Grant::Metered { window, .. } => Some(window.start),
+                    Grant::Count { .. } => Some(0),
+                    Grant::Granted | Grant::Setting(_) => None,
+                };
+                match window_start {
+                    Some(window_start) => {
+                        let (used, credits) = meter::usage(
+                            access.db().pool(),
+                            meter::Meter {
+                                subject: &subject_key,
+                                feature: feature.id.as_str(),
+                                window_start,
+                            },
+                        )
+                        .await?;
+                        Usage { used, credits }
+                    }
+                    None => Usage::default(),
+                }
+            }
+            Err(_) => Usage::default(),
+        };
+        let decision = match &terms {
+            Ok(t) => decision::decide(t, usage, 1),
+            Err(denial) => Decision::Denied(denial.clone()),
+        };
+        let line = match decision {
+            Decision::Allowed(a) => FeatureUsage {
+                used: usage.used,
+                limit: a.limit,
+                remaining: a.remaining,
+                resets_at: a.resets_at.map(iso8601),
+                allowed: true,
+                reason: None,
+                upgrade_to: None,
+            },
+            Decision::Denied(d) => FeatureUsage {
+                used: usage.used,
+                limit: d.limit,
+                remaining: Some(0),
+                resets_at: d.resets_at.map(iso8601),
+                allowed: false,
+                reason: Some(d.message(catalog, feature)),
+                upgrade_to: d.upgrade_to.map(|p| p.to_string()),
+            },
+        };
+        features.insert(feature.id.to_string(), line);
+    }
+    let credits = meter::total_credits(access.db().pool(), &subject_key).await?;
+    Ok(UsageSummary {
+        plan,
+        plan_name,
+        status,
+        features,
+        credits,
+    })
+}

@@ -1,0 +1,408 @@
+//! The access module against a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL):
+//! atomic consumption under concurrency, idempotency, refunds, credits, slots, the ledger.
+
+mod common;
+
+use app::access::{Access, Subject};
+use app::auth::users;
+use app::billing::subscriptions;
+use app::db::Db;
+use app::domain::{
+    Decision, DenyReason, EmailAddress, FeatureId, IdempotencyKey, PlanId, Subscription,
+    SubscriptionStatus,
+};
+use common::{workspace_file, TestDatabase};
+use std::sync::Arc;
+
+struct Fixture {
+    access: Access,
+    db: Db,
+    _database: TestDatabase,
+}
+
+async fn fixture() -> Fixture {
+    let database = TestDatabase::fresh().await;
+    let db = database.connect().await;
+    db.migrate().await.expect("migrate");
+    let catalog = app::plans_file::load(&workspace_file("plans.toml")).expect("plans.toml");
+    Fixture {
+        access: Access::new(db.clone(), Arc::new(catalog)),
+        db,
+        _database: database,
+    }
+}
+
+impl Fixture {
+    async fn user(&self, email: &str) -> Subject {
+        let email = EmailAddress::parse(email).unwrap();
+        let user = users::find_or_create(&self.db, &email, None, None)
+            .await
+            .unwrap();
+        Subject::User(user.id)
+    }
+
+    async fn set_plan(&self, subject: &Subject, plan: &str, status: SubscriptionStatus) {
+        let sub = Subscription {
+            plan: PlanId::parse(plan).unwrap(),
+            status,
+            current_period_start: Some(1_700_000_000),
+            current_period_end: None,
+            past_due_since: None,
+        };
+        subscriptions::upsert(&self.db, subject.user_id().unwrap(), &sub)
+            .await
+            .unwrap();
+    }
+
+    async fn consume(&self, subject: &Subject, key: &str) -> Decision {
+        self.access
+            .consume(subject, &feature("generations"), 1, &idem(key))
+            .await
+            .unwrap()
+            .decision
+    }
+
+    async fn scalar(&self, sql: &str, subject: &Subject) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql)
+            .bind(subject.key())
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Counter of the current window versus what the ledger says it should be.
+    async fn counter_and_ledger(&self, subject: &Subject) -> (i64, i64) {
+        let counter = self
+            .scalar(
+                "SELECT CAST(COALESCE(SUM(used), 0) AS BIGINT) FROM usage_counters
+                 WHERE subject = $1 AND feature = 'generations'",
+                subject,
+            )
+            .await;
+        let ledger = self
+            .scalar(
+                "SELECT CAST(COALESCE(SUM(CASE kind WHEN 'consume' THEN from_allowance
+                                                    WHEN 'refund' THEN -from_allowance
+                                                    ELSE 0 END), 0) AS BIGINT)
+                 FROM usage_ledger WHERE subject = $1 AND feature = 'generations'",
+                subject,
+            )
+            .await;
+        (counter, ledger)
+    }
+}
+
+fn feature(id: &str) -> FeatureId {
+    FeatureId::parse(id).unwrap()
+}
+
+fn idem(key: &str) -> IdempotencyKey {
+    IdempotencyKey::parse(key).unwrap()
+}
+
+fn reason(d: &Decision) -> Option<DenyReason> {
+    match d {
+        Decision::Denied(d) => Some(d.reason.clone()),
+        Decision::Allowed(_) => None,
+    }
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_consumes_against_a_limit_of_ten_allow_exactly_ten() {
+    let f = Arc::new(fixture().await);
+    let subject = f.user("racer@example.com").await;
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let f = f.clone();
+            let subject = subject.clone();
+            tokio::spawn(async move { f.consume(&subject, &format!("race-{i}")).await })
+        })
+        .collect();
+    let mut allowed = 0;
+    let mut denied = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Decision::Allowed(_) => allowed += 1,
+            Decision::Denied(d) => {
+                assert_eq!(d.reason, DenyReason::LimitReached);
+                denied += 1;
+            }
+        }
+    }
+    assert_eq!((allowed, denied), (10, 190));
+    assert_eq!(f.counter_and_ledger(&subject).await, (10, 10));
+    let consumes = f
+        .scalar(
+            "SELECT COUNT(*) FROM usage_ledger WHERE subject = $1 AND kind = 'consume'",
+            &subject,
+        )
+        .await;
+    assert_eq!(consumes, 10, "denied attempts leave no ledger rows");
+}
+
+#[tokio::test]
+async fn replaying_an_idempotency_key_never_charges_twice_even_concurrently() {
+    let f = Arc::new(fixture().await);
+    let subject = f.user("retry@example.com").await;
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let f = f.clone();
+            let subject = subject.clone();
+            // Four keys, each sent ten times at once.
+            tokio::spawn(async move {
+                f.access
+                    .consume(
+                        &subject,
+                        &feature("generations"),
+                        1,
+                        &idem(&format!("k{}", i % 4)),
+                    )
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut fresh = 0;
+    for task in tasks {
+        let c = task.await.unwrap();
+        assert!(c.decision.is_allowed());
+        if !c.replayed {
+            fresh += 1;
+        }
+    }
+    assert_eq!(fresh, 4, "one real charge per key");
+    assert_eq!(f.counter_and_ledger(&subject).await, (4, 4));
+    let again = f
+        .access
+        .consume(&subject, &feature("generations"), 1, &idem("k0"))
+        .await
+        .unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.decision.remaining(), Some(6));
+}
+
+#[tokio::test]
+async fn keys_are_per_subject_so_two_users_never_collide() {
+    let f = fixture().await;
+    let a = f.user("a@example.com").await;
+    let b = f.user("b@example.com").await;
+    assert!(f.consume(&a, "same").await.is_allowed());
+    let c = f
+        .access
+        .consume(&b, &feature("generations"), 1, &idem("same"))
+        .await
+        .unwrap();
+    assert!(!c.replayed);
+    assert_eq!(c.decision.remaining(), Some(9));
+}
+
+#[tokio::test]
+async fn a_refund_gives_the_use_back_once() {
+    let f = fixture().await;
+    let s = f.user("refund@example.com").await;
+    for i in 0..10 {
+        assert!(f.consume(&s, &format!("g{i}")).await.is_allowed());
+    }
+    assert!(!f.consume(&s, "g10").await.is_allowed());
+    let generations = feature("generations");
+    assert!(f
+        .access
+        .refund(&s, &generations, &idem("g3"))
+        .await
+        .unwrap());
+    assert!(
+        !f.access
+            .refund(&s, &generations, &idem("g3"))
+            .await
+            .unwrap(),
+        "only once"
+    );
+    assert!(!f
+        .access
+        .refund(&s, &generations, &idem("never"))
+        .await
+        .unwrap());
+    assert_eq!(f.counter_and_ledger(&s).await, (9, 9));
+    assert!(f.consume(&s, "g11").await.is_allowed());
+    assert!(!f.consume(&s, "g12").await.is_allowed());
+    // A refunded key stays spent: replaying it does not charge again.
+    let replay = f
+        .access
+        .consume(&s, &generations, 1, &idem("g3"))
+        .await
+        .unwrap();
+    assert!(replay.replayed);
+}
+
+#[tokio::test]
+async fn credits_continue_after_the_daily_allowance_and_come_back_on_refund() {
+    let f = fixture().await;
+    let s = f.user("credits@example.com").await;
+    let generations = feature("generations");
+    assert!(f
+        .access
+        .grant_credits(&s, &generations, 2, &idem("pack-1"))
+        .await
+        .unwrap());
+    assert!(
+        !f.access
+            .grant_credits(&s, &generations, 2, &idem("pack-1"))
+            .await
+            .unwrap(),
+        "a purchase is granted once"
+    );
+    for i in 0..10 {
+        f.consume(&s, &format!("d{i}")).await;
+    }
+    let summary = f.access.summary(&s).await.unwrap();
+    assert_eq!(summary.credits, 2, "allowance spent first");
+    assert!(f.consume(&s, "c1").await.is_allowed());
+    let last = f.consume(&s, "c2").await;
+    assert_eq!(last.remaining(), Some(0));
+    assert_eq!(
+        reason(&f.consume(&s, "c3").await),
+        Some(DenyReason::LimitReached)
+    );
+    assert!(f
+        .access
+        .refund(&s, &generations, &idem("c2"))
+        .await
+        .unwrap());
+    assert_eq!(f.access.summary(&s).await.unwrap().credits, 1);
+}
+
+#[tokio::test]
+async fn plans_and_statuses_change_what_is_allowed_at_once() {
+    let f = fixture().await;
+    let s = f.user("plans@example.com").await;
+    for i in 0..10 {
+        f.consume(&s, &format!("p{i}")).await;
+    }
+    assert!(!f.consume(&s, "p10").await.is_allowed());
+    f.set_plan(&s, "pro", SubscriptionStatus::Active).await;
+    assert_eq!(f.consume(&s, "p11").await.remaining(), Some(89));
+    let pro_tutors = feature("pro_tutors");
+    assert!(f.access.check(&s, &pro_tutors).await.unwrap().is_allowed());
+    f.set_plan(&s, "pro", SubscriptionStatus::Unpaid).await;
+    assert_eq!(
+        reason(&f.consume(&s, "p12").await),
+        Some(DenyReason::PaymentRequired(SubscriptionStatus::Unpaid))
+    );
+    f.set_plan(&s, "pro", SubscriptionStatus::Paused).await;
+    assert_eq!(
+        reason(&f.access.check(&s, &pro_tutors).await.unwrap()),
+        Some(DenyReason::RequiresPlan(PlanId::parse("pro").unwrap()))
+    );
+    let summary = f.access.summary(&s).await.unwrap();
+    assert_eq!(
+        (summary.plan.as_str(), summary.status.as_str()),
+        ("free", "paused")
+    );
+    assert_eq!(
+        f.access.setting(&s, &feature("max_tokens")).await.unwrap(),
+        Some(500)
+    );
+}
+
+#[tokio::test]
+async fn guests_get_five_in_total() {
+    let f = fixture().await;
+    let guest = Subject::Guest("0123abcd".into());
+    for i in 0..5 {
+        assert!(f.consume(&guest, &format!("x{i}")).await.is_allowed());
+    }
+    assert_eq!(
+        reason(&f.consume(&guest, "x5").await),
+        Some(DenyReason::SignInRequired)
+    );
+    assert_eq!(
+        reason(
+            &f.access
+                .check(&guest, &feature("tutor_sessions"))
+                .await
+                .unwrap()
+        ),
+        Some(DenyReason::SignInRequired)
+    );
+}
+
+#[tokio::test]
+async fn count_slots_hold_under_concurrency_and_block_downgrades() {
+    let f = Arc::new(fixture().await);
+    let s = f.user("slots@example.com").await;
+    f.set_plan(&s, "pro", SubscriptionStatus::Active).await;
+    let accounts = feature("tracked_accounts");
+    let tasks: Vec<_> = (0..30)
+        .map(|_| {
+            let f = f.clone();
+            let s = s.clone();
+            let accounts = accounts.clone();
+            tokio::spawn(async move {
+                let slot = f.access.slot_terms(&s, &accounts).await.unwrap().unwrap();
+                let mut tx = f.db.pool().begin().await.unwrap();
+                let taken = f.access.take_slot(&mut tx, &slot).await.unwrap();
+                tx.commit().await.unwrap();
+                taken.is_ok()
+            })
+        })
+        .collect();
+    let mut taken = 0;
+    for task in tasks {
+        taken += i32::from(task.await.unwrap());
+    }
+    assert_eq!(taken, 5, "Pro allows 5 tracked accounts");
+    let blocked = f
+        .access
+        .can_change_plan(&s, &PlanId::free())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        blocked.message,
+        "You have 5 tracked accounts; Free allows 3. Remove 2 to switch."
+    );
+    assert!(f
+        .access
+        .can_change_plan(&s, &PlanId::parse("team").unwrap())
+        .await
+        .unwrap()
+        .is_ok());
+}
+
+#[tokio::test]
+async fn admins_are_exempt_and_banned_users_refused() {
+    let f = fixture().await;
+    let admin = f.user("boss@example.com").await;
+    let email = EmailAddress::parse("boss@example.com").unwrap();
+    users::set_role(&f.db, &email, users::Role::Admin)
+        .await
+        .unwrap();
+    for i in 0..15 {
+        assert!(f.consume(&admin, &format!("a{i}")).await.is_allowed());
+    }
+    users::set_banned(&f.db, &email, true).await.unwrap();
+    assert_eq!(
+        reason(&f.consume(&admin, "a99").await),
+        Some(DenyReason::Banned)
+    );
+}
+
+#[tokio::test]
+async fn unknown_features_and_zero_amounts_are_errors_not_decisions() {
+    let f = fixture().await;
+    let s = f.user("errors@example.com").await;
+    let err = f.access.feature_id("teleports").unwrap_err();
+    assert!(err.to_string().contains("teleports"));
+    let err = f
+        .access
+        .consume(&s, &feature("generations"), 0, &idem("z"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("at least 1"));
+    let err = f
+        .access
+        .consume(&s, &feature("pro_tutors"), 1, &idem("z"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not a metered feature"));
+}
