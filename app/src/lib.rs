@@ -14,6 +14,8 @@ pub mod billing;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod generation;
+#[cfg(feature = "ssr")]
 pub mod plans_file;
 #[cfg(feature = "ssr")]
 pub mod state;

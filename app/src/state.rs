@@ -6,6 +6,7 @@ use crate::auth::mailer::Mailer;
 use crate::auth::oauth::IdentityProvider;
 use crate::db::Db;
 use crate::domain::Catalog;
+use crate::generation::Generator;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The one access-check module (shares `db` and `catalog`).
     pub access: Access,
+    /// Writes the text of `POST /api/generate`.
+    pub generator: Arc<dyn Generator>,
     pub mailer: Arc<dyn Mailer>,
     pub site: Arc<Site>,
     /// Configured OAuth providers, in the order `/login` shows them.

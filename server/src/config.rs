@@ -28,6 +28,24 @@ pub struct Config {
     pub mail_from: String,
     /// OAuth providers with both a client id and secret set, in `/login` order.
     pub oauth: Vec<OAuthSettings>,
+    /// Which text generator `POST /api/generate` uses.
+    pub generator: GeneratorSettings,
+}
+
+/// The OpenAI-compatible client when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set, else the
+/// built-in demo generator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GeneratorSettings {
+    Demo {
+        /// `DEMO_WORD_DELAY_MS` (default 30): pause between streamed words.
+        word_delay_ms: u64,
+    },
+    OpenAi {
+        base_url: String,
+        /// Empty for local servers that take no key.
+        api_key: Secret,
+        model: String,
+    },
 }
 
 /// One configured OAuth provider.
@@ -128,8 +146,35 @@ impl Config {
             smtp_url: var("SMTP_URL").map(Secret::new),
             mail_from: var("MAIL_FROM").unwrap_or_else(|| "Tollgate <no-reply@localhost>".into()),
             oauth: oauth_providers(&var)?,
+            generator: generator(&var)?,
         })
     }
+}
+
+fn generator(var: &impl Fn(&str) -> Option<String>) -> Result<GeneratorSettings, ConfigError> {
+    let (key, base) = (var("OPENAI_API_KEY"), var("OPENAI_BASE_URL"));
+    if key.is_none() && base.is_none() {
+        let word_delay_ms = match var("DEMO_WORD_DELAY_MS") {
+            None => 30,
+            Some(raw) => raw.trim().parse().map_err(|_| ConfigError {
+                variable: "DEMO_WORD_DELAY_MS",
+                problem: format!("`{raw}` is not a whole number of milliseconds"),
+            })?,
+        };
+        return Ok(GeneratorSettings::Demo { word_delay_ms });
+    }
+    let base_url = base.unwrap_or_else(|| "https://api.openai.com/v1".into());
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(ConfigError {
+            variable: "OPENAI_BASE_URL",
+            problem: format!("`{base_url}` must start with http:// or https://"),
+        });
+    }
+    Ok(GeneratorSettings::OpenAi {
+        base_url: base_url.trim_end_matches('/').to_owned(),
+        api_key: Secret::new(key.unwrap_or_default()),
+        model: var("OPENAI_MODEL").unwrap_or_else(|| "gpt-4o-mini".into()),
+    })
 }
 
 /// GitHub, Google and a generic OIDC issuer, each enabled by its client id and secret.
@@ -217,6 +262,31 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn the_generator_is_the_demo_unless_openai_settings_are_given() {
+        assert_eq!(
+            config(&[]).unwrap().generator,
+            GeneratorSettings::Demo { word_delay_ms: 30 }
+        );
+        assert_eq!(
+            config(&[("DEMO_WORD_DELAY_MS", "0")]).unwrap().generator,
+            GeneratorSettings::Demo { word_delay_ms: 0 }
+        );
+        let err = config(&[("DEMO_WORD_DELAY_MS", "soon")]).unwrap_err();
+        assert_eq!(err.variable, "DEMO_WORD_DELAY_MS");
+        match config(&[("OPENAI_API_KEY", "sk-1")]).unwrap().generator {
+            GeneratorSettings::OpenAi {
+                base_url, model, ..
+            } => {
+                assert_eq!(base_url, "https://api.openai.com/v1");
+                assert_eq!(model, "gpt-4o-mini");
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = config(&[("OPENAI_BASE_URL", "localhost:11434")]).unwrap_err();
+        assert_eq!(err.variable, "OPENAI_BASE_URL");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::health::healthz;
 use crate::middleware::{csrf, session};
-use crate::routes::{account, admin, auth, oauth};
+use crate::routes::{account, admin, auth, generate, oauth, usage};
 use app::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
@@ -16,6 +16,8 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/generate", post(generate::generate))
+        .route("/api/usage", get(usage::usage))
         .route("/auth/email", post(auth::request_link))
         .route("/auth/email/callback", get(auth::redeem_link))
         .route("/auth/logout", post(auth::logout))

@@ -1,25 +1,27 @@
 //! Start-up (config → catalog → database → router) and graceful shutdown.
 
-use crate::config::{Config, OUTPUT_NAME};
+use crate::config::{Config, GeneratorSettings, OUTPUT_NAME};
 use crate::router::router;
 use app::access::Access;
 use app::auth::mailer::{DevMailbox, Mailer};
 use app::auth::oauth::{IdentityProvider, OAuth2Provider};
 use app::auth::smtp::SmtpMailer;
 use app::db::{Db, DbError};
+use app::generation::{DemoGenerator, Generator, OpenAiGenerator};
 use app::plans_file::{self, PlansFileError};
 use app::state::{AppState, Site};
 use leptos::config::LeptosOptions;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// A mail or sign-in provider setting that cannot work.
+    /// A mail, sign-in or generator setting that cannot work.
     #[error("{0}")]
-    Mail(String),
+    Provider(String),
     #[error("{0}")]
     Plans(#[from] PlansFileError),
     #[error("{0}")]
@@ -83,9 +85,9 @@ pub async fn start(
             .unwrap_or_else(|| format!("http://{addr}")),
     };
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
-        Some(url) => {
-            Arc::new(SmtpMailer::new(url.expose(), &config.mail_from).map_err(StartError::Mail)?)
-        }
+        Some(url) => Arc::new(
+            SmtpMailer::new(url.expose(), &config.mail_from).map_err(StartError::Provider)?,
+        ),
         None => {
             tracing::info!("SMTP_URL is not set: email goes to the dev mailbox at /dev/mailbox");
             Arc::new(DevMailbox { db: db.clone() })
@@ -100,11 +102,26 @@ pub async fn start(
             &settings.client_id,
             settings.client_secret.expose(),
         )
-        .map_err(|e| StartError::Mail(format!("{} sign-in: {e}", settings.label)))?;
+        .map_err(|e| StartError::Provider(format!("{} sign-in: {e}", settings.label)))?;
         providers.push(Arc::new(provider));
     }
+    let generator: Arc<dyn Generator> = match &config.generator {
+        GeneratorSettings::Demo { word_delay_ms } => {
+            tracing::info!("OPENAI_API_KEY is not set: /api/generate uses the demo generator");
+            Arc::new(DemoGenerator::new(Duration::from_millis(*word_delay_ms)))
+        }
+        GeneratorSettings::OpenAi {
+            base_url,
+            api_key,
+            model,
+        } => Arc::new(
+            OpenAiGenerator::new(base_url, api_key.expose(), model)
+                .map_err(|e| StartError::Provider(format!("OPENAI_BASE_URL: {e}")))?,
+        ),
+    };
     let catalog = Arc::new(catalog);
     let state = AppState {
+        generator,
         providers: Arc::new(providers),
         leptos_options,
         access: Access::new(db.clone(), catalog.clone()),

@@ -10,8 +10,12 @@ pub async fn get_account() -> Result<AccountView, ApiError> {
     let sessions = crate::auth::sessions::list(&state.db, me.user.id, me.session_id)
         .await
         .map_err(ApiError::internal)?;
+    let api_keys = crate::auth::api_keys::list(&state.db, me.user.id)
+        .await
+        .map_err(ApiError::internal)?;
     Ok(AccountView {
         viewer: me.viewer_info(),
         sessions,
+        api_keys,
     })
 }

@@ -28,6 +28,18 @@ pub struct SessionView {
 pub struct AccountView {
     pub viewer: ViewerInfo,
     pub sessions: Vec<SessionView>,
+    pub api_keys: Vec<ApiKeyView>,
+}
+
+/// One of the user's live API keys, on `/account` (the key itself is shown only once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyView {
+    pub id: i64,
+    pub name: String,
+    /// The first characters, e.g. `tg_AbC123`, to recognise it.
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
 }
 
 /// What `/login` offers.

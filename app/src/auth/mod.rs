@@ -1,6 +1,7 @@
 //! Sign-in and sessions (server only): accounts, database sessions, email magic links, rate
 //! limits, the mailer, and how request handlers and server functions learn who is asking.
 
+pub mod api_keys;
 pub mod cookie;
 pub mod current_user;
 pub mod magic_link;

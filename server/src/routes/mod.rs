@@ -3,8 +3,11 @@
 
 pub mod account;
 pub mod admin;
+mod api_error;
 pub mod auth;
+pub mod generate;
 pub mod oauth;
+pub mod usage;
 
 use axum::response::Redirect;
 

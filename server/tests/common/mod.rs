@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 pub mod fake_oidc;
+pub mod fake_openai;
 
 use app::db::{Backend, DatabaseUrl, Db};
 use server::config::Config;
@@ -99,6 +100,7 @@ pub fn test_config(database: &TestDatabase) -> Config {
         smtp_url: None,
         mail_from: "Tollgate <no-reply@localhost>".into(),
         oauth: Vec::new(),
+        generator: server::config::GeneratorSettings::Demo { word_delay_ms: 0 },
     }
 }
 
@@ -206,6 +208,39 @@ impl TestApp {
             request = request.header("Cookie", format!("tollgate_session={cookie}"));
         }
         request.send().await.expect("request reaches the server")
+    }
+
+    /// `POST /api/generate` as a browser page would send it (same-site `Origin`), with the
+    /// given `Cookie` header (session and/or guest cookie) and extra headers.
+    pub async fn generate(
+        &self,
+        prompt: &str,
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url("/api/generate"))
+            .header("Origin", self.url(""))
+            .json(&serde_json::json!({ "prompt": prompt }));
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request reaches the server")
+    }
+
+    /// `GET /api/usage` with the given `Cookie` header.
+    pub async fn usage(&self, cookie: Option<&str>) -> serde_json::Value {
+        let mut request = self.client.get(self.url("/api/usage"));
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("usage is JSON")
     }
 
     /// The newest message of the dev mailbox.

@@ -1,0 +1,90 @@
+//! Who is calling an API route: a session, an API key, or a guest with (or about to get) a
+//! guest cookie. `/api/generate`, `/api/usage` and the pages' server functions share it.
+
+use super::Subject;
+use crate::auth::token::SecretToken;
+use crate::auth::{api_keys, cookie, CurrentUser};
+use crate::db::DbError;
+use crate::state::AppState;
+use axum::http::{header, HeaderMap};
+
+pub const GUEST_COOKIE: &str = "tollgate_guest";
+/// Browsers cap cookie lifetimes at 400 days.
+const GUEST_COOKIE_MAX_AGE: i64 = 400 * 86_400;
+
+#[derive(Debug)]
+pub struct Caller {
+    pub subject: Subject,
+    /// `Set-Cookie` to send when a new guest was just named.
+    pub set_cookie: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CallerError {
+    #[error(
+        "That API key is not valid: it was revoked or mistyped. Create a new one on /account."
+    )]
+    InvalidApiKey,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// An API key wins over cookies; then the session; then the guest cookie. With `name_guest`, a
+/// guest without a cookie gets a new one (for routes that spend); otherwise they are a guest
+/// that has used nothing.
+pub async fn identify(
+    state: &AppState,
+    headers: &HeaderMap,
+    viewer: Option<&CurrentUser>,
+    name_guest: bool,
+) -> Result<Caller, CallerError> {
+    if let Some(key) = bearer(headers) {
+        return match api_keys::resolve(&state.db, key).await? {
+            Some(user) => Ok(Caller {
+                subject: Subject::User(user.id),
+                set_cookie: None,
+            }),
+            None => Err(CallerError::InvalidApiKey),
+        };
+    }
+    if let Some(me) = viewer {
+        return Ok(Caller {
+            subject: Subject::User(me.user.id),
+            set_cookie: None,
+        });
+    }
+    if let Some(token) =
+        cookie::read(headers, GUEST_COOKIE).and_then(|raw| SecretToken::from_presented(&raw))
+    {
+        return Ok(Caller {
+            subject: Subject::Guest(token.hash()),
+            set_cookie: None,
+        });
+    }
+    if !name_guest {
+        // Hashes are hex, so "-" names nobody: a guest who has used nothing.
+        return Ok(Caller {
+            subject: Subject::Guest("-".into()),
+            set_cookie: None,
+        });
+    }
+    let token = SecretToken::generate();
+    Ok(Caller {
+        subject: Subject::Guest(token.hash()),
+        set_cookie: Some(cookie::set(
+            GUEST_COOKIE,
+            token.expose(),
+            GUEST_COOKIE_MAX_AGE,
+            state.site.secure_cookies(),
+        )),
+    })
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}

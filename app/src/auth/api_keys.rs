@@ -1,0 +1,128 @@
+//! API keys for `Authorization: Bearer tg_…`: created and revoked on `/account`, stored as a
+//! hash like session tokens, shown in full exactly once.
+
+use super::token::SecretToken;
+use super::unix_now;
+use super::users::{self, User};
+use crate::api::wire::ApiKeyView;
+use crate::db::{Db, DbError};
+use sqlx::Row;
+
+const PREFIX: &str = "tg_";
+/// `last_used_at` is written at most this often per key, so busy API clients do not turn
+/// every request into a write.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// Validates a key's display name: 1–60 characters.
+pub fn parse_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("Give the key a name, such as the app or script that will use it.".into());
+    }
+    if name.chars().count() > 60 {
+        return Err("Key names are at most 60 characters.".into());
+    }
+    Ok(name.to_owned())
+}
+
+/// Creates a key; returns the full key text, which is never retrievable again.
+pub async fn create(db: &Db, user_id: i64, name: &str) -> Result<String, DbError> {
+    let token = SecretToken::generate();
+    let full = format!("{PREFIX}{}", token.expose());
+    sqlx::query(
+        "INSERT INTO api_keys (user_id, name, prefix, token_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(name)
+    .bind(&full[..PREFIX.len() + 6])
+    .bind(token.hash())
+    .bind(unix_now())
+    .execute(db.pool())
+    .await?;
+    Ok(full)
+}
+
+/// The user's live keys, newest first.
+pub async fn list(db: &Db, user_id: i64) -> Result<Vec<ApiKeyView>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, name, prefix, created_at, last_used_at FROM api_keys
+         WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ApiKeyView {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                prefix: row.try_get("prefix")?,
+                created_at: row.try_get("created_at")?,
+                last_used_at: row.try_get("last_used_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+/// Revokes one of the user's own keys; false when there is no such live key of theirs.
+pub async fn revoke(db: &Db, user_id: i64, key_id: i64) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(unix_now())
+    .bind(key_id)
+    .bind(user_id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The (not banned) owner of a live key, or `None` for anything else.
+pub async fn resolve(db: &Db, presented: &str) -> Result<Option<User>, DbError> {
+    let Some(token) = presented
+        .trim()
+        .strip_prefix(PREFIX)
+        .and_then(SecretToken::from_presented)
+    else {
+        return Ok(None);
+    };
+    let row = sqlx::query(&format!(
+        "SELECT k.id AS key_id, k.last_used_at, {}
+         FROM api_keys k JOIN users u ON u.id = k.user_id
+         WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.banned = 0",
+        users::COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c} AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(token.hash())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let now = unix_now();
+    let last_used: Option<i64> = row.try_get("last_used_at")?;
+    if last_used.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
+        let key_id: i64 = row.try_get("key_id")?;
+        sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(key_id)
+            .execute(db.pool())
+            .await?;
+    }
+    Ok(Some(users::from_row(&row)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_required_and_short() {
+        assert_eq!(parse_name("  CI bot ").unwrap(), "CI bot");
+        assert!(parse_name("  ").is_err());
+        assert!(parse_name(&"x".repeat(61)).is_err());
+    }
+}

@@ -1,0 +1,209 @@
+//! `POST /api/generate` (contract, ARCHITECTURE §7): authenticate, consume one generation,
+//! stream the text, refund when the generator fails.
+
+use super::api_error::{denial_response, json_error};
+use app::access::caller::{self, CallerError};
+use app::access::{AccessError, Subject};
+use app::auth::token::SecretToken;
+use app::auth::{unix_now, Viewer};
+use app::domain::{Decision, FeatureId, IdempotencyKey};
+use app::generation::GenerationRequest;
+use app::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::Extension;
+use futures_util::StreamExt;
+use serde::Deserialize;
+
+/// Prompts longer than this are refused rather than silently cut.
+const MAX_PROMPT_CHARS: usize = 8_000;
+
+#[derive(Debug, Deserialize)]
+struct GenerateBody {
+    prompt: Option<String>,
+}
+
+fn parse_prompt(body: &[u8]) -> Result<String, String> {
+    let parsed: GenerateBody = serde_json::from_slice(body)
+        .map_err(|_| "Send JSON like {\"prompt\": \"Write a haiku about tea\"}.".to_owned())?;
+    let prompt = parsed.prompt.unwrap_or_default();
+    let prompt = prompt.trim();
+    if prompt.is_empty() {
+        return Err("Write a prompt first: `prompt` is empty.".into());
+    }
+    if prompt.chars().count() > MAX_PROMPT_CHARS {
+        return Err(format!(
+            "The prompt is too long: at most {MAX_PROMPT_CHARS} characters."
+        ));
+    }
+    Ok(prompt.to_owned())
+}
+
+pub async fn generate(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let prompt = match parse_prompt(&body) {
+        Ok(prompt) => prompt,
+        Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
+    };
+    let key = match headers.get("idempotency-key") {
+        Some(raw) => match raw
+            .to_str()
+            .map_err(|_| ())
+            .and_then(|raw| IdempotencyKey::parse(raw).map_err(|_| ()))
+        {
+            Ok(key) => key,
+            Err(()) => return json_error(
+                StatusCode::BAD_REQUEST,
+                "Idempotency-Key must be 1 to 100 visible ASCII characters (for example a UUID).",
+            ),
+        },
+        None => match IdempotencyKey::parse(SecretToken::generate().expose()) {
+            Ok(key) => key,
+            Err(e) => return internal(e),
+        },
+    };
+    let caller = match caller::identify(&state, &headers, viewer.0.as_ref(), true).await {
+        Ok(caller) => caller,
+        Err(CallerError::InvalidApiKey) => {
+            return json_error(
+                StatusCode::UNAUTHORIZED,
+                CallerError::InvalidApiKey.to_string(),
+            )
+        }
+        Err(CallerError::Db(e)) => return internal(e),
+    };
+    let mut response = run(&state, &caller.subject, prompt, key).await;
+    if let Some(cookie) = caller
+        .set_cookie
+        .and_then(|c| HeaderValue::from_str(&c).ok())
+    {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+async fn run(state: &AppState, subject: &Subject, prompt: String, key: IdempotencyKey) -> Response {
+    let generations = match FeatureId::parse("generations") {
+        Ok(id) if state.catalog.feature(&id).is_some() => id,
+        _ => return internal("the plan catalog has no `generations` feature"),
+    };
+    let consumption = match state.access.consume(subject, &generations, 1, &key).await {
+        Ok(c) => c,
+        Err(AccessError::UnknownSubject) => {
+            return json_error(StatusCode::UNAUTHORIZED, "Sign in to continue.")
+        }
+        Err(e) => return internal(e),
+    };
+    let allowance = match consumption.decision {
+        Decision::Allowed(a) => a,
+        Decision::Denied(denial) => {
+            let feature = state.catalog.feature(&generations).cloned();
+            return match feature {
+                Some(f) => denial_response(&state.catalog, &f, &denial, unix_now()),
+                None => internal("feature vanished"),
+            };
+        }
+    };
+    let max_tokens = match FeatureId::parse("max_tokens") {
+        Ok(id) => state.access.setting(subject, &id).await.ok().flatten(),
+        Err(_) => None,
+    }
+    .unwrap_or(500);
+    let request = GenerationRequest { prompt, max_tokens };
+    let refund = {
+        let access = state.access.clone();
+        let subject = subject.clone();
+        let generations = generations.clone();
+        let key = key.clone();
+        move || async move {
+            match access.refund(&subject, &generations, &key).await {
+                Ok(_) => tracing::info!("generation failed; the use was refunded"),
+                Err(e) => tracing::error!(error = %e, "refunding a failed generation failed"),
+            }
+        }
+    };
+    let text = match state.generator.generate(request).await {
+        Ok(text) => text,
+        Err(e) => {
+            tracing::warn!(error = %e, "the generator refused the request");
+            refund().await;
+            return json_error(
+                StatusCode::BAD_GATEWAY,
+                "The writing service failed, so this generation was not counted. Please try again.",
+            );
+        }
+    };
+    // An error in the middle of the stream refunds, then aborts the response so the client
+    // sees a failed transfer rather than a text that merely stops.
+    let body = text.then(move |chunk| {
+        let refund = refund.clone();
+        async move {
+            match chunk {
+                Ok(text) => Ok(Bytes::from(text)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the generator failed mid-stream");
+                    refund().await;
+                    Err(std::io::Error::other("generation failed; not counted"))
+                }
+            }
+        }
+    });
+    let remaining = allowance
+        .remaining
+        .map_or_else(|| "unlimited".to_owned(), |n| n.to_string());
+    let mut response = Response::new(Body::from_stream(body));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Proxies such as nginx would otherwise buffer the stream.
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    if let Ok(value) = HeaderValue::from_str(&remaining) {
+        headers.insert("x-usage-remaining", value);
+    }
+    if let Some(limit) = allowance
+        .limit
+        .and_then(|l| HeaderValue::from_str(&l.to_string()).ok())
+    {
+        headers.insert("x-usage-limit", limit);
+    }
+    if consumption.replayed {
+        headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+fn internal(cause: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %cause, "generation route failed");
+    json_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side. Please try again in a moment.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompts_must_be_json_non_empty_and_bounded() {
+        assert_eq!(parse_prompt(br#"{"prompt":" hi "}"#).unwrap(), "hi");
+        assert!(parse_prompt(b"hi").unwrap_err().contains("Send JSON"));
+        assert!(parse_prompt(br#"{"prompt":"  "}"#)
+            .unwrap_err()
+            .contains("empty"));
+        assert!(parse_prompt(br#"{}"#).unwrap_err().contains("empty"));
+        let long = format!(r#"{{"prompt":"{}"}}"#, "a".repeat(MAX_PROMPT_CHARS + 1));
+        assert!(parse_prompt(long.as_bytes())
+            .unwrap_err()
+            .contains("too long"));
+    }
+}

@@ -1,0 +1,43 @@
+//! `GET /api/usage` (contract, ARCHITECTURE §7): the caller's usage summary as JSON.
+
+use super::api_error::json_error;
+use app::access::caller::{self, CallerError};
+use app::auth::Viewer;
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+
+pub async fn usage(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+) -> Response {
+    let caller = match caller::identify(&state, &headers, viewer.0.as_ref(), false).await {
+        Ok(caller) => caller,
+        Err(CallerError::InvalidApiKey) => {
+            return json_error(
+                StatusCode::UNAUTHORIZED,
+                CallerError::InvalidApiKey.to_string(),
+            )
+        }
+        Err(CallerError::Db(e)) => {
+            tracing::error!(error = %e, "usage lookup failed");
+            return json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side. Please try again in a moment.",
+            );
+        }
+    };
+    match state.access.summary(&caller.subject).await {
+        Ok(summary) => Json(summary).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "usage summary failed");
+            json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side. Please try again in a moment.",
+            )
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! `POST /api/generate` and `GET /api/usage` over real HTTP: the contract of ARCHITECTURE §7.
+
+mod common;
+
+use app::access::Subject;
+use app::auth::api_keys;
+use app::billing::subscriptions;
+use app::domain::{FeatureId, IdempotencyKey, PlanId, Subscription, SubscriptionStatus};
+use common::fake_openai::{self, FakeOpenAi};
+use common::{cookie_value, spawn_app, spawn_app_with, TestApp};
+use futures_util::StreamExt;
+use server::config::{GeneratorSettings, Secret};
+
+fn session(cookie: &str) -> String {
+    format!("tollgate_session={cookie}")
+}
+
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    let email = app::domain::EmailAddress::parse(email).unwrap();
+    app::auth::users::find_by_email(&app.running.state.db, &email)
+        .await
+        .unwrap()
+        .expect("user exists")
+        .id
+}
+
+async fn set_plan(app: &TestApp, email: &str, plan: &str) {
+    let id = user_id(app, email).await;
+    let sub = Subscription {
+        plan: PlanId::parse(plan).unwrap(),
+        status: SubscriptionStatus::Active,
+        current_period_start: None,
+        current_period_end: None,
+        past_due_since: None,
+    };
+    subscriptions::upsert(&app.running.state.db, id, &sub)
+        .await
+        .unwrap();
+}
+
+async fn with_fake_openai() -> (TestApp, FakeOpenAi) {
+    let fake = FakeOpenAi::start().await;
+    let base_url = fake.base_url.clone();
+    let app = spawn_app_with(move |c| {
+        c.generator = GeneratorSettings::OpenAi {
+            base_url,
+            api_key: Secret::new(fake_openai::API_KEY),
+            model: "test-model".into(),
+        }
+    })
+    .await;
+    (app, fake)
+}
+
+#[tokio::test]
+async fn a_free_user_gets_ten_generations_then_the_contract_429() {
+    let app = spawn_app().await;
+    let cookie = session(&app.sign_in("writer@example.com").await);
+    for left in (0..10).rev() {
+        let response = app.generate("a haiku about tea", Some(&cookie), &[]).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["x-usage-remaining"],
+            left.to_string().as_str()
+        );
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain"));
+        let text = response.text().await.unwrap();
+        assert!(text.contains("a haiku about tea"), "{text}");
+    }
+    let response = app.generate("one more", Some(&cookie), &[]).await;
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "Daily limit reached");
+    assert_eq!(body["remaining"], 0);
+    assert_eq!(body["limit"], 10);
+    assert_eq!(body["upgradeUrl"], "/pricing");
+    let reset = body["resetAt"].as_str().unwrap();
+    assert!(reset.ends_with("T00:00:00Z"), "{reset}");
+    assert_eq!(
+        body.as_object().unwrap().len(),
+        5,
+        "exactly the seed's fields"
+    );
+}
+
+#[tokio::test]
+async fn a_granted_credit_pack_lets_a_user_continue_after_the_limit() {
+    let app = spawn_app().await;
+    let cookie = session(&app.sign_in("credits@example.com").await);
+    for _ in 0..10 {
+        app.generate("x", Some(&cookie), &[]).await;
+    }
+    assert_eq!(app.generate("x", Some(&cookie), &[]).await.status(), 429);
+    let subject = Subject::User(user_id(&app, "credits@example.com").await);
+    app.running
+        .state
+        .access
+        .grant_credits(
+            &subject,
+            &FeatureId::parse("generations").unwrap(),
+            100,
+            &IdempotencyKey::parse("pack").unwrap(),
+        )
+        .await
+        .unwrap();
+    let response = app.generate("x", Some(&cookie), &[]).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-usage-remaining"], "99");
+    let usage = app.usage(Some(&cookie)).await;
+    assert_eq!(usage["credits"], 99);
+}
+
+#[tokio::test]
+async fn guests_get_five_then_are_asked_to_sign_in() {
+    let app = spawn_app().await;
+    let first = app.generate("hello", None, &[]).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["x-usage-remaining"], "4");
+    let guest = cookie_value(&first, "tollgate_guest").expect("a guest cookie is set");
+    let cookie = format!("tollgate_guest={guest}");
+    for left in (0..4).rev() {
+        let r = app.generate("hello", Some(&cookie), &[]).await;
+        assert_eq!(r.headers()["x-usage-remaining"], left.to_string().as_str());
+    }
+    let refused = app.generate("hello", Some(&cookie), &[]).await;
+    assert_eq!(refused.status(), 401);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(
+        body["error"],
+        "You've used your 5 free generations. Sign in to continue."
+    );
+    assert_eq!(body["upgradeUrl"], "/login");
+    let usage = app.usage(Some(&cookie)).await;
+    assert_eq!(usage["plan"], "guest");
+    assert_eq!(usage["features"]["generations"]["used"], 5);
+}
+
+#[tokio::test]
+async fn api_keys_authenticate_without_cookies_until_revoked() {
+    let app = spawn_app().await;
+    app.sign_in("bot@example.com").await;
+    let id = user_id(&app, "bot@example.com").await;
+    let key = api_keys::create(&app.running.state.db, id, "CI")
+        .await
+        .unwrap();
+    let call = |auth: String| {
+        app.client
+            .post(app.url("/api/generate"))
+            .header("Authorization", auth)
+            .json(&serde_json::json!({"prompt": "status report"}))
+            .send()
+    };
+    let ok = call(format!("Bearer {key}")).await.unwrap();
+    assert_eq!(ok.status(), 200, "no Origin needed for a bearer key");
+    assert_eq!(ok.headers()["x-usage-remaining"], "9");
+    let bad = call("Bearer tg_not-a-real-key-not-a-real-key-0000000".into())
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    let body: serde_json::Value = bad.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("not valid"));
+    let keys = api_keys::list(&app.running.state.db, id).await.unwrap();
+    assert!(api_keys::revoke(&app.running.state.db, id, keys[0].id)
+        .await
+        .unwrap());
+    assert_eq!(call(format!("Bearer {key}")).await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn a_retried_request_with_the_same_idempotency_key_is_charged_once() {
+    let app = spawn_app().await;
+    let cookie = session(&app.sign_in("retry@example.com").await);
+    let headers = [("Idempotency-Key", "req-42")];
+    let first = app.generate("x", Some(&cookie), &headers).await;
+    let second = app.generate("x", Some(&cookie), &headers).await;
+    assert_eq!(first.headers()["x-usage-remaining"], "9");
+    assert_eq!(second.headers()["x-usage-remaining"], "9");
+    assert_eq!(second.headers()["idempotent-replayed"], "true");
+    let bad = app
+        .generate("x", Some(&cookie), &[("Idempotency-Key", "has space")])
+        .await;
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn bad_requests_get_a_sentence_and_cost_nothing() {
+    let app = spawn_app().await;
+    let cookie = session(&app.sign_in("typo@example.com").await);
+    let not_json = app
+        .client
+        .post(app.url("/api/generate"))
+        .header("Origin", app.url(""))
+        .header("Cookie", &cookie)
+        .body("prompt=hi")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 400);
+    let body: serde_json::Value = not_json.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("Send JSON"));
+    let empty = app.generate("   ", Some(&cookie), &[]).await;
+    assert_eq!(empty.status(), 400);
+    let usage = app.usage(Some(&cookie)).await;
+    assert_eq!(usage["features"]["generations"]["used"], 0);
+}
+
+#[tokio::test]
+async fn text_streams_from_an_openai_compatible_server_with_the_plans_max_tokens() {
+    let (app, fake) = with_fake_openai().await;
+    let cookie = session(&app.sign_in("stream@example.com").await);
+    let response = app.generate("please hold", Some(&cookie), &[]).await;
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    // The first words arrive while the upstream is still holding back the rest.
+    let first = body.next().await.unwrap().unwrap();
+    assert_eq!(&first[..], b"Hello");
+    fake.release();
+    let mut rest = Vec::new();
+    while let Some(chunk) = body.next().await {
+        rest.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(rest, b" world");
+    let sent = &fake.requests()[0];
+    assert_eq!(sent["max_tokens"], 500, "Free plan");
+    assert_eq!(sent["model"], "test-model");
+    set_plan(&app, "stream@example.com", "pro").await;
+    let text = app
+        .generate("tell me", Some(&cookie), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text, "Fake reply to: tell me");
+    assert_eq!(fake.requests()[1]["max_tokens"], 2000, "Pro plan");
+}
+
+#[tokio::test]
+async fn a_generator_failure_is_refunded_before_or_during_the_stream() {
+    let (app, _fake) = with_fake_openai().await;
+    let cookie = session(&app.sign_in("unlucky@example.com").await);
+    let refused = app.generate("upstream-down", Some(&cookie), &[]).await;
+    assert_eq!(refused.status(), 502);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("not counted"));
+    let usage = app.usage(Some(&cookie)).await;
+    assert_eq!(usage["features"]["generations"]["used"], 0);
+
+    let broken = app.generate("break-midway", Some(&cookie), &[]).await;
+    assert_eq!(broken.status(), 200, "headers went out before the failure");
+    assert!(
+        broken.text().await.is_err(),
+        "the client sees a failed transfer"
+    );
+    let usage = app.usage(Some(&cookie)).await;
+    assert_eq!(usage["features"]["generations"]["used"], 0);
+    assert_eq!(usage["features"]["generations"]["remaining"], 10);
+    let ledger: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM usage_ledger WHERE kind = 'refund'")
+        .fetch_one(app.running.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(ledger, 2);
+}
+
+#[tokio::test]
+async fn usage_reports_every_feature_in_the_contract_shape() {
+    let app = spawn_app().await;
+    let cookie = session(&app.sign_in("summary@example.com").await);
+    app.generate("x", Some(&cookie), &[]).await;
+    let usage = app.usage(Some(&cookie)).await;
+    assert_eq!(usage["plan"], "free");
+    assert_eq!(usage["status"], "active");
+    assert_eq!(usage["credits"], 0);
+    let g = &usage["features"]["generations"];
+    assert_eq!(
+        (
+            g["used"].clone(),
+            g["limit"].clone(),
+            g["remaining"].clone()
+        ),
+        (1.into(), 10.into(), 9.into())
+    );
+    assert!(g["resetsAt"].as_str().unwrap().ends_with("T00:00:00Z"));
+    let tutors = &usage["features"]["pro_tutors"];
+    assert_eq!(tutors["allowed"], false);
+    assert_eq!(tutors["upgradeTo"], "pro");
+    assert_eq!(usage["features"]["max_tokens"]["limit"], 500);
+    set_plan(&app, "summary@example.com", "team").await;
+    let usage = app.usage(Some(&cookie)).await;
+    assert_eq!(usage["planName"], "Team");
+    assert!(
+        usage["features"]["generations"]["remaining"].is_null(),
+        "unlimited"
+    );
+}
+
+#[tokio::test]
+async fn a_cross_site_post_with_a_cookie_is_refused() {
+    let app = spawn_app().await;
+    let cookie = session(&app.sign_in("csrf@example.com").await);
+    let forged = app
+        .client
+        .post(app.url("/api/generate"))
+        .header("Origin", "https://evil.example")
+        .header("Cookie", &cookie)
+        .json(&serde_json::json!({"prompt": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(
+        app.usage(Some(&cookie)).await["features"]["generations"]["used"],
+        0
+    );
+}
