@@ -1,12 +1,15 @@
 //! `tollgate [serve|migrate|user …]`: the operator's entry points.
 
 use crate::config::Config;
-use crate::serve;
+use crate::{operator, serve};
+use app::access::Access;
 use app::auth::users::{self, Role};
 use app::db::Db;
 use app::domain::EmailAddress;
+use app::plans_file;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -28,6 +31,21 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage credit balances.
+    #[command(subcommand)]
+    Credits(CreditsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum CreditsCommand {
+    /// Add N credits to an account (spent after the plan's allowance).
+    Grant {
+        email: String,
+        amount: u64,
+        /// The metered feature the credits are for.
+        #[arg(long, default_value = "generations")]
+        feature: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -38,6 +56,17 @@ enum UserCommand {
     Unban { email: String },
     /// Give an account the admin role.
     MakeAdmin { email: String },
+    /// Put an account on a plan with a subscription status, without a payment (QA, support).
+    SetPlan {
+        email: String,
+        plan: String,
+        /// active, trialing, past_due, incomplete, incomplete_expired, unpaid, canceled, paused
+        #[arg(long, default_value = "active")]
+        status: String,
+        /// Switch even when the account holds more than the plan allows.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Parses the command line, runs the command, and turns any failure into one line on stderr.
@@ -77,6 +106,18 @@ async fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::User(UserCommand::SetPlan {
+            email,
+            plan,
+            status,
+            force,
+        }) => {
+            let (db, access) = open_access(&config).await?;
+            let result = operator::set_plan(&db, &access, &email, &plan, &status, force).await;
+            db.close().await;
+            println!("{}", result?);
+            Ok(())
+        }
         Command::User(command) => {
             let db = open_db(&config).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
@@ -85,7 +126,27 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{}", result?);
             Ok(())
         }
+        Command::Credits(CreditsCommand::Grant {
+            email,
+            amount,
+            feature,
+        }) => {
+            let (db, access) = open_access(&config).await?;
+            let result = operator::grant_credits(&db, &access, &email, amount, &feature).await;
+            db.close().await;
+            println!("{}", result?);
+            Ok(())
+        }
     }
+}
+
+/// The database (migrated) and the access module over the configured catalog.
+async fn open_access(config: &Config) -> Result<(Db, Access), String> {
+    let catalog = plans_file::load(&config.plans_file).map_err(|e| e.to_string())?;
+    let db = open_db(config).await?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let access = Access::new(db.clone(), Arc::new(catalog));
+    Ok((db, access))
 }
 
 async fn open_db(config: &Config) -> Result<Db, String> {
@@ -99,12 +160,18 @@ async fn user_command(db: &Db, command: UserCommand) -> Result<String, String> {
         UserCommand::Ban { email } => (email, "is banned and signed out everywhere"),
         UserCommand::Unban { email } => (email, "is no longer banned"),
         UserCommand::MakeAdmin { email } => (email, "is now an admin"),
+        UserCommand::SetPlan { .. } => {
+            return Err("set-plan is handled by operator::set_plan".into())
+        }
     };
     let email = EmailAddress::parse(raw)?;
     let found = match command {
         UserCommand::Ban { .. } => users::set_banned(db, &email, true).await,
         UserCommand::Unban { .. } => users::set_banned(db, &email, false).await,
         UserCommand::MakeAdmin { .. } => users::set_role(db, &email, Role::Admin).await,
+        UserCommand::SetPlan { .. } => {
+            return Err("set-plan is handled by operator::set_plan".into())
+        }
     }
     .map_err(|e| e.to_string())?;
     if found {

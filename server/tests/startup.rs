@@ -1,27 +1,7 @@
 //! Start-up refuses bad settings with one clear line, and the CLI works end to end.
 mod common;
 
-use common::{test_config, workspace_file, TestDatabase};
-use std::process::Command;
-
-fn tollgate(
-    database: &TestDatabase,
-    args: &[&str],
-    extra_env: &[(&str, &str)],
-) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tollgate"));
-    command
-        .args(args)
-        .current_dir(workspace_file(""))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", database.url.expose())
-        .env("RUST_LOG", "error");
-    for (key, value) in extra_env {
-        command.env(key, value);
-    }
-    command.output().expect("run tollgate")
-}
+use common::{test_config, tollgate, workspace_file, TestDatabase};
 
 #[tokio::test]
 async fn a_malformed_plan_catalog_stops_startup_naming_file_and_line() {

@@ -89,6 +89,26 @@ impl TestDatabase {
     }
 }
 
+/// Runs the `tollgate` binary on `database` with a clean environment plus `extra_env`.
+pub fn tollgate(
+    database: &TestDatabase,
+    args: &[&str],
+    extra_env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate"));
+    command
+        .args(args)
+        .current_dir(workspace_file(""))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database.url.expose())
+        .env("RUST_LOG", "error");
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    command.output().expect("run tollgate")
+}
+
 /// Server settings for tests: random port, the shipped catalog, the given database.
 pub fn test_config(database: &TestDatabase) -> Config {
     Config {

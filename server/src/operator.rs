@@ -1,0 +1,93 @@
+//! What the operator subcommands do (`user set-plan`, `credits grant`), apart from parsing.
+
+use app::access::{Access, Subject};
+use app::auth::token::SecretToken;
+use app::auth::users;
+use app::billing::subscriptions;
+use app::db::Db;
+use app::domain::{EmailAddress, IdempotencyKey, PlanId, Subscription, SubscriptionStatus};
+
+async fn subject_of(db: &Db, raw_email: &str) -> Result<(EmailAddress, Subject), String> {
+    let email = EmailAddress::parse(raw_email)?;
+    let user = users::find_by_email(db, &email)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no account with email {email}"))?;
+    Ok((email, Subject::User(user.id)))
+}
+
+/// `tollgate user set-plan EMAIL PLAN [--status S] [--force]`.
+pub async fn set_plan(
+    db: &Db,
+    access: &Access,
+    raw_email: &str,
+    raw_plan: &str,
+    raw_status: &str,
+    force: bool,
+) -> Result<String, String> {
+    let plan = PlanId::parse(raw_plan)
+        .ok()
+        .filter(|id| access.catalog().plan(id).is_some())
+        .ok_or_else(|| {
+            let names: Vec<&str> = access
+                .catalog()
+                .plans
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect();
+            format!(
+                "unknown plan `{raw_plan}`; use one of: {}",
+                names.join(", ")
+            )
+        })?;
+    let status = SubscriptionStatus::parse(raw_status)?;
+    let (email, subject) = subject_of(db, raw_email).await?;
+    if !force {
+        if let Err(blocked) = access
+            .can_change_plan(&subject, &plan)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            return Err(format!("{blocked} (or pass --force)"));
+        }
+    }
+    let now = app::auth::unix_now();
+    let sub = Subscription {
+        plan: plan.clone(),
+        status,
+        current_period_start: Some(now),
+        current_period_end: Some(app::domain::calendar::add_months(now, 1)),
+        past_due_since: None,
+    };
+    let user_id = subject.user_id().unwrap_or_default();
+    subscriptions::upsert(db, user_id, &sub)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!("{email} is now on {plan} ({status})."))
+}
+
+/// `tollgate credits grant EMAIL N [--feature F]`.
+pub async fn grant_credits(
+    db: &Db,
+    access: &Access,
+    raw_email: &str,
+    amount: u64,
+    raw_feature: &str,
+) -> Result<String, String> {
+    if amount == 0 {
+        return Err("the amount must be at least 1".into());
+    }
+    let feature = access.feature_id(raw_feature).map_err(|e| e.to_string())?;
+    let (email, subject) = subject_of(db, raw_email).await?;
+    // Each run is its own grant: a fresh key.
+    let key = IdempotencyKey::parse(&format!("cli-{}", SecretToken::generate().expose()))?;
+    access
+        .grant_credits(&subject, &feature, amount, &key)
+        .await
+        .map_err(|e| e.to_string())?;
+    let summary = access.summary(&subject).await.map_err(|e| e.to_string())?;
+    Ok(format!(
+        "Granted {amount} {feature} credits to {email}; credit balance is now {}.",
+        summary.credits
+    ))
+}
