@@ -18,6 +18,8 @@ pub mod generation;
 #[cfg(feature = "ssr")]
 pub mod plans_file;
 #[cfg(feature = "ssr")]
+pub mod resources;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 pub use ui::app::{shell, App};

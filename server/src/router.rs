@@ -2,7 +2,7 @@
 
 use crate::health::healthz;
 use crate::middleware::{csrf, session};
-use crate::routes::{account, admin, auth, generate, oauth, usage};
+use crate::routes::{account, admin, auth, generate, oauth, tracked_accounts, tutors, usage};
 use app::state::AppState;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
@@ -24,6 +24,11 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/oauth/{provider}", get(oauth::start))
         .route("/auth/oauth/{provider}/callback", get(oauth::callback))
         .route("/account/sessions/revoke", post(account::revoke_session))
+        .route("/account/api-keys", post(account::create_api_key))
+        .route("/account/api-keys/revoke", post(account::revoke_api_key))
+        .route("/accounts", post(tracked_accounts::add))
+        .route("/accounts/delete", post(tracked_accounts::delete))
+        .route("/tutors/start", post(tutors::start))
         .route("/admin/users/ban", post(admin::ban))
         .route("/admin/users/unban", post(admin::unban))
         .route(

@@ -2,11 +2,27 @@ use super::wire::AccountView;
 use super::ApiError;
 use leptos::prelude::*;
 
-/// Profile and sessions for `/account`.
+/// Where a just-created API key waits for the one page view that shows it.
+pub const NEW_KEY_COOKIE: &str = "tollgate_new_key";
+
+/// Profile, sessions and API keys for `/account`. A key created a moment ago is taken from its
+/// short-lived cookie (and the cookie cleared), so it is shown exactly once.
 #[server]
 pub async fn get_account() -> Result<AccountView, ApiError> {
     let me = crate::auth::require_user()?;
     let state = expect_context::<crate::state::AppState>();
+    let new_api_key = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| crate::auth::cookie::read(&parts.headers, NEW_KEY_COOKIE))
+        .filter(|key| key.starts_with("tg_"));
+    if new_api_key.is_some() {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            let clear = crate::auth::cookie::clear(NEW_KEY_COOKIE, state.site.secure_cookies())
+                .replace("Path=/;", "Path=/account;");
+            if let Ok(value) = axum::http::HeaderValue::from_str(&clear) {
+                response.append_header(axum::http::header::SET_COOKIE, value);
+            }
+        }
+    }
     let sessions = crate::auth::sessions::list(&state.db, me.user.id, me.session_id)
         .await
         .map_err(ApiError::internal)?;
@@ -17,5 +33,6 @@ pub async fn get_account() -> Result<AccountView, ApiError> {
         viewer: me.viewer_info(),
         sessions,
         api_keys,
+        new_api_key,
     })
 }

@@ -7,6 +7,9 @@ pub mod error;
 pub mod login;
 pub mod mailbox;
 pub mod pricing;
+pub mod tracked_accounts;
+pub mod tutors;
+pub mod usage;
 pub mod viewer;
 pub mod wire;
 

@@ -29,6 +29,8 @@ pub struct AccountView {
     pub viewer: ViewerInfo,
     pub sessions: Vec<SessionView>,
     pub api_keys: Vec<ApiKeyView>,
+    /// A key created a moment ago, shown once.
+    pub new_api_key: Option<String>,
 }
 
 /// One of the user's live API keys, on `/account` (the key itself is shown only once).
@@ -79,4 +81,31 @@ pub struct AdminUserRow {
     pub is_admin: bool,
     pub banned: bool,
     pub sessions: i64,
+}
+
+/// One of the user's tracked accounts, on `/accounts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedAccountView {
+    pub id: i64,
+    pub name: String,
+    /// Masked, e.g. `•••• 6819`.
+    pub account_number: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountsPageView {
+    pub accounts: Vec<TrackedAccountView>,
+    pub usage: crate::domain::FeatureUsage,
+}
+
+/// What `/tutors` shows: the usage of `tutor_sessions` and `pro_tutors`, a fresh key for the
+/// start forms (so a double submit starts one session), and recent sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TutorsPageView {
+    pub sessions: crate::domain::FeatureUsage,
+    pub pro_tutors: crate::domain::FeatureUsage,
+    pub form_key: String,
+    /// (tutor id, started at), newest first.
+    pub recent: Vec<(String, i64)>,
 }

@@ -14,6 +14,8 @@ pub mod idempotency;
 pub mod money;
 pub mod plan_change;
 pub mod subscription;
+pub mod tracked_account;
+pub mod tutors;
 pub mod usage;
 
 #[cfg(test)]

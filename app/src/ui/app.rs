@@ -1,7 +1,7 @@
 use super::components::SiteHeader;
 use super::pages::{
-    AccountPage, AdminPage, DashboardPage, DevMailboxPage, HomePage, LoginPage, NotFoundPage,
-    PricingPage,
+    AccountPage, AdminPage, DashboardPage, DevMailboxPage, GeneratePage, HomePage, LoginPage,
+    NotFoundPage, PricingPage, TrackedAccountsPage, TutorsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -47,6 +47,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/generate") view=GeneratePage ssr=SsrMode::Async/>
+                    <Route path=path!("/accounts") view=TrackedAccountsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tutors") view=TutorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 </Routes>

@@ -2,4 +2,5 @@
 
 pub mod app;
 pub mod components;
+pub mod generate_client;
 pub mod pages;

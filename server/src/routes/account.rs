@@ -1,10 +1,11 @@
-//! `/account` forms: ending sessions.
+//! `/account` forms: ending sessions, creating and revoking API keys.
 
 use super::redirect_with;
-use app::auth::sessions;
 use app::auth::CurrentUser;
+use app::auth::{api_keys, cookie, sessions};
 use app::state::AppState;
 use axum::extract::State;
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -50,6 +51,71 @@ pub async fn revoke_other_sessions(State(state): State<AppState>, me: CurrentUse
         .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "revoking other sessions failed");
+            redirect_with("/account", &[("error", "unavailable")]).into_response()
+        }
+    }
+}
+
+/// Holds a new API key for the one page view that shows it (HttpOnly, two minutes, /account
+/// only): never in a URL, never shown twice.
+use app::api::account::NEW_KEY_COOKIE;
+
+#[derive(Debug, Deserialize)]
+pub struct CreateKeyForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /account/api-keys`
+pub async fn create_api_key(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Form(form): Form<CreateKeyForm>,
+) -> Response {
+    let name = match api_keys::parse_name(&form.name) {
+        Ok(name) => name,
+        Err(_) => return redirect_with("/account", &[("error", "key_name")]).into_response(),
+    };
+    match api_keys::create(&state.db, me.user.id, &name).await {
+        Ok(key) => {
+            let flash = cookie::set(NEW_KEY_COOKIE, &key, 120, state.site.secure_cookies())
+                .replace("Path=/;", "Path=/account;");
+            (
+                [(header::SET_COOKIE, flash)],
+                redirect_with("/account", &[("notice", "key_created")]),
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "creating an API key failed");
+            redirect_with("/account", &[("error", "unavailable")]).into_response()
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevokeKeyForm {
+    key_id: Option<String>,
+}
+
+/// `POST /account/api-keys/revoke`: only the owner's own keys.
+pub async fn revoke_api_key(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Form(form): Form<RevokeKeyForm>,
+) -> Response {
+    let Some(key_id) = form
+        .key_id
+        .as_deref()
+        .and_then(|id| id.trim().parse::<i64>().ok())
+    else {
+        return redirect_with("/account", &[("error", "no_such_key")]).into_response();
+    };
+    match api_keys::revoke(&state.db, me.user.id, key_id).await {
+        Ok(true) => redirect_with("/account", &[("notice", "key_revoked")]).into_response(),
+        Ok(false) => redirect_with("/account", &[("error", "no_such_key")]).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "revoking an API key failed");
             redirect_with("/account", &[("error", "unavailable")]).into_response()
         }
     }

@@ -25,9 +25,16 @@ struct GenerateBody {
     prompt: Option<String>,
 }
 
-fn parse_prompt(body: &[u8]) -> Result<String, String> {
-    let parsed: GenerateBody = serde_json::from_slice(body)
-        .map_err(|_| "Send JSON like {\"prompt\": \"Write a haiku about tea\"}.".to_owned())?;
+/// JSON from API clients and the page's script; a urlencoded form from the page without
+/// JavaScript (the browser then shows the streamed text as a plain page).
+fn parse_prompt(body: &[u8], form: bool) -> Result<String, String> {
+    let parsed: Result<GenerateBody, ()> = if form {
+        serde_urlencoded::from_bytes(body).map_err(|_| ())
+    } else {
+        serde_json::from_slice(body).map_err(|_| ())
+    };
+    let parsed = parsed
+        .map_err(|()| "Send JSON like {\"prompt\": \"Write a haiku about tea\"}.".to_owned())?;
     let prompt = parsed.prompt.unwrap_or_default();
     let prompt = prompt.trim();
     if prompt.is_empty() {
@@ -47,7 +54,11 @@ pub async fn generate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let prompt = match parse_prompt(&body) {
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let prompt = match parse_prompt(&body, form) {
         Ok(prompt) => prompt,
         Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
     };
@@ -194,16 +205,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn prompts_must_be_json_non_empty_and_bounded() {
-        assert_eq!(parse_prompt(br#"{"prompt":" hi "}"#).unwrap(), "hi");
-        assert!(parse_prompt(b"hi").unwrap_err().contains("Send JSON"));
-        assert!(parse_prompt(br#"{"prompt":"  "}"#)
+    fn prompts_come_as_json_or_a_form_non_empty_and_bounded() {
+        assert_eq!(parse_prompt(br#"{"prompt":" hi "}"#, false).unwrap(), "hi");
+        assert_eq!(parse_prompt(b"prompt=a+b%21", true).unwrap(), "a b!");
+        assert!(parse_prompt(b"hi", false)
             .unwrap_err()
-            .contains("empty"));
-        assert!(parse_prompt(br#"{}"#).unwrap_err().contains("empty"));
+            .contains("Send JSON"));
+        let blank = parse_prompt(br#"{"prompt":"  "}"#, false).unwrap_err();
+        assert!(blank.contains("empty"));
+        assert!(parse_prompt(br#"{}"#, false).unwrap_err().contains("empty"));
         let long = format!(r#"{{"prompt":"{}"}}"#, "a".repeat(MAX_PROMPT_CHARS + 1));
-        assert!(parse_prompt(long.as_bytes())
-            .unwrap_err()
-            .contains("too long"));
+        let err = parse_prompt(long.as_bytes(), false).unwrap_err();
+        assert!(err.contains("too long"));
     }
 }

@@ -7,6 +7,8 @@ mod api_error;
 pub mod auth;
 pub mod generate;
 pub mod oauth;
+pub mod tracked_accounts;
+pub mod tutors;
 pub mod usage;
 
 use axum::response::Redirect;

@@ -1,11 +1,15 @@
 //! Reusable components, one per file.
 
 mod interval_toggle;
+mod out_of_credits_modal;
 mod plan_card;
 mod require_sign_in;
 mod site_header;
+mod usage_meter;
 
 pub use interval_toggle::IntervalToggle;
+pub use out_of_credits_modal::OutOfCreditsModal;
 pub use plan_card::PlanCard;
 pub use require_sign_in::{url_encode, RequireSignIn};
 pub use site_header::SiteHeader;
+pub use usage_meter::UsageMeter;

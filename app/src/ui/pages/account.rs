@@ -1,5 +1,5 @@
 use crate::api::account::get_account;
-use crate::api::wire::{AccountView, SessionView};
+use crate::api::wire::{AccountView, ApiKeyView, SessionView};
 use crate::ui::components::RequireSignIn;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,8 +18,11 @@ pub fn AccountPage() -> impl IntoView {
                 "Signed out of {} other session(s).",
                 query.get("count").unwrap_or_default()
             )),
+            Some("key_revoked") => Some("The API key has been revoked.".to_owned()),
             _ => match query.get("error").as_deref() {
                 Some("no_such_session") => Some("That session no longer exists.".to_owned()),
+                Some("no_such_key") => Some("That API key no longer exists.".to_owned()),
+                Some("key_name") => Some("Give the key a name of 1 to 60 characters.".to_owned()),
                 Some(_) => Some("Something went wrong. Please try again.".to_owned()),
                 None => None,
             },
@@ -62,6 +65,44 @@ fn AccountDetails(account: AccountView, notice: Option<String>) -> impl IntoView
                 {account.sessions.into_iter().map(|session| view! { <SessionRow session/> }).collect_view()}
             </ul>
         </section>
+        <ApiKeys keys=account.api_keys new_key=account.new_api_key/>
+    }
+}
+
+/// API keys for `Authorization: Bearer`: a new key is shown once, right after it is created.
+#[component]
+fn ApiKeys(keys: Vec<ApiKeyView>, new_key: Option<String>) -> impl IntoView {
+    view! {
+        <section class="mt-6 rounded-2xl border border-slate-200 bg-white p-6">
+            <h2 class="text-lg font-semibold">"API keys"</h2>
+            <p class="mt-1 text-sm text-slate-600">"Call "<code>"POST /api/generate"</code>" with "<code>"Authorization: Bearer <key>"</code>". Keys spend your plan's allowance."</p>
+            {new_key.map(|key| view! {
+                <div class="mt-4 rounded-lg bg-amber-50 p-3 text-sm" role="status">
+                    <p class="font-semibold">"Copy your new key now: it will not be shown again."</p>
+                    <code class="mt-1 block break-all" data-testid="new-api-key">{key}</code>
+                </div>
+            })}
+            <ul class="mt-4 divide-y divide-slate-100" data-testid="api-keys">
+                {keys.into_iter().map(|key| view! {
+                    <li class="flex items-center justify-between py-3 text-sm" data-testid="api-key">
+                        <div>
+                            <p class="font-medium">{key.name.clone()}</p>
+                            <p class="text-slate-500">{format!("{}… · created {} · {}", key.prefix, format_unix(key.created_at),
+                                key.last_used_at.map_or("never used".to_owned(), |t| format!("last used {}", format_unix(t))))}</p>
+                        </div>
+                        <form method="post" action="/account/api-keys/revoke">
+                            <input type="hidden" name="key_id" value=key.id.to_string()/>
+                            <button type="submit" class="font-semibold text-slate-600 hover:text-red-700">"Revoke"</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <form method="post" action="/account/api-keys" class="mt-4 flex gap-3">
+                <input name="name" required maxlength="60" placeholder="Key name, e.g. CI bot" aria-label="Key name"
+                    class="flex-1 rounded-lg border border-slate-300 px-3 py-2 text-sm"/>
+                <button type="submit" class="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Create key"</button>
+            </form>
+        </section>
     }
 }
 
@@ -86,25 +127,10 @@ fn SessionRow(session: SessionView) -> impl IntoView {
     }
 }
 
-/// `2026-11-25 14:03 UTC`: dates without pulling a date library into the wasm bundle.
+/// `2026-11-25 14:03 UTC`, from the domain's calendar (no date library in the wasm bundle).
 pub fn format_unix(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
+    let iso = crate::domain::calendar::iso8601(secs);
+    format!("{} {} UTC", &iso[..10], &iso[11..16])
 }
 
 #[cfg(test)]

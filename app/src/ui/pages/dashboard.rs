@@ -1,25 +1,57 @@
+use crate::api::usage::get_usage;
 use crate::api::viewer::get_viewer;
 use crate::api::ApiError;
-use crate::ui::components::RequireSignIn;
+use crate::domain::UsageSummary;
+use crate::ui::components::{RequireSignIn, UsageMeter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// `/dashboard`: where people land after sign-in.
+/// `/dashboard`: where people land after sign-in; what is left of each allowance.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let viewer = Resource::new(|| (), |_| get_viewer());
+    let usage = Resource::new(|| (), |_| get_usage());
     view! {
         <Title text="Dashboard · Tollgate"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let result = viewer.await.and_then(|v| v.ok_or(ApiError::Unauthorized));
+                let usage = usage.await;
                 view! {
-                    <RequireSignIn result children=|me| view! {
+                    <RequireSignIn result children=move |me| view! {
                         <h1 class="text-3xl font-bold" data-testid="welcome">{format!("Welcome, {}", me.name)}</h1>
                         <p class="mt-2 text-slate-600">"You are signed in as "{me.email}"."</p>
-                    }/>
+                        {usage.ok().map(|summary| view! { <Allowances summary/> }.into_any())}
+                    }.into_any()/>
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn Allowances(summary: UsageSummary) -> impl IntoView {
+    let line = |id: &str,
+                units: &'static str,
+                period: &'static str,
+                href: &'static str,
+                label: &'static str| {
+        summary.feature(id).cloned().map(|usage| view! {
+            <div class="rounded-2xl border border-slate-200 bg-white p-5">
+                <UsageMeter usage units period testid=format!("meter-{id}")/>
+                <a href=href class="mt-3 inline-block text-sm font-semibold text-indigo-700 hover:text-indigo-900">{label}</a>
+            </div>
+        }.into_any())
+    };
+    view! {
+        <p class="mt-6 text-sm text-slate-600" data-testid="plan">
+            {format!("Plan: {} ({})", summary.plan_name, summary.status.replace('_', " "))}
+            {(summary.credits > 0).then(|| format!(" · {} credits", summary.credits))}
+        </p>
+        <div class="mt-4 grid gap-4 sm:grid-cols-3">
+            {line("generations", "generations", "today", "/generate", "Write something →")}
+            {line("tutor_sessions", "tutor sessions", "this month", "/tutors", "Book a tutor →")}
+            {line("tracked_accounts", "tracked accounts", "on your plan", "/accounts", "Manage accounts →")}
+        </div>
     }
 }

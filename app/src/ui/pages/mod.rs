@@ -1,19 +1,25 @@
 //! One page per route.
 
-mod account;
+pub(crate) mod account;
 mod admin;
 mod dashboard;
 mod dev_mailbox;
+mod generate;
 mod home;
 mod login;
 mod not_found;
 mod pricing;
+mod tracked_accounts;
+mod tutors;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
 pub use dashboard::DashboardPage;
 pub use dev_mailbox::DevMailboxPage;
+pub use generate::GeneratePage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use pricing::PricingPage;
+pub use tracked_accounts::TrackedAccountsPage;
+pub use tutors::TutorsPage;

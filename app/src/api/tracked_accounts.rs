@@ -1,0 +1,25 @@
+use super::wire::AccountsPageView;
+use super::ApiError;
+use leptos::prelude::*;
+
+/// The signed-in user's tracked accounts and how many more they may add.
+#[server]
+pub async fn get_tracked_accounts() -> Result<AccountsPageView, ApiError> {
+    use crate::access::Subject;
+    let me = crate::auth::require_user()?;
+    let state = expect_context::<crate::state::AppState>();
+    let accounts = crate::resources::tracked_accounts::list(&state.db, me.user.id)
+        .await
+        .map_err(ApiError::internal)?;
+    let summary = state
+        .access
+        .summary(&Subject::User(me.user.id))
+        .await
+        .map_err(ApiError::internal)?;
+    let usage = summary
+        .features
+        .get("tracked_accounts")
+        .cloned()
+        .ok_or_else(|| ApiError::internal("the catalog has no tracked_accounts feature"))?;
+    Ok(AccountsPageView { accounts, usage })
+}

@@ -1,0 +1,33 @@
+use super::wire::TutorsPageView;
+use super::ApiError;
+use leptos::prelude::*;
+
+/// What `/tutors` needs for the signed-in user, with a fresh key for its start forms.
+#[server]
+pub async fn get_tutors() -> Result<TutorsPageView, ApiError> {
+    use crate::access::Subject;
+    use crate::auth::token::SecretToken;
+    let me = crate::auth::require_user()?;
+    let state = expect_context::<crate::state::AppState>();
+    let summary = state
+        .access
+        .summary(&Subject::User(me.user.id))
+        .await
+        .map_err(ApiError::internal)?;
+    let feature = |id: &str| {
+        summary
+            .features
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal(format!("the catalog has no {id} feature")))
+    };
+    let recent = crate::resources::tutor_sessions::recent(&state.db, me.user.id)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(TutorsPageView {
+        sessions: feature("tutor_sessions")?,
+        pro_tutors: feature("pro_tutors")?,
+        form_key: SecretToken::generate().expose().to_owned(),
+        recent,
+    })
+}

@@ -1,0 +1,23 @@
+use super::ApiError;
+use crate::domain::UsageSummary;
+use leptos::prelude::*;
+
+/// The caller's usage summary (signed in, or a guest by cookie): what the dashboard counter,
+/// badges and the out-of-credits modal show. Same module and shape as `GET /api/usage`.
+#[server]
+pub async fn get_usage() -> Result<UsageSummary, ApiError> {
+    use crate::access::caller;
+    let state = expect_context::<crate::state::AppState>();
+    let headers = use_context::<axum::http::request::Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default();
+    let me = crate::auth::current_user();
+    let caller = caller::identify(&state, &headers, me.as_ref(), false)
+        .await
+        .map_err(ApiError::internal)?;
+    state
+        .access
+        .summary(&caller.subject)
+        .await
+        .map_err(ApiError::internal)
+}

@@ -1,0 +1,108 @@
+//! Tracked accounts: a count-limited resource. Adding takes a slot of `tracked_accounts` in
+//! the same transaction as the insert; deleting gives it back in the same transaction as the
+//! delete, so the count the limit sees is always the number of live rows.
+
+use crate::access::{Access, AccessError, Subject};
+use crate::api::wire::TrackedAccountView;
+use crate::auth::unix_now;
+use crate::db::{Db, DbError};
+use crate::domain::tracked_account::NewTrackedAccount;
+use crate::domain::{Denial, FeatureId};
+use sqlx::Row;
+
+fn feature() -> FeatureId {
+    FeatureId::parse("tracked_accounts").unwrap_or_else(|_| unreachable!("a valid slug"))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AddError {
+    #[error("refused by the plan")]
+    Denied(Denial),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+}
+
+impl From<DbError> for AddError {
+    fn from(e: DbError) -> Self {
+        AddError::Access(AccessError::Db(e))
+    }
+}
+
+impl From<sqlx::Error> for AddError {
+    fn from(e: sqlx::Error) -> Self {
+        AddError::Access(AccessError::from(e))
+    }
+}
+
+/// The user's accounts, oldest first, numbers masked.
+pub async fn list(db: &Db, user_id: i64) -> Result<Vec<TrackedAccountView>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, name, account_number, created_at FROM tracked_accounts
+         WHERE user_id = $1 ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(TrackedAccountView {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                account_number: NewTrackedAccount::masked(
+                    &row.try_get::<String, _>("account_number")?,
+                ),
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+pub async fn add(
+    access: &Access,
+    db: &Db,
+    user_id: i64,
+    account: &NewTrackedAccount,
+) -> Result<i64, AddError> {
+    let subject = Subject::User(user_id);
+    let slot = match access.slot_terms(&subject, &feature()).await? {
+        Ok(slot) => slot,
+        Err(denial) => return Err(AddError::Denied(denial)),
+    };
+    let mut tx = db.pool().begin().await?;
+    if let Err(denial) = access.take_slot(&mut tx, &slot).await? {
+        tx.rollback().await?;
+        return Err(AddError::Denied(denial));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tracked_accounts (user_id, name, account_number, created_at)
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(&account.name)
+    .bind(&account.account_number)
+    .bind(unix_now())
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Deletes one of the user's own accounts; false when they have no such account (someone
+/// else's id included).
+pub async fn delete(access: &Access, db: &Db, user_id: i64, id: i64) -> Result<bool, AccessError> {
+    let mut tx = db.pool().begin().await?;
+    let deleted = sqlx::query("DELETE FROM tracked_accounts WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if deleted == 1 {
+        access
+            .release_slot(&mut tx, &Subject::User(user_id), &feature())
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(deleted == 1)
+}

@@ -1,0 +1,78 @@
+//! Starting a tutor session: Pro tutors need `pro_tutors`; every session spends one of the
+//! month's `tutor_sessions`, once per form submission (the form's key).
+
+use crate::access::{Access, AccessError, Subject};
+use crate::auth::unix_now;
+use crate::db::{Db, DbError};
+use crate::domain::tutors::Tutor;
+use crate::domain::{Decision, Denial, FeatureId, IdempotencyKey};
+use sqlx::Row;
+
+fn id(raw: &str) -> FeatureId {
+    FeatureId::parse(raw).unwrap_or_else(|_| unreachable!("a valid slug"))
+}
+
+#[derive(Debug)]
+pub enum Started {
+    New,
+    /// The same form was submitted twice; one session, one charge.
+    AlreadyStarted,
+    Denied {
+        feature: FeatureId,
+        denial: Denial,
+    },
+}
+
+pub async fn start(
+    access: &Access,
+    db: &Db,
+    user_id: i64,
+    tutor: &Tutor,
+    key: &IdempotencyKey,
+) -> Result<Started, AccessError> {
+    let subject = Subject::User(user_id);
+    if tutor.pro {
+        let pro = id("pro_tutors");
+        if let Decision::Denied(denial) = access.check(&subject, &pro).await? {
+            return Ok(Started::Denied {
+                feature: pro,
+                denial,
+            });
+        }
+    }
+    let sessions = id("tutor_sessions");
+    let consumption = access.consume(&subject, &sessions, 1, key).await?;
+    match consumption.decision {
+        Decision::Denied(denial) => Ok(Started::Denied {
+            feature: sessions,
+            denial,
+        }),
+        Decision::Allowed(_) if consumption.replayed => Ok(Started::AlreadyStarted),
+        Decision::Allowed(_) => {
+            sqlx::query(
+                "INSERT INTO tutor_sessions (user_id, tutor_id, started_at) VALUES ($1, $2, $3)",
+            )
+            .bind(user_id)
+            .bind(tutor.id)
+            .bind(unix_now())
+            .execute(db.pool())
+            .await?;
+            Ok(Started::New)
+        }
+    }
+}
+
+/// (tutor id, started at) of the user's last ten sessions.
+pub async fn recent(db: &Db, user_id: i64) -> Result<Vec<(String, i64)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT tutor_id, started_at FROM tutor_sessions WHERE user_id = $1
+         ORDER BY id DESC LIMIT 10",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("tutor_id")?, r.try_get("started_at")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}

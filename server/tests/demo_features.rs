@@ -1,0 +1,283 @@
+//! The demo app's features through their pages and forms: tracked accounts (a count limit),
+//! tutors (a boolean feature and a monthly meter), API keys, and the usage counters.
+
+mod common;
+
+use common::{location, spawn_app, TestApp};
+
+fn query_param(location: &str, key: &str) -> Option<String> {
+    let query = location.split_once('?')?.1;
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+async fn add_account(app: &TestApp, cookie: &str, name: &str, number: &str) -> String {
+    let response = app
+        .post_form(
+            "/accounts",
+            &[("name", name), ("account_number", number)],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    location(&response)
+}
+
+#[tokio::test]
+async fn tracked_accounts_stop_at_the_plan_limit_with_the_seed_message() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("ledger@example.com").await;
+    for i in 0..3 {
+        let to = add_account(
+            &app,
+            &cookie,
+            &format!("Account {i}"),
+            "GB29 NWBK 6016 1331 9268 19",
+        )
+        .await;
+        assert_eq!(query_param(&to, "notice").as_deref(), Some("added"), "{to}");
+    }
+    let refused = add_account(&app, &cookie, "Fourth", "12345678").await;
+    assert_eq!(query_param(&refused, "error").as_deref(), Some("limit"));
+    let message = "You've reached your tracked accounts limit (3). Remove one or upgrade your plan to add more.";
+    assert_eq!(query_param(&refused, "message").as_deref(), Some(message));
+    assert_eq!(
+        query_param(&refused, "name").as_deref(),
+        Some("Fourth"),
+        "the form keeps its values"
+    );
+    let page = app
+        .get_as(&refused, Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("reached your tracked accounts limit (3)"),
+        "{page}"
+    );
+    assert!(page.contains("•••• 6819"), "numbers are masked");
+    assert_eq!(app.count("tracked_accounts").await, 3);
+}
+
+#[tokio::test]
+async fn bad_input_is_named_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("typo@example.com").await;
+    let to = add_account(&app, &cookie, "  ", "12345678").await;
+    assert_eq!(query_param(&to, "error").as_deref(), Some("name"));
+    let to = add_account(&app, &cookie, "Main", "12!").await;
+    assert_eq!(query_param(&to, "error").as_deref(), Some("number"));
+    let page = app.get_as(&to, Some(&cookie)).await.text().await.unwrap();
+    assert!(page.contains("4 to 34 letters and digits"));
+    assert_eq!(app.count("tracked_accounts").await, 0);
+}
+
+#[tokio::test]
+async fn people_can_only_see_and_delete_their_own_accounts_and_deleting_frees_a_slot() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@example.com").await;
+    let bob = app.sign_in("bob@example.com").await;
+    for name in ["A1", "A2", "A3"] {
+        add_account(&app, &alice, name, "11112222").await;
+    }
+    let alices_id: i64 = sqlx::query_scalar("SELECT id FROM tracked_accounts WHERE name = 'A1'")
+        .fetch_one(app.running.state.db.pool())
+        .await
+        .unwrap();
+    let bobs_view = app
+        .get_as("/accounts", Some(&bob))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !bobs_view.contains("A1"),
+        "Bob does not see Alice's accounts"
+    );
+    let id = alices_id.to_string();
+    let attempt = app
+        .post_form("/accounts/delete", &[("id", &id)], Some(&bob))
+        .await;
+    assert_eq!(
+        query_param(&location(&attempt), "error").as_deref(),
+        Some("not_found")
+    );
+    assert_eq!(app.count("tracked_accounts").await, 3);
+    let done = app
+        .post_form("/accounts/delete", &[("id", &id)], Some(&alice))
+        .await;
+    assert_eq!(
+        query_param(&location(&done), "notice").as_deref(),
+        Some("deleted")
+    );
+    let again = add_account(&app, &alice, "A4", "11112222").await;
+    assert_eq!(query_param(&again, "notice").as_deref(), Some("added"));
+    let signed_out = app
+        .post_form(
+            "/accounts",
+            &[("name", "x"), ("account_number", "12345")],
+            None,
+        )
+        .await;
+    assert!(
+        location(&signed_out).starts_with("/login"),
+        "forms need sign-in"
+    );
+}
+
+#[tokio::test]
+async fn pro_tutors_are_refused_to_free_users_and_sessions_are_metered_monthly() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("student@example.com").await;
+    let page = app
+        .get_as("/tutors", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Requires Pro"));
+    assert!(page.contains("You have 3 tutor sessions left this month"));
+
+    let refused = app
+        .post_form(
+            "/tutors/start",
+            &[("tutor", "fiction"), ("key", "form-1")],
+            Some(&cookie),
+        )
+        .await;
+    let to = location(&refused);
+    assert_eq!(
+        query_param(&to, "message").as_deref(),
+        Some("Pro tutors requires the Pro plan.")
+    );
+    assert_eq!(query_param(&to, "upgrade").as_deref(), Some("pro"));
+
+    for attempt in 0..2 {
+        // The same form submitted twice starts one session.
+        let started = app
+            .post_form(
+                "/tutors/start",
+                &[("tutor", "grammar"), ("key", "form-2")],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(
+            query_param(&location(&started), "started").as_deref(),
+            Some("grammar"),
+            "attempt {attempt}"
+        );
+    }
+    assert_eq!(app.count("tutor_sessions").await, 1);
+    for key in ["form-3", "form-4"] {
+        app.post_form(
+            "/tutors/start",
+            &[("tutor", "structure"), ("key", key)],
+            Some(&cookie),
+        )
+        .await;
+    }
+    let over = app
+        .post_form(
+            "/tutors/start",
+            &[("tutor", "grammar"), ("key", "form-5")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        query_param(&location(&over), "message").as_deref(),
+        Some("Monthly limit reached")
+    );
+    assert_eq!(app.count("tutor_sessions").await, 3);
+}
+
+#[tokio::test]
+async fn api_keys_are_created_shown_once_and_revoked_on_the_account_page() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("dev@example.com").await;
+    let created = app
+        .post_form("/account/api-keys", &[("name", "CI bot")], Some(&cookie))
+        .await;
+    assert_eq!(location(&created), "/account?notice=key_created");
+    let flash =
+        common::cookie_value(&created, "tollgate_new_key").expect("the key waits in a cookie");
+    assert!(flash.starts_with("tg_"));
+    assert!(!location(&created).contains(&flash), "never in a URL");
+    let page = app
+        .client
+        .get(app.url("/account"))
+        .header("Accept", "text/html")
+        .header(
+            "Cookie",
+            format!("tollgate_session={cookie}; tollgate_new_key={flash}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        common::cookie_value(&page, "tollgate_new_key").as_deref(),
+        Some(""),
+        "shown once: the page clears it"
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&flash));
+    assert!(html.contains("CI bot"));
+    let usage = app
+        .client
+        .get(app.url("/api/usage"))
+        .bearer_auth(&flash)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(usage.status(), 200);
+    let key_id: i64 = sqlx::query_scalar("SELECT id FROM api_keys")
+        .fetch_one(app.running.state.db.pool())
+        .await
+        .unwrap();
+    let revoked = app
+        .post_form(
+            "/account/api-keys/revoke",
+            &[("key_id", &key_id.to_string())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(location(&revoked), "/account?notice=key_revoked");
+    let after = app
+        .client
+        .get(app.url("/api/usage"))
+        .bearer_auth(&flash)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401);
+    let empty_name = app
+        .post_form("/account/api-keys", &[("name", " ")], Some(&cookie))
+        .await;
+    assert_eq!(location(&empty_name), "/account?error=key_name");
+}
+
+#[tokio::test]
+async fn the_dashboard_and_writer_show_what_is_left() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("counter@example.com").await;
+    for _ in 0..7 {
+        app.generate("x", Some(&format!("tollgate_session={cookie}")), &[])
+            .await;
+    }
+    let dashboard = app
+        .get_as("/dashboard", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        dashboard.contains("You have 3 generations left today"),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("Plan: Free (active)"));
+    let guest = app.get_as("/generate", None).await.text().await.unwrap();
+    assert!(guest.contains("You have 5 generations left to try"));
+}
