@@ -10,6 +10,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const oidcPort = port + 1;
 const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
+/** Shared with tests/support.ts, whose operator() runs the CLI on the same database. */
+const databaseUrl = process.env.E2E_DATABASE_URL ?? "sqlite://.tmp/e2e.db?mode=rwc";
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -59,7 +61,11 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       BIND_ADDR: `127.0.0.1:${port}`,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://.tmp/e2e.db?mode=rwc",
+      DATABASE_URL: databaseUrl,
+      // Streams visibly but quickly.
+      DEMO_WORD_DELAY_MS: "2",
+      // Every spec signs in from 127.0.0.1; the default 20 per 15 minutes is for the public.
+      LOGIN_LINKS_PER_IP: "1000",
       LEPTOS_SITE_ROOT: "../target/site",
       PLANS_FILE: "../plans.toml",
       RUST_LOG: "warn",

@@ -31,6 +31,9 @@ pub struct AppState {
 pub struct Site {
     /// Public base URL without trailing slash, e.g. `https://app.example.com`.
     pub app_url: String,
+    /// Magic-link requests allowed per IP per 15 minutes (`LOGIN_LINKS_PER_IP`): offices and
+    /// test suites behind one address need more than the default 20.
+    pub login_links_per_ip: i64,
 }
 
 impl Site {

@@ -1,24 +1,5 @@
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
-import { open } from "./support";
-
-/** An address no other test (or project, or run) uses. */
-function uniqueEmail(testInfo: TestInfo, who: string): string {
-  return `${who}-${testInfo.project.name}-${Date.now()}-${testInfo.workerIndex}@example.com`;
-}
-
-/** Signs in through the real form and the dev mailbox, as a person would. */
-async function signInByEmail(page: Page, testInfo: TestInfo, email: string): Promise<void> {
-  await open(page, testInfo, "/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByTestId("link-sent")).toContainText(`We sent a sign-in link to ${email}`);
-
-  await page.getByRole("link", { name: "open the dev mailbox" }).click();
-  const mail = page.getByTestId("mail").filter({ hasText: `To ${email}` }).first();
-  await expect(mail).toContainText("Your Tollgate sign-in link");
-  await mail.getByTestId("mail-link").click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
+import { open, signInByEmail, uniqueEmail } from "./support";
 
 test.describe("sign-in by email", () => {
   test("a new user signs in by magic link, sees their name, and signs out", async ({ page }, testInfo) => {

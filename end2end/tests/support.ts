@@ -1,4 +1,5 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 
 /** Whether the running project has JavaScript on. */
 export function jsEnabled(testInfo: TestInfo): boolean {
@@ -18,4 +19,39 @@ export async function open(page: Page, testInfo: TestInfo, path: string): Promis
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   }
   expect(errors, "uncaught errors in the page").toEqual([]);
+}
+
+/** An address no other test (or project, or run) uses. */
+export function uniqueEmail(testInfo: TestInfo, who: string): string {
+  return `${who}-${testInfo.project.name}-${Date.now()}-${testInfo.workerIndex}@example.com`;
+}
+
+/** Signs in through the real form and the dev mailbox, as a person would. */
+export async function signInByEmail(page: Page, testInfo: TestInfo, email: string): Promise<void> {
+  await open(page, testInfo, "/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByTestId("link-sent")).toContainText(`We sent a sign-in link to ${email}`);
+
+  await page.getByRole("link", { name: "open the dev mailbox" }).click();
+  const mail = page.getByTestId("mail").filter({ hasText: `To ${email}` }).first();
+  await expect(mail).toContainText("Your Tollgate sign-in link");
+  await mail.getByTestId("mail-link").click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/**
+ * Runs an operator command (`tollgate credits grant …`, `tollgate user set-plan …`) on the
+ * e2e server's database, as support staff or QA would.
+ */
+export function operator(...args: string[]): string {
+  return execFileSync("../target/release/tollgate", args, {
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://.tmp/e2e.db?mode=rwc",
+      PLANS_FILE: "../plans.toml",
+      RUST_LOG: "error",
+    },
+    encoding: "utf8",
+  }).trim();
 }

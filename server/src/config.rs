@@ -30,6 +30,8 @@ pub struct Config {
     pub oauth: Vec<OAuthSettings>,
     /// Which text generator `POST /api/generate` uses.
     pub generator: GeneratorSettings,
+    /// `LOGIN_LINKS_PER_IP` (default 20): magic-link requests per IP per 15 minutes.
+    pub login_links_per_ip: i64,
 }
 
 /// The OpenAI-compatible client when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set, else the
@@ -147,6 +149,18 @@ impl Config {
             mail_from: var("MAIL_FROM").unwrap_or_else(|| "Tollgate <no-reply@localhost>".into()),
             oauth: oauth_providers(&var)?,
             generator: generator(&var)?,
+            login_links_per_ip: match var("LOGIN_LINKS_PER_IP") {
+                None => 20,
+                Some(raw) => raw
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n: &i64| *n > 0)
+                    .ok_or_else(|| ConfigError {
+                        variable: "LOGIN_LINKS_PER_IP",
+                        problem: format!("`{raw}` is not a whole number above 0"),
+                    })?,
+            },
         })
     }
 }

@@ -83,6 +83,7 @@ pub async fn start(
             .app_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
+        login_links_per_ip: config.login_links_per_ip,
     };
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(

@@ -5,7 +5,7 @@ use app::auth::cookie::{self, SESSION_COOKIE};
 use app::auth::magic_link::{self, LINK_LIFETIME_SECS};
 use app::auth::mailer::Email;
 use app::auth::next_path::sanitize_next;
-use app::auth::rate_limit::{self, LINKS_PER_EMAIL, LINKS_PER_IP};
+use app::auth::rate_limit::{self, Limit, LINKS_PER_EMAIL, LINKS_PER_IP};
 use app::auth::sessions::{self, SESSION_LIFETIME_SECS};
 use app::auth::token::SecretToken;
 use app::auth::users;
@@ -49,7 +49,13 @@ pub async fn request_link(
     };
     for (bucket, limit) in [
         (format!("link:email:{email}"), LINKS_PER_EMAIL),
-        (format!("link:ip:{}", peer.ip()), LINKS_PER_IP),
+        (
+            format!("link:ip:{}", peer.ip()),
+            Limit {
+                max: state.site.login_links_per_ip,
+                ..LINKS_PER_IP
+            },
+        ),
     ] {
         match rate_limit::hit(&state.db, &bucket, limit).await {
             Ok(Ok(())) => {}

@@ -121,6 +121,7 @@ pub fn test_config(database: &TestDatabase) -> Config {
         mail_from: "Tollgate <no-reply@localhost>".into(),
         oauth: Vec::new(),
         generator: server::config::GeneratorSettings::Demo { word_delay_ms: 0 },
+        login_links_per_ip: 20,
     }
 }
 
