@@ -99,7 +99,11 @@ async fn main() {
     app::billing::subscriptions::upsert(&db, user.id, &team)
         .await
         .unwrap();
-    let key = Arc::new(app::auth::api_keys::create(&db, user.id, "bench").await.unwrap());
+    let key = Arc::new(
+        app::auth::api_keys::create(&db, user.id, "bench")
+            .await
+            .unwrap(),
+    );
 
     println!("| what | database | per second | p50 | p99 |");
     println!("|---|---|---|---|---|");
@@ -143,6 +147,10 @@ async fn main() {
         }
     })
     .await;
-    print("`POST /api/generate` (demo, whole body)", &engine, &generate);
+    print(
+        "`POST /api/generate` (demo, whole body)",
+        &engine,
+        &generate,
+    );
     app.stop().await;
 }
