@@ -121,8 +121,16 @@ async fn run(state: &AppState, subject: &Subject, prompt: String, key: Idempoten
             };
         }
     };
+    // A catalog without `max_tokens` (or a failed lookup, logged) falls back to a modest cap
+    // rather than refusing a generation that was already paid for.
     let max_tokens = match FeatureId::parse("max_tokens") {
-        Ok(id) => state.access.setting(subject, &id).await.ok().flatten(),
+        Ok(id) => match state.access.setting(subject, &id).await {
+            Ok(value) => value,
+            Err(e) => {
+                tracing::warn!(error = %e, "max_tokens lookup failed; using 500");
+                None
+            }
+        },
         Err(_) => None,
     }
     .unwrap_or(500);
