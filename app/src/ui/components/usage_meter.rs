@@ -11,17 +11,8 @@ pub fn UsageMeter(
     period: &'static str,
     #[prop(into)] testid: String,
 ) -> impl IntoView {
-    let text = match (usage.remaining, usage.limit) {
-        (None, _) => format!("Unlimited {units} {period}"),
-        (Some(0), _) => format!("No {units} left {period}"),
-        (Some(1), _) => format!("You have 1 {} left {period}", units.trim_end_matches('s')),
-        (Some(n), _) => format!("You have {n} {units} left {period}"),
-    };
-    let percent = match (usage.remaining, usage.limit) {
-        (Some(left), Some(limit)) if limit > 0 => (left.min(limit) * 100 / limit) as u32,
-        (None, _) => 100,
-        _ => 0,
-    };
+    let text = usage_sentence(&usage, units, period);
+    let percent = percent_left(&usage);
     let bar = if percent <= 10 {
         "bg-red-500"
     } else {
@@ -34,5 +25,59 @@ pub fn UsageMeter(
                 <div class=format!("h-2 rounded-full {bar}") style=format!("width: {percent}%")></div>
             </div>
         </div>
+    }
+}
+
+/// The meter's sentence: "You have 3 generations left today", singular for one, and plain
+/// words for none and for unlimited.
+pub fn usage_sentence(usage: &FeatureUsage, units: &str, period: &str) -> String {
+    match usage.remaining {
+        None => format!("Unlimited {units} {period}"),
+        Some(0) => format!("No {units} left {period}"),
+        Some(1) => format!("You have 1 {} left {period}", units.trim_end_matches('s')),
+        Some(n) => format!("You have {n} {units} left {period}"),
+    }
+}
+
+/// How full the bar is: what is left of the limit, in percent (100 when unlimited).
+fn percent_left(usage: &FeatureUsage) -> u32 {
+    match (usage.remaining, usage.limit) {
+        (None, _) => 100,
+        (Some(left), Some(limit)) if limit > 0 => (left.min(limit) * 100 / limit) as u32,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(remaining: Option<u64>, limit: Option<u64>) -> FeatureUsage {
+        FeatureUsage {
+            used: 0,
+            limit,
+            remaining,
+            resets_at: None,
+            allowed: remaining != Some(0),
+            reason: None,
+            upgrade_to: None,
+        }
+    }
+
+    #[test]
+    fn the_sentence_counts_down_in_plain_words() {
+        let say = |r, l| usage_sentence(&usage(r, l), "generations", "today");
+        assert_eq!(say(Some(3), Some(10)), "You have 3 generations left today");
+        assert_eq!(say(Some(1), Some(10)), "You have 1 generation left today");
+        assert_eq!(say(Some(0), Some(10)), "No generations left today");
+        assert_eq!(say(None, None), "Unlimited generations today");
+    }
+
+    #[test]
+    fn credits_beyond_the_limit_keep_the_bar_full_not_overflowing() {
+        assert_eq!(percent_left(&usage(Some(106), Some(10))), 100);
+        assert_eq!(percent_left(&usage(Some(5), Some(10))), 50);
+        assert_eq!(percent_left(&usage(Some(0), Some(0))), 0);
+        assert_eq!(percent_left(&usage(None, None)), 100);
     }
 }
