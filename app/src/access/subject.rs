@@ -60,11 +60,7 @@ pub async fn load(db: &Db, subject: &Subject, now: i64) -> Result<Option<Profile
         "SELECT u.role AS role, u.banned AS banned, {}
          FROM users u LEFT JOIN subscriptions s ON s.user_id = u.id
          WHERE u.id = $1",
-        subscriptions::COLUMNS
-            .split(", ")
-            .map(|c| format!("s.{c} AS {c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::db::aliased(subscriptions::COLUMNS, "s")
     ))
     .bind(user_id)
     .fetch_optional(db.pool())

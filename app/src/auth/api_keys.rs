@@ -92,11 +92,7 @@ pub async fn resolve(db: &Db, presented: &str) -> Result<Option<User>, DbError> 
         "SELECT k.id AS key_id, k.last_used_at, {}
          FROM api_keys k JOIN users u ON u.id = k.user_id
          WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.banned = 0",
-        users::COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c} AS {c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::db::aliased(users::COLUMNS, "u")
     ))
     .bind(token.hash())
     .fetch_optional(db.pool())

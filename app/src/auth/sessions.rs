@@ -50,12 +50,12 @@ pub async fn create(
 /// The live session of `token` with its (not banned) user, renewing it when due.
 pub async fn resolve(db: &Db, token: &SecretToken) -> Result<Option<ResolvedSession>, DbError> {
     let now = unix_now();
-    let row = sqlx::query(
-        "SELECT s.id AS session_id, s.last_seen_at, u.id AS id, u.email AS email, u.name AS name,
-                u.avatar_url AS avatar_url, u.role AS role, u.banned AS banned
+    let row = sqlx::query(&format!(
+        "SELECT s.id AS session_id, s.last_seen_at, {}
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.banned = 0",
-    )
+        crate::db::aliased(users::COLUMNS, "u")
+    ))
     .bind(token.hash())
     .bind(now)
     .fetch_optional(db.pool())

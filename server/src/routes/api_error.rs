@@ -12,6 +12,16 @@ pub fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
+/// A failure of ours: logged once with its cause, answered with the same generic sentence the
+/// server functions use (`ApiError::Internal`).
+pub fn internal_error(route: &str, cause: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %cause, route, "API route failed");
+    json_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        app::api::ApiError::Internal.to_string(),
+    )
+}
+
 /// 401 sign in, 402 payment, 403 plan or ban, 429 limit — each with a sentence and where to
 /// go next.
 pub fn denial_response(

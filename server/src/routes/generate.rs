@@ -1,7 +1,7 @@
 //! `POST /api/generate` (contract, ARCHITECTURE §7): authenticate, consume one generation,
 //! stream the text, refund when the generator fails.
 
-use super::api_error::{denial_response, json_error};
+use super::api_error::{denial_response, internal_error, json_error};
 use app::access::caller::{self, CallerError};
 use app::access::{AccessError, Subject};
 use app::auth::token::SecretToken;
@@ -201,11 +201,7 @@ async fn run(state: &AppState, subject: &Subject, prompt: String, key: Idempoten
 }
 
 fn internal(cause: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %cause, "generation route failed");
-    json_error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong on our side. Please try again in a moment.",
-    )
+    internal_error("/api/generate", cause)
 }
 
 #[cfg(test)]

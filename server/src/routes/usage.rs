@@ -1,6 +1,6 @@
 //! `GET /api/usage` (contract, ARCHITECTURE §7): the caller's usage summary as JSON.
 
-use super::api_error::json_error;
+use super::api_error::{internal_error, json_error};
 use app::access::caller::{self, CallerError};
 use app::auth::Viewer;
 use app::state::AppState;
@@ -22,22 +22,10 @@ pub async fn usage(
                 CallerError::InvalidApiKey.to_string(),
             )
         }
-        Err(CallerError::Db(e)) => {
-            tracing::error!(error = %e, "usage lookup failed");
-            return json_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side. Please try again in a moment.",
-            );
-        }
+        Err(CallerError::Db(e)) => return internal_error("/api/usage", e),
     };
     match state.access.summary(&caller.subject).await {
         Ok(summary) => Json(summary).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "usage summary failed");
-            json_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side. Please try again in a moment.",
-            )
-        }
+        Err(e) => internal_error("/api/usage", e),
     }
 }
