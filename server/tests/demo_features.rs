@@ -129,6 +129,19 @@ async fn people_can_only_see_and_delete_their_own_accounts_and_deleting_frees_a_
     );
 }
 
+/// Submits the start form of `tutor` with the form key `key`; returns where it redirects.
+async fn start_tutor(app: &TestApp, cookie: &str, tutor: &str, key: &str) -> String {
+    let response = app
+        .post_form(
+            "/tutors/start",
+            &[("tutor", tutor), ("key", key)],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    location(&response)
+}
+
 #[tokio::test]
 async fn pro_tutors_are_refused_to_free_users_and_sessions_are_metered_monthly() {
     let app = spawn_app().await;
@@ -142,14 +155,7 @@ async fn pro_tutors_are_refused_to_free_users_and_sessions_are_metered_monthly()
     assert!(page.contains("Requires Pro"));
     assert!(page.contains("You have 3 tutor sessions left this month"));
 
-    let refused = app
-        .post_form(
-            "/tutors/start",
-            &[("tutor", "fiction"), ("key", "form-1")],
-            Some(&cookie),
-        )
-        .await;
-    let to = location(&refused);
+    let to = start_tutor(&app, &cookie, "fiction", "form-1").await;
     assert_eq!(
         query_param(&to, "message").as_deref(),
         Some("Pro tutors requires the Pro plan.")
@@ -158,37 +164,20 @@ async fn pro_tutors_are_refused_to_free_users_and_sessions_are_metered_monthly()
 
     for attempt in 0..2 {
         // The same form submitted twice starts one session.
-        let started = app
-            .post_form(
-                "/tutors/start",
-                &[("tutor", "grammar"), ("key", "form-2")],
-                Some(&cookie),
-            )
-            .await;
+        let started = start_tutor(&app, &cookie, "grammar", "form-2").await;
         assert_eq!(
-            query_param(&location(&started), "started").as_deref(),
+            query_param(&started, "started").as_deref(),
             Some("grammar"),
             "attempt {attempt}"
         );
     }
     assert_eq!(app.count("tutor_sessions").await, 1);
     for key in ["form-3", "form-4"] {
-        app.post_form(
-            "/tutors/start",
-            &[("tutor", "structure"), ("key", key)],
-            Some(&cookie),
-        )
-        .await;
+        start_tutor(&app, &cookie, "structure", key).await;
     }
-    let over = app
-        .post_form(
-            "/tutors/start",
-            &[("tutor", "grammar"), ("key", "form-5")],
-            Some(&cookie),
-        )
-        .await;
+    let over = start_tutor(&app, &cookie, "grammar", "form-5").await;
     assert_eq!(
-        query_param(&location(&over), "message").as_deref(),
+        query_param(&over, "message").as_deref(),
         Some("Monthly limit reached")
     );
     assert_eq!(app.count("tutor_sessions").await, 3);
