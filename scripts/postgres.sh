@@ -8,8 +8,8 @@
 #   2. as root: the machine's Debian cluster (pg_ctlcluster), started when it is down, else
 #   3. not root (or when 2 fails): a private cluster under .tmp/postgres on port 5433,
 #      created with initdb as the current user.
-# Tests create one fresh schema per test in tollgate_test, which the role owns; schemas left
-# behind by earlier runs are dropped here.
+# Tests create one fresh schema per test in tollgate_test, which the role owns; the database
+# is dropped and created again on every call, so nothing from earlier runs is left.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +28,7 @@ wait_ready() {
 }
 role_works() {
   PGPASSWORD=tollgate PGCONNECT_TIMEOUT=3 "$PG_BIN/psql" -h 127.0.0.1 -p "$1" -U tollgate \
-    -d tollgate_test -qtAc 'SELECT 1' >/dev/null 2>&1
+    -d postgres -qtAc 'SELECT 1' >/dev/null 2>&1
 }
 
 # Runs one SQL text as the server's superuser. Set by whichever branch below owns the server.
@@ -111,22 +111,21 @@ if [ ${#ADMIN[@]} -gt 0 ]; then
   if [ "$(as_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'tollgate'")" != "1" ]; then
     as_admin -c "CREATE ROLE tollgate LOGIN CREATEDB PASSWORD 'tollgate'" >&2
   fi
-  if [ "$(as_admin -c "SELECT 1 FROM pg_database WHERE datname = 'tollgate_test'")" != "1" ]; then
-    as_admin -c "CREATE DATABASE tollgate_test OWNER tollgate" >&2
-  fi
+  as_admin -c "ALTER ROLE tollgate CREATEDB" >&2
 fi
-role_works "$PORT" || fail "the tollgate role cannot connect to tollgate_test on port $PORT"
+role_works "$PORT" || fail "the tollgate role cannot connect to PostgreSQL on port $PORT"
 
-# Schemas left behind by earlier test runs (each test makes one, see server/tests/common).
-PGPASSWORD=tollgate "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U tollgate -d tollgate_test \
-  -v ON_ERROR_STOP=1 -q >&2 <<'SQL'
-SET client_min_messages = warning;
-DO $$
-DECLARE s text;
-BEGIN
-  FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tollgate#_t#_%' ESCAPE '#' LOOP
-    EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE';
-  END LOOP;
-END $$;
-SQL
+# A fresh tollgate_test for every run: each test makes its own schema (server/tests/common)
+# and leaves it behind. Dropping the whole database takes one lock, where dropping a few
+# hundred schemas in one transaction runs out of max_locks_per_transaction.
+as_role() {
+  PGPASSWORD=tollgate "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U tollgate -d postgres \
+    -v ON_ERROR_STOP=1 -qtA "$@"
+}
+drop_old=(as_role)
+[ ${#ADMIN[@]} -gt 0 ] && drop_old=(as_admin) # also when another role owns it
+"${drop_old[@]}" -c "DROP DATABASE IF EXISTS tollgate_test WITH (FORCE)" >&2 ||
+  fail "could not drop the old tollgate_test database on port $PORT"
+as_role -c "CREATE DATABASE tollgate_test" >&2 ||
+  fail "could not create the tollgate_test database on port $PORT"
 echo "$ROLE_URL_BASE:$PORT/tollgate_test"
