@@ -5,15 +5,28 @@ use crate::middleware::{csrf, session};
 use crate::routes::{account, admin, auth, generate, oauth, tracked_accounts, tutors, usage};
 use app::state::AppState;
 use app::{shell, App};
+use axum::handler::Handler;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    // The compiled wasm, js and css and the files of `public/` come straight from the site
+    // root; anything else gets the app's 404 page. Static files do not go through
+    // `file_and_error_handler` alone: it builds their response inside a reactive owner that can
+    // inherit the `ResponseOptions` of a page rendered at the same moment on the same thread —
+    // the e2e suite caught `tollgate.wasm` sent with status 404 (and its full body) while
+    // another browser was being shown the 404 page.
+    let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell);
+    let static_files = ServeDir::new(state.leptos_options.site_root.as_ref())
+        .precompressed_gzip()
+        .precompressed_br()
+        .fallback(not_found.with_state(state.clone()));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/generate", post(generate::generate))
@@ -36,7 +49,7 @@ pub fn router(state: AppState) -> Router {
             post(account::revoke_other_sessions),
         )
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback_service(static_files)
         // Outermost first: trace, refuse cross-site writes, then learn who is asking.
         .layer(from_fn_with_state(state.clone(), session::resolve_session))
         .layer(from_fn_with_state(state.clone(), csrf::check_origin))

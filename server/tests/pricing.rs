@@ -69,3 +69,40 @@ async fn the_home_page_links_to_pricing() {
     assert_eq!(status, 200);
     assert!(html.contains("href=\"/pricing\""));
 }
+
+#[tokio::test]
+async fn static_files_stay_200_while_404_pages_render_alongside() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    let wasm = b"\0asm\x01\0\0\0 a stand-in for the compiled app".repeat(1_000);
+    std::fs::write(site.path().join("pkg/tollgate.wasm"), &wasm).unwrap();
+    let root = site.path().to_path_buf();
+    let app = common::spawn_app_with(move |c| c.site_root = root).await;
+    let requests = (0..300).map(|i| {
+        let (client, path) = if i % 2 == 0 {
+            (app.client.clone(), "/pkg/tollgate.wasm".to_owned())
+        } else {
+            (app.client.clone(), format!("/no-such-page-{i}"))
+        };
+        let url = app.url(&path);
+        tokio::spawn(async move {
+            let response = client.get(url).send().await.unwrap();
+            (
+                path,
+                response.status().as_u16(),
+                response.bytes().await.unwrap().len(),
+            )
+        })
+    });
+    let requests: Vec<_> = requests.collect();
+    for request in requests {
+        let (path, status, len) = request.await.unwrap();
+        if path.ends_with(".wasm") {
+            assert_eq!((status, len), (200, wasm.len()), "{path}");
+        } else {
+            assert_eq!(status, 404, "{path}");
+        }
+    }
+    let missing = app.get_as("/pkg/missing.js", None).await;
+    assert_eq!(missing.status(), 404, "missing files get the 404 page");
+}
