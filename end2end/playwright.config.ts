@@ -66,6 +66,7 @@ export default defineConfig({
       DEMO_WORD_DELAY_MS: "2",
       // Every spec signs in from 127.0.0.1; the default 20 per 15 minutes is for the public.
       LOGIN_LINKS_PER_IP: "1000",
+      GUESTS_PER_IP: "1000",
       LEPTOS_SITE_ROOT: "../target/site",
       PLANS_FILE: "../plans.toml",
       RUST_LOG: "warn",

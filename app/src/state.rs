@@ -34,6 +34,10 @@ pub struct Site {
     /// Magic-link requests allowed per IP per 15 minutes (`LOGIN_LINKS_PER_IP`): offices and
     /// test suites behind one address need more than the default 20.
     pub login_links_per_ip: i64,
+    /// New guests named per IP per day (`GUESTS_PER_IP`).
+    pub guests_per_ip: i64,
+    /// Reverse proxies in front whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: usize,
 }
 
 impl Site {

@@ -32,6 +32,11 @@ pub struct Config {
     pub generator: GeneratorSettings,
     /// `LOGIN_LINKS_PER_IP` (default 20): magic-link requests per IP per 15 minutes.
     pub login_links_per_ip: i64,
+    /// `GUESTS_PER_IP` (default 20): new guests (5 generations each) per IP per day.
+    pub guests_per_ip: i64,
+    /// `TRUSTED_PROXIES` (default 0): reverse proxies in front of the app whose
+    /// `X-Forwarded-For` entries name the client.
+    pub trusted_proxies: usize,
 }
 
 /// The OpenAI-compatible client when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set, else the
@@ -149,20 +154,34 @@ impl Config {
             mail_from: var("MAIL_FROM").unwrap_or_else(|| "Tollgate <no-reply@localhost>".into()),
             oauth: oauth_providers(&var)?,
             generator: generator(&var)?,
-            login_links_per_ip: match var("LOGIN_LINKS_PER_IP") {
-                None => 20,
-                Some(raw) => raw
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|n: &i64| *n > 0)
-                    .ok_or_else(|| ConfigError {
-                        variable: "LOGIN_LINKS_PER_IP",
-                        problem: format!("`{raw}` is not a whole number above 0"),
-                    })?,
-            },
+            login_links_per_ip: whole_number(&var, "LOGIN_LINKS_PER_IP", 20, 1)?,
+            guests_per_ip: whole_number(&var, "GUESTS_PER_IP", 20, 1)?,
+            trusted_proxies: whole_number(&var, "TRUSTED_PROXIES", 0, 0)?,
         })
     }
+}
+
+/// A whole number of at least `min`, or `default` when the variable is unset.
+fn whole_number<T>(
+    var: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: T,
+    min: T,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    let Some(raw) = var(variable) else {
+        return Ok(default);
+    };
+    raw.trim()
+        .parse()
+        .ok()
+        .filter(|n: &T| *n >= min)
+        .ok_or_else(|| ConfigError {
+            variable,
+            problem: format!("`{raw}` is not a whole number of at least {min}"),
+        })
 }
 
 fn generator(var: &impl Fn(&str) -> Option<String>) -> Result<GeneratorSettings, ConfigError> {
@@ -301,6 +320,27 @@ mod tests {
         }
         let err = config(&[("OPENAI_BASE_URL", "localhost:11434")]).unwrap_err();
         assert_eq!(err.variable, "OPENAI_BASE_URL");
+    }
+
+    #[test]
+    fn per_ip_limits_have_defaults_and_refuse_nonsense() {
+        let defaults = config(&[]).unwrap();
+        assert_eq!(
+            (defaults.login_links_per_ip, defaults.guests_per_ip),
+            (20, 20)
+        );
+        assert_eq!(defaults.trusted_proxies, 0);
+        let set = config(&[("GUESTS_PER_IP", " 100 "), ("TRUSTED_PROXIES", "1")]).unwrap();
+        assert_eq!((set.guests_per_ip, set.trusted_proxies), (100, 1));
+        for (variable, raw) in [
+            ("GUESTS_PER_IP", "0"),
+            ("LOGIN_LINKS_PER_IP", "-3"),
+            ("TRUSTED_PROXIES", "one"),
+        ] {
+            let err = config(&[(variable, raw)]).unwrap_err();
+            assert_eq!(err.variable, variable);
+            assert!(err.problem.contains(raw), "{}", err.problem);
+        }
     }
 
     #[test]

@@ -52,14 +52,28 @@ pub async fn set_plan(
         }
     }
     let now = app::auth::unix_now();
+    let user_id = subject.user_id().unwrap_or_default();
+    let current = subscriptions::find(db, user_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    // Setting the same plan again (e.g. only to change its status) keeps the running period,
+    // so the month's usage is not wiped by an operator's command; a new plan starts a new one.
+    let (current_period_start, current_period_end) = match current {
+        Some(Subscription {
+            plan: ref same,
+            current_period_start: Some(start),
+            current_period_end: Some(end),
+            ..
+        }) if *same == plan && end > now => (start, end),
+        _ => (now, app::domain::calendar::add_months(now, 1)),
+    };
     let sub = Subscription {
         plan: plan.clone(),
         status,
-        current_period_start: Some(now),
-        current_period_end: Some(app::domain::calendar::add_months(now, 1)),
+        current_period_start: Some(current_period_start),
+        current_period_end: Some(current_period_end),
         past_due_since: None,
     };
-    let user_id = subject.user_id().unwrap_or_default();
     subscriptions::upsert(db, user_id, &sub)
         .await
         .map_err(|e| e.to_string())?;

@@ -84,6 +84,8 @@ pub async fn start(
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
         login_links_per_ip: config.login_links_per_ip,
+        guests_per_ip: config.guests_per_ip,
+        trusted_proxies: config.trusted_proxies,
     };
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(

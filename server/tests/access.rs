@@ -3,14 +3,16 @@
 
 mod common;
 
-use app::access::{Access, Subject};
+use app::access::{Access, Replay, Subject};
 use app::auth::users;
 use app::billing::subscriptions;
 use app::db::Db;
+use app::domain::tracked_account::NewTrackedAccount;
 use app::domain::{
     Decision, DenyReason, EmailAddress, FeatureId, IdempotencyKey, PlanId, Subscription,
     SubscriptionStatus,
 };
+use app::resources::tracked_accounts;
 use common::{workspace_file, TestDatabase};
 use std::sync::Arc;
 
@@ -166,7 +168,7 @@ async fn replaying_an_idempotency_key_never_charges_twice_even_concurrently() {
     for task in tasks {
         let c = task.await.unwrap();
         assert!(c.decision.is_allowed());
-        if !c.replayed {
+        if c.replay.is_none() {
             fresh += 1;
         }
     }
@@ -177,7 +179,7 @@ async fn replaying_an_idempotency_key_never_charges_twice_even_concurrently() {
         .consume(&subject, &feature("generations"), 1, &idem("k0"))
         .await
         .unwrap();
-    assert!(again.replayed);
+    assert_eq!(again.replay, Some(Replay::Charged));
     assert_eq!(again.decision.remaining(), Some(6));
 }
 
@@ -192,7 +194,7 @@ async fn keys_are_per_subject_so_two_users_never_collide() {
         .consume(&b, &feature("generations"), 1, &idem("same"))
         .await
         .unwrap();
-    assert!(!c.replayed);
+    assert_eq!(c.replay, None);
     assert_eq!(c.decision.remaining(), Some(9));
 }
 
@@ -225,13 +227,14 @@ async fn a_refund_gives_the_use_back_once() {
     assert_eq!(f.counter_and_ledger(&s).await, (9, 9));
     assert!(f.consume(&s, "g11").await.is_allowed());
     assert!(!f.consume(&s, "g12").await.is_allowed());
-    // A refunded key stays spent: replaying it does not charge again.
+    // A refunded key stays spent: replaying it charges nothing and says it was refunded.
     let replay = f
         .access
         .consume(&s, &generations, 1, &idem("g3"))
         .await
         .unwrap();
-    assert!(replay.replayed);
+    assert_eq!(replay.replay, Some(Replay::Refunded));
+    assert!(!replay.is_fresh_charge());
 }
 
 #[tokio::test]
@@ -331,18 +334,18 @@ async fn count_slots_hold_under_concurrency_and_block_downgrades() {
     let f = Arc::new(fixture().await);
     let s = f.user("slots@example.com").await;
     f.set_plan(&s, "pro", SubscriptionStatus::Active).await;
-    let accounts = feature("tracked_accounts");
     let tasks: Vec<_> = (0..30)
         .map(|_| {
             let f = f.clone();
             let s = s.clone();
-            let accounts = accounts.clone();
             tokio::spawn(async move {
-                let slot = f.access.slot_terms(&s, &accounts).await.unwrap().unwrap();
-                let mut tx = f.db.pool().begin().await.unwrap();
-                let taken = f.access.take_slot(&mut tx, &slot).await.unwrap();
-                tx.commit().await.unwrap();
-                taken.is_ok()
+                let account = NewTrackedAccount::parse("Savings", "12345678").unwrap();
+                let user = s.user_id().unwrap();
+                match tracked_accounts::add(&f.access, &f.db, user, &account).await {
+                    Ok(_) => true,
+                    Err(tracked_accounts::AddError::Denied(_)) => false,
+                    Err(e) => panic!("{e}"),
+                }
             })
         })
         .collect();
@@ -367,6 +370,49 @@ async fn count_slots_hold_under_concurrency_and_block_downgrades() {
         .await
         .unwrap()
         .is_ok());
+}
+
+#[tokio::test]
+async fn the_count_limit_is_the_number_of_live_rows_whatever_changed_them() {
+    let f = fixture().await;
+    let s = f.user("rows@example.com").await;
+    let user = s.user_id().unwrap();
+    let account = NewTrackedAccount::parse("Checking", "87654321").unwrap();
+    let first = tracked_accounts::add(&f.access, &f.db, user, &account)
+        .await
+        .unwrap();
+    // Rows added and removed behind the module's back (an operator's SQL, a cascade).
+    for name in ["Import 1", "Import 2"] {
+        sqlx::query(
+            "INSERT INTO tracked_accounts (user_id, name, account_number, created_at)
+             VALUES ($1, $2, '11112222', 0)",
+        )
+        .bind(user)
+        .bind(name)
+        .execute(f.db.pool())
+        .await
+        .unwrap();
+    }
+    assert!(
+        matches!(
+            tracked_accounts::add(&f.access, &f.db, user, &account).await,
+            Err(tracked_accounts::AddError::Denied(_))
+        ),
+        "3 live rows fill Free's 3"
+    );
+    sqlx::query("DELETE FROM tracked_accounts WHERE user_id = $1 AND name LIKE 'Import%'")
+        .bind(user)
+        .execute(f.db.pool())
+        .await
+        .unwrap();
+    tracked_accounts::add(&f.access, &f.db, user, &account)
+        .await
+        .unwrap();
+    assert!(tracked_accounts::delete(&f.access, &f.db, user, first)
+        .await
+        .unwrap());
+    let summary = f.access.summary(&s).await.unwrap();
+    assert_eq!(summary.features["tracked_accounts"].used, 1, "recounted");
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Email magic-link sign-in, sessions, sign-out, bans and CSRF, end to end over HTTP.
 mod common;
 
-use common::{location, session_cookie, spawn_app};
+use common::{location, session_cookie, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn a_magic_link_signs_a_new_user_in_and_lands_on_next() {
@@ -149,6 +149,36 @@ async fn link_requests_are_rate_limited_per_email() {
 }
 
 #[tokio::test]
+async fn link_requests_are_rate_limited_per_client_address_behind_a_trusted_proxy() {
+    let app = spawn_app_with(|c| {
+        c.login_links_per_ip = 2;
+        c.trusted_proxies = 1;
+    })
+    .await;
+    let request = |email: &'static str, ip: &'static str| {
+        app.client
+            .post(app.url("/auth/email"))
+            .header("Origin", app.url(""))
+            .header("X-Forwarded-For", ip)
+            .form(&[("email", email)])
+            .send()
+    };
+    for email in ["a@example.com", "b@example.com"] {
+        let sent = request(email, "203.0.113.7").await.unwrap();
+        assert!(
+            location(&sent).starts_with("/login?sent=1"),
+            "{}",
+            location(&sent)
+        );
+    }
+    let third = request("c@example.com", "203.0.113.7").await.unwrap();
+    assert!(location(&third).starts_with("/login?error=rate_limited"));
+    let elsewhere = request("c@example.com", "198.51.100.4").await.unwrap();
+    assert!(location(&elsewhere).starts_with("/login?sent=1"));
+    assert_eq!(app.count("dev_mailbox").await, 3);
+}
+
+#[tokio::test]
 async fn a_cross_site_post_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     let forged = app
@@ -242,6 +272,58 @@ async fn signing_out_ends_the_session() {
     assert_eq!(app.count("sessions").await, 0);
     let after = app.get_as("/account", Some(&cookie)).await;
     assert_eq!(after.status(), 302, "the old cookie no longer signs in");
+}
+
+#[tokio::test]
+async fn sessions_slide_forward_when_used_and_end_when_they_expire() {
+    use app::auth::sessions::SESSION_LIFETIME_SECS;
+    let app = spawn_app().await;
+    let cookie = app.sign_in("slide@example.com").await;
+    let pool = app.running.state.db.pool();
+    let fresh = app.get_as("/account", Some(&cookie)).await;
+    assert_eq!(fresh.status(), 200);
+    assert_eq!(
+        session_cookie(&fresh),
+        None,
+        "not rewritten within the hour"
+    );
+
+    // Last used two days ago, one hour left: this visit renews it for the full lifetime.
+    let now = app::auth::unix_now();
+    sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2")
+        .bind(now - 2 * 86_400)
+        .bind(now + 3_600)
+        .execute(pool)
+        .await
+        .unwrap();
+    let used = app.get_as("/account", Some(&cookie)).await;
+    assert_eq!(used.status(), 200);
+    let renewed = used
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tollgate_session="))
+        .expect("the cookie is sent again")
+        .to_owned();
+    assert!(
+        renewed.contains(&format!("Max-Age={SESSION_LIFETIME_SECS}")),
+        "{renewed}"
+    );
+    let expires: i64 = sqlx::query_scalar("SELECT expires_at FROM sessions")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert!(expires >= now + SESSION_LIFETIME_SECS, "{expires}");
+
+    sqlx::query("UPDATE sessions SET expires_at = $1")
+        .bind(app::auth::unix_now() - 1)
+        .execute(pool)
+        .await
+        .unwrap();
+    let expired = app.get_as("/account", Some(&cookie)).await;
+    assert_eq!(location(&expired), "/login?next=/account");
+    assert_eq!(session_cookie(&expired).as_deref(), Some(""), "cleared");
 }
 
 #[tokio::test]

@@ -146,3 +146,46 @@ async fn credits_grant_adds_to_the_balance_each_time() {
     assert!(!ok);
     assert!(stderr.contains("invalid value"), "{stderr}");
 }
+
+#[tokio::test]
+async fn setting_the_same_plan_again_keeps_the_months_usage() {
+    let app = spawn_app().await;
+    let cookie = format!(
+        "tollgate_session={}",
+        app.sign_in("month@example.com").await
+    );
+    let (ok, _, stderr) = run(&app, &["user", "set-plan", "month@example.com", "pro"]);
+    assert!(ok, "{stderr}");
+    let email = app::domain::EmailAddress::parse("month@example.com").unwrap();
+    let user = app::auth::users::find_by_email(&app.running.state.db, &email)
+        .await
+        .unwrap()
+        .unwrap();
+    let sessions = app::domain::FeatureId::parse("tutor_sessions").unwrap();
+    let key = app::domain::IdempotencyKey::parse("first-session").unwrap();
+    let spent = app
+        .running
+        .state
+        .access
+        .consume(&app::access::Subject::User(user.id), &sessions, 1, &key)
+        .await
+        .unwrap();
+    assert!(spent.is_fresh_charge());
+    let used = |usage: serde_json::Value| usage["features"]["tutor_sessions"]["used"].clone();
+    assert_eq!(used(app.usage(Some(&cookie)).await), 1);
+    let args = [
+        "user",
+        "set-plan",
+        "month@example.com",
+        "pro",
+        "--status",
+        "past_due",
+    ];
+    let (ok, _, stderr) = run(&app, &args);
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        used(app.usage(Some(&cookie)).await),
+        1,
+        "only the status changed"
+    );
+}

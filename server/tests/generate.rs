@@ -25,10 +25,14 @@ async fn user_id(app: &TestApp, email: &str) -> i64 {
 }
 
 async fn set_plan(app: &TestApp, email: &str, plan: &str) {
+    set_subscription(app, email, plan, SubscriptionStatus::Active).await;
+}
+
+async fn set_subscription(app: &TestApp, email: &str, plan: &str, status: SubscriptionStatus) {
     let id = user_id(app, email).await;
     let sub = Subscription {
         plan: PlanId::parse(plan).unwrap(),
-        status: SubscriptionStatus::Active,
+        status,
         current_period_start: None,
         current_period_end: None,
         past_due_since: None,
@@ -36,6 +40,28 @@ async fn set_plan(app: &TestApp, email: &str, plan: &str) {
     subscriptions::upsert(&app.running.state.db, id, &sub)
         .await
         .unwrap();
+}
+
+/// Signs `email` up and creates an API key for them: (user id, key).
+async fn user_with_api_key(app: &TestApp, email: &str) -> (i64, String) {
+    app.sign_in(email).await;
+    let id = user_id(app, email).await;
+    let key = api_keys::create(&app.running.state.db, id, "CI")
+        .await
+        .unwrap();
+    (id, key.to_string())
+}
+
+/// `POST /api/generate` the way an API client sends it: an `Authorization` header, no cookie,
+/// no `Origin`.
+async fn generate_with_auth(app: &TestApp, authorization: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/generate"))
+        .header("Authorization", authorization)
+        .json(&serde_json::json!({"prompt": "status report"}))
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn with_fake_openai() -> (TestApp, FakeOpenAi) {
@@ -140,26 +166,70 @@ async fn guests_get_five_then_are_asked_to_sign_in() {
 }
 
 #[tokio::test]
+async fn clients_that_drop_the_guest_cookie_run_out_of_new_guests_per_address() {
+    let app = spawn_app_with(|c| {
+        c.guests_per_ip = 2;
+        c.trusted_proxies = 1;
+    })
+    .await;
+    let from = |ip: &'static str| [("X-Forwarded-For", ip)];
+    for _ in 0..2 {
+        let fresh = app.generate("hello", None, &from("203.0.113.7")).await;
+        assert_eq!(fresh.status(), 200);
+        assert!(cookie_value(&fresh, "tollgate_guest").is_some());
+    }
+    let refused = app.generate("hello", None, &from("203.0.113.7")).await;
+    assert_eq!(refused.status(), 401);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(
+        body["error"],
+        "Too many new guests from your network today. Sign in to continue."
+    );
+    assert_eq!(body["upgradeUrl"], "/login");
+    assert_eq!(body["limit"], 5);
+    // Another address (as the trusted proxy reports it) is not affected.
+    let other = app.generate("hello", None, &from("198.51.100.4")).await;
+    assert_eq!(other.status(), 200);
+    // A client-written entry left of the proxy's own is not believed.
+    let spoofed = app
+        .generate("hello", None, &from("10.9.9.9, 203.0.113.7"))
+        .await;
+    assert_eq!(spoofed.status(), 401);
+}
+
+#[tokio::test]
+async fn unpaid_and_banned_accounts_get_their_own_answers_over_http() {
+    let app = spawn_app().await;
+    let (_, key) = user_with_api_key(&app, "late@example.com").await;
+    let bearer = format!("Bearer {key}");
+    set_subscription(&app, "late@example.com", "pro", SubscriptionStatus::Unpaid).await;
+    let payment = generate_with_auth(&app, &bearer).await;
+    assert_eq!(payment.status(), 402);
+    let body: serde_json::Value = payment.json().await.unwrap();
+    assert_eq!(body["reason"], "unpaid");
+    assert_eq!(body["upgradeUrl"], "/account");
+    assert!(!body["error"].as_str().unwrap().is_empty());
+
+    let email = app::domain::EmailAddress::parse("late@example.com").unwrap();
+    app::auth::users::set_banned(&app.running.state.db, &email, true)
+        .await
+        .unwrap();
+    let banned = generate_with_auth(&app, &bearer).await;
+    assert_eq!(banned.status(), 403, "suspended, not 'invalid key'");
+    let body: serde_json::Value = banned.json().await.unwrap();
+    assert_eq!(body["reason"], "banned");
+    let usage = app.usage(None).await;
+    assert_eq!(usage["plan"], "guest", "no key, no cookie: nothing leaks");
+}
+
+#[tokio::test]
 async fn api_keys_authenticate_without_cookies_until_revoked() {
     let app = spawn_app().await;
-    app.sign_in("bot@example.com").await;
-    let id = user_id(&app, "bot@example.com").await;
-    let key = api_keys::create(&app.running.state.db, id, "CI")
-        .await
-        .unwrap();
-    let call = |auth: String| {
-        app.client
-            .post(app.url("/api/generate"))
-            .header("Authorization", auth)
-            .json(&serde_json::json!({"prompt": "status report"}))
-            .send()
-    };
-    let ok = call(format!("Bearer {key}")).await.unwrap();
+    let (id, key) = user_with_api_key(&app, "bot@example.com").await;
+    let ok = generate_with_auth(&app, &format!("Bearer {key}")).await;
     assert_eq!(ok.status(), 200, "no Origin needed for a bearer key");
     assert_eq!(ok.headers()["x-usage-remaining"], "9");
-    let bad = call("Bearer tg_not-a-real-key-not-a-real-key-0000000".into())
-        .await
-        .unwrap();
+    let bad = generate_with_auth(&app, "Bearer tg_not-a-real-key-not-a-real-key-0000000").await;
     assert_eq!(bad.status(), 401);
     let body: serde_json::Value = bad.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("not valid"));
@@ -167,23 +237,97 @@ async fn api_keys_authenticate_without_cookies_until_revoked() {
     assert!(api_keys::revoke(&app.running.state.db, id, keys[0].id)
         .await
         .unwrap());
-    assert_eq!(call(format!("Bearer {key}")).await.unwrap().status(), 401);
+    let revoked = generate_with_auth(&app, &format!("Bearer {key}")).await;
+    assert_eq!(revoked.status(), 401);
 }
 
 #[tokio::test]
-async fn a_retried_request_with_the_same_idempotency_key_is_charged_once() {
-    let app = spawn_app().await;
+async fn a_retried_request_with_the_same_idempotency_key_gets_the_same_text_and_is_charged_once() {
+    let (app, fake) = with_fake_openai().await;
     let cookie = session(&app.sign_in("retry@example.com").await);
     let headers = [("Idempotency-Key", "req-42")];
-    let first = app.generate("x", Some(&cookie), &headers).await;
-    let second = app.generate("x", Some(&cookie), &headers).await;
+    let first = app.generate("a poem", Some(&cookie), &headers).await;
     assert_eq!(first.headers()["x-usage-remaining"], "9");
+    let first_text = first.text().await.unwrap();
+    assert_eq!(first_text, "Fake reply to: a poem");
+    let second = app.generate("a poem", Some(&cookie), &headers).await;
+    assert_eq!(second.status(), 200);
     assert_eq!(second.headers()["x-usage-remaining"], "9");
     assert_eq!(second.headers()["idempotent-replayed"], "true");
+    assert_eq!(second.text().await.unwrap(), first_text);
+    assert_eq!(fake.requests().len(), 1, "the model ran once");
     let bad = app
         .generate("x", Some(&cookie), &[("Idempotency-Key", "has space")])
         .await;
     assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn a_reused_idempotency_key_never_buys_another_generation() {
+    let (app, fake) = with_fake_openai().await;
+    let cookie = session(&app.sign_in("reuse@example.com").await);
+    for i in 0..10 {
+        let key = format!("k{i}");
+        let response = app
+            .generate("a poem", Some(&cookie), &[("Idempotency-Key", &key)])
+            .await;
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap();
+    }
+    let over = app
+        .generate("a poem", Some(&cookie), &[("Idempotency-Key", "k10")])
+        .await;
+    assert_eq!(over.status(), 429);
+    // Past the limit an old key still reads its own text back, and runs nothing.
+    let replay = app
+        .generate("another poem", Some(&cookie), &[("Idempotency-Key", "k3")])
+        .await;
+    assert_eq!(replay.status(), 200);
+    assert_eq!(replay.headers()["x-usage-remaining"], "0");
+    assert_eq!(replay.text().await.unwrap(), "Fake reply to: a poem");
+    assert_eq!(fake.requests().len(), 10);
+
+    // A key whose generation failed (and was refunded) does not run again either.
+    let fresh = session(&app.sign_in("reuse-failed@example.com").await);
+    let failed = [("Idempotency-Key", "f1")];
+    assert_eq!(
+        app.generate("upstream-down", Some(&fresh), &failed)
+            .await
+            .status(),
+        502
+    );
+    let again = app.generate("a poem", Some(&fresh), &failed).await;
+    assert_eq!(again.status(), 409);
+    let body: serde_json::Value = again.json().await.unwrap();
+    assert!(body["error"]
+        .as_str()
+        .unwrap()
+        .contains("failed and was not counted"));
+    assert_eq!(fake.requests().len(), 11);
+
+    // A key whose generation is still streaming: 409 until it has finished, then its text.
+    let slow = [("Idempotency-Key", "slow")];
+    let running = app.generate("please hold", Some(&fresh), &slow).await;
+    let mut body = running.bytes_stream();
+    assert_eq!(&body.next().await.unwrap().unwrap()[..], b"Hello");
+    let during = app.generate("please hold", Some(&fresh), &slow).await;
+    assert_eq!(during.status(), 409);
+    let message: serde_json::Value = during.json().await.unwrap();
+    assert!(message["error"].as_str().unwrap().contains("still running"));
+    fake.release();
+    while let Some(chunk) = body.next().await {
+        chunk.unwrap();
+    }
+    let after = app.generate("please hold", Some(&fresh), &slow).await;
+    assert_eq!(after.headers()["idempotent-replayed"], "true");
+    assert_eq!(after.text().await.unwrap(), "Hello world");
+    assert_eq!(
+        fake.requests().len(),
+        12,
+        "the model ran once per fresh key"
+    );
+    let usage = app.usage(Some(&fresh)).await;
+    assert_eq!(usage["features"]["generations"]["used"], 1);
 }
 
 #[tokio::test]

@@ -2,11 +2,13 @@
 //! guest cookie. `/api/generate`, `/api/usage` and the pages' server functions share it.
 
 use super::Subject;
+use crate::auth::rate_limit::{self, Limit, GUESTS_PER_IP};
 use crate::auth::token::SecretToken;
 use crate::auth::{api_keys, cookie, CurrentUser};
 use crate::db::DbError;
 use crate::state::AppState;
 use axum::http::{header, HeaderMap};
+use std::net::IpAddr;
 
 pub const GUEST_COOKIE: &str = "tollgate_guest";
 /// Browsers cap cookie lifetimes at 400 days.
@@ -25,18 +27,28 @@ pub enum CallerError {
         "That API key is not valid: it was revoked or mistyped. Create a new one on /account."
     )]
     InvalidApiKey,
+    #[error("Too many new guests from your network today. Sign in to continue.")]
+    TooManyGuests,
     #[error(transparent)]
     Db(#[from] DbError),
 }
 
-/// An API key wins over cookies; then the session; then the guest cookie. With `name_guest`, a
-/// guest without a cookie gets a new one (for routes that spend); otherwise they are a guest
-/// that has used nothing.
+/// What to make of a caller with no API key, session or guest cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCookie {
+    /// A guest who has used nothing (routes that only read).
+    Unnamed,
+    /// A new guest with a cookie of their own, one of the address's daily new guests (routes
+    /// that spend).
+    NameGuestFrom(IpAddr),
+}
+
+/// An API key wins over cookies; then the session; then the guest cookie; then `no_cookie`.
 pub async fn identify(
     state: &AppState,
     headers: &HeaderMap,
     viewer: Option<&CurrentUser>,
-    name_guest: bool,
+    no_cookie: NoCookie,
 ) -> Result<Caller, CallerError> {
     if let Some(key) = bearer(headers) {
         return match api_keys::resolve(&state.db, key).await? {
@@ -61,12 +73,25 @@ pub async fn identify(
             set_cookie: None,
         });
     }
-    if !name_guest {
+    let ip = match no_cookie {
         // Hashes are hex, so "-" names nobody: a guest who has used nothing.
-        return Ok(Caller {
-            subject: Subject::Guest("-".into()),
-            set_cookie: None,
-        });
+        NoCookie::Unnamed => {
+            return Ok(Caller {
+                subject: Subject::Guest("-".into()),
+                set_cookie: None,
+            })
+        }
+        NoCookie::NameGuestFrom(ip) => ip,
+    };
+    let limit = Limit {
+        max: state.site.guests_per_ip,
+        ..GUESTS_PER_IP
+    };
+    if rate_limit::hit(&state.db, &format!("guest:ip:{ip}"), limit)
+        .await?
+        .is_err()
+    {
+        return Err(CallerError::TooManyGuests);
     }
     let token = SecretToken::generate();
     Ok(Caller {

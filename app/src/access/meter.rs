@@ -22,8 +22,8 @@ pub struct Meter<'a> {
 pub enum Charge {
     /// Charged; the window's count and the credit balance after the charge.
     Charged { used: u64, credits: u64 },
-    /// The key was charged before: nothing changed.
-    Replayed,
+    /// The key was charged before (and `refunded` since, or not): nothing changed.
+    Replayed { refunded: bool },
     /// Neither the allowance nor the credits cover it: nothing changed.
     Insufficient,
 }
@@ -51,14 +51,17 @@ pub async fn charge(
     ensure_counter(&mut tx, meter).await?;
     // A retry of a key charged before is answered as such even when nothing is left now. (Two
     // concurrent first attempts both pass this; the ledger's unique key settles them below.)
-    let seen: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM usage_ledger WHERE idempotency_key = $1")
+    let seen: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM usage_ledger WHERE idempotency_key IN ($1, $2)")
             .bind(key)
-            .fetch_optional(&mut *tx)
+            .bind(refund_key(key))
+            .fetch_all(&mut *tx)
             .await?;
-    if seen.is_some() {
+    if !seen.is_empty() {
         tx.rollback().await?;
-        return Ok(Charge::Replayed);
+        return Ok(Charge::Replayed {
+            refunded: seen.iter().any(|kind| kind == "refund"),
+        });
     }
     let used: Option<i64> = sqlx::query_scalar(
         "UPDATE usage_counters SET used = used + $4
@@ -107,8 +110,9 @@ pub async fn charge(
     )
     .await?
     {
+        // A concurrent first attempt with this key got there first; it cannot be refunded yet.
         tx.rollback().await?;
-        return Ok(Charge::Replayed);
+        return Ok(Charge::Replayed { refunded: false });
     }
     let used = counter(&mut tx, meter).await?;
     let credits = balance(&mut tx, meter.subject, meter.feature).await?;
@@ -116,11 +120,16 @@ pub async fn charge(
     Ok(Charge::Charged { used, credits })
 }
 
+/// The ledger key of the refund of the consumption `key`.
+fn refund_key(key: &str) -> String {
+    format!("refund:{key}")
+}
+
 /// Gives back what the consumption `key` took, once: returns false when there is no such
 /// consumption or it was refunded already.
 pub async fn refund(pool: &Pool<Any>, key: &str, now: i64) -> Result<bool, DbError> {
     let mut tx = pool.begin().await?;
-    let refund_key = format!("refund:{key}");
+    let refund_key = refund_key(key);
     let row = sqlx::query(
         "INSERT INTO usage_ledger
              (idempotency_key, subject, feature, kind, window_start, from_allowance, from_credits, created_at)
@@ -185,45 +194,46 @@ pub async fn grant(
     Ok(true)
 }
 
-/// Takes one of `limit` slots of a count feature inside the caller's transaction (which then
-/// inserts the item); false when all are taken.
-pub async fn take_slot(
+/// Locks the subject's count of a count feature until `tx` ends (creating its row), so that
+/// counting the live items and adding or removing one happen one transaction at a time per
+/// subject, in any number of processes. Its first statement writes, so SQLite takes its write
+/// lock at once.
+pub async fn lock_count(
     tx: &mut Transaction<'_, Any>,
     subject: &str,
     feature: &str,
-    limit: Option<u64>,
-) -> Result<bool, DbError> {
+) -> Result<(), DbError> {
     let meter = Meter {
         subject,
         feature,
         window_start: 0,
     };
     ensure_counter(tx, meter).await?;
-    let taken = sqlx::query(
-        "UPDATE usage_counters SET used = used + 1
-         WHERE subject = $1 AND feature = $2 AND window_start = 0 AND ($3 < 0 OR used + 1 <= $3)",
+    sqlx::query(
+        "UPDATE usage_counters SET used = used
+         WHERE subject = $1 AND feature = $2 AND window_start = 0",
     )
     .bind(subject)
     .bind(feature)
-    .bind(limit.map_or(-1, to_db))
     .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(taken == 1)
+    .await?;
+    Ok(())
 }
 
-/// Gives a slot back inside the caller's transaction (which deleted the item).
-pub async fn release_slot(
+/// Stores `live`, the number of items the caller counted under `lock_count`, for summaries.
+pub async fn record_count(
     tx: &mut Transaction<'_, Any>,
     subject: &str,
     feature: &str,
+    live: u64,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "UPDATE usage_counters SET used = used - 1
-         WHERE subject = $1 AND feature = $2 AND window_start = 0 AND used > 0",
+        "UPDATE usage_counters SET used = $3
+         WHERE subject = $1 AND feature = $2 AND window_start = 0",
     )
     .bind(subject)
     .bind(feature)
+    .bind(to_db(live))
     .execute(&mut **tx)
     .await?;
     Ok(())

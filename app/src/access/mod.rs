@@ -47,9 +47,27 @@ impl From<sqlx::Error> for AccessError {
 /// The outcome of `consume`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consumption {
+    /// For a fresh call: whether it was charged. For a replay: only what is left now — a
+    /// replay pays for nothing, so it must never be read as leave to do the work again.
     pub decision: Decision,
-    /// The key had been charged before; this call changed nothing.
-    pub replayed: bool,
+    /// `Some` when the key had been used before; this call then changed nothing.
+    pub replay: Option<Replay>,
+}
+
+impl Consumption {
+    /// Charged by this very call: the work may be done.
+    pub fn is_fresh_charge(&self) -> bool {
+        self.replay.is_none() && self.decision.is_allowed()
+    }
+}
+
+/// What happened to the earlier use of a replayed key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// It was charged and still counts.
+    Charged,
+    /// It was charged and then refunded (the work failed).
+    Refunded,
 }
 
 /// A cheap-to-clone handle: the database and the catalog.
@@ -188,7 +206,7 @@ impl Access {
             Err(denial) => {
                 return Ok(Consumption {
                     decision: Decision::Denied(denial),
-                    replayed: false,
+                    replay: None,
                 })
             }
         };
@@ -209,13 +227,18 @@ impl Access {
         let ledger_key = ledger_key(subject, feature, key);
         let charge =
             meter::charge(self.db.pool(), meter, n, *limit, *credits, &ledger_key, now).await?;
-        let (decision, replayed) = match charge {
+        let (decision, replay) = match charge {
             Charge::Charged { used, credits } => {
-                (decision::decide(&terms, Usage { used, credits }, 0), false)
+                (decision::decide(&terms, Usage { used, credits }, 0), None)
             }
-            Charge::Replayed => {
+            Charge::Replayed { refunded } => {
                 let usage = self.usage_under(subject, feature, &terms).await?;
-                (decision::decide(&terms, usage, 0), true)
+                let replay = if refunded {
+                    Replay::Refunded
+                } else {
+                    Replay::Charged
+                };
+                (decision::decide(&terms, usage, 0), Some(replay))
             }
             Charge::Insufficient => {
                 let usage = self.usage_under(subject, feature, &terms).await?;
@@ -230,10 +253,10 @@ impl Access {
                     }),
                     denied => denied,
                 };
-                (decision, false)
+                (decision, None)
             }
         };
-        Ok(Consumption { decision, replayed })
+        Ok(Consumption { decision, replay })
     }
 
     /// Gives back what `consume(subject, feature, _, key)` took (e.g. the upstream generation
@@ -300,33 +323,47 @@ impl Access {
         }))
     }
 
-    /// Takes a slot inside `tx`, which then inserts the item; `Err` is the "limit reached"
-    /// denial, and the caller rolls back.
-    pub async fn take_slot(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        slot: &SlotTerms,
-    ) -> Result<Result<(), Denial>, AccessError> {
-        if meter::take_slot(tx, &slot.subject, slot.feature.as_str(), slot.limit).await? {
-            Ok(Ok(()))
-        } else {
-            Ok(Err(Denial {
-                reason: DenyReason::LimitReached,
-                upgrade_to: slot.upgrade_to.clone(),
-                resets_at: None,
-                limit: slot.limit,
-            }))
-        }
-    }
-
-    /// Gives a slot back inside `tx`, which deleted the item.
-    pub async fn release_slot(
+    /// Locks `subject`'s count of `feature` until `tx` ends: no other transaction adds or
+    /// removes one of these items meanwhile. The caller then counts its live rows in `tx`, so
+    /// the limit applies to the rows themselves, not to a number kept beside them.
+    pub async fn lock_count(
         &self,
         tx: &mut Transaction<'_, Any>,
         subject: &Subject,
         feature: &FeatureId,
     ) -> Result<(), AccessError> {
-        Ok(meter::release_slot(tx, &subject.key(), feature.as_str()).await?)
+        Ok(meter::lock_count(tx, &subject.key(), feature.as_str()).await?)
+    }
+
+    /// With `live` items counted under `lock_count`: admits one more (and records `live + 1`),
+    /// or `Err` with the "limit reached" denial, and the caller rolls back.
+    pub async fn take_slot(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        slot: &SlotTerms,
+        live: u64,
+    ) -> Result<Result<(), Denial>, AccessError> {
+        if slot.limit.is_some_and(|limit| live >= limit) {
+            return Ok(Err(Denial {
+                reason: DenyReason::LimitReached,
+                upgrade_to: slot.upgrade_to.clone(),
+                resets_at: None,
+                limit: slot.limit,
+            }));
+        }
+        meter::record_count(tx, &slot.subject, slot.feature.as_str(), live + 1).await?;
+        Ok(Ok(()))
+    }
+
+    /// Records `live`, the items left after the caller deleted one under `lock_count`.
+    pub async fn record_count(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        subject: &Subject,
+        feature: &FeatureId,
+        live: u64,
+    ) -> Result<(), AccessError> {
+        Ok(meter::record_count(tx, &subject.key(), feature.as_str(), live).await?)
     }
 
     /// Whether `subject` may move to `target`: refused while they hold more than it allows.

@@ -12,9 +12,16 @@ pub async fn get_usage() -> Result<UsageSummary, ApiError> {
         .map(|parts| parts.headers)
         .unwrap_or_default();
     let me = crate::auth::current_user();
-    let caller = caller::identify(&state, &headers, me.as_ref(), false)
+    let caller = caller::identify(&state, &headers, me.as_ref(), caller::NoCookie::Unnamed)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(|e| match e {
+            caller::CallerError::Db(e) => ApiError::internal(e),
+            // Pages authenticate by cookie; a stray or stale `Authorization` header only means
+            // "not signed in this way".
+            caller::CallerError::InvalidApiKey | caller::CallerError::TooManyGuests => {
+                ApiError::Unauthorized
+            }
+        })?;
     state
         .access
         .summary(&caller.subject)

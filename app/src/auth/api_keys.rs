@@ -79,7 +79,8 @@ pub async fn revoke(db: &Db, user_id: i64, key_id: i64) -> Result<bool, DbError>
     Ok(done.rows_affected() == 1)
 }
 
-/// The (not banned) owner of a live key, or `None` for anything else.
+/// The owner of a live key, or `None` for anything else. A banned owner is returned too: the
+/// access decision then answers "suspended", which tells them more than "invalid key".
 pub async fn resolve(db: &Db, presented: &str) -> Result<Option<User>, DbError> {
     let Some(token) = presented
         .trim()
@@ -91,7 +92,7 @@ pub async fn resolve(db: &Db, presented: &str) -> Result<Option<User>, DbError> 
     let row = sqlx::query(&format!(
         "SELECT k.id AS key_id, k.last_used_at, {}
          FROM api_keys k JOIN users u ON u.id = k.user_id
-         WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.banned = 0",
+         WHERE k.token_hash = $1 AND k.revoked_at IS NULL",
         crate::db::aliased(users::COLUMNS, "u")
     ))
     .bind(token.hash())

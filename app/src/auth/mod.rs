@@ -2,6 +2,7 @@
 //! limits, the mailer, and how request handlers and server functions learn who is asking.
 
 pub mod api_keys;
+pub mod client_ip;
 pub mod cookie;
 pub mod current_user;
 pub mod magic_link;

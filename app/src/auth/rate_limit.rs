@@ -22,6 +22,14 @@ pub const LINKS_PER_IP: Limit = Limit {
     window_secs: 15 * 60,
 };
 
+/// New guests (each gets the catalog's guest allowance) named per IP per day, before the
+/// address is asked to sign in: without it a client that drops its cookie on every request
+/// would generate for free forever. `max` comes from `GUESTS_PER_IP`.
+pub const GUESTS_PER_IP: Limit = Limit {
+    max: 20,
+    window_secs: 24 * 60 * 60,
+};
+
 /// Counts a hit; `Err(seconds)` says how long until the window reopens when over the limit.
 /// The increment is one upsert, atomic on both engines.
 pub async fn hit(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>, DbError> {

@@ -30,6 +30,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "access",
         include_str!("../../../migrations/sqlite/0004_access.sql"),
     ),
+    (
+        5,
+        "generation results",
+        include_str!("../../../migrations/sqlite/0005_generation_results.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -51,6 +56,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "access",
         include_str!("../../../migrations/postgres/0004_access.sql"),
+    ),
+    (
+        5,
+        "generation results",
+        include_str!("../../../migrations/postgres/0005_generation_results.sql"),
     ),
 ];
 

@@ -265,6 +265,16 @@ fn admins_are_exempt_from_every_limit() {
         allowed(ask(&c, &admin, "max_tokens", 0, 0)).limit,
         Some(4000)
     );
+    // Even when their own subscription is unpaid: they run the site.
+    let unpaid_admin = Who::Member {
+        admin: true,
+        banned: false,
+        standing: Standing::Restricted(SubscriptionStatus::Unpaid),
+    };
+    assert_eq!(
+        allowed(ask(&c, &unpaid_admin, "generations", 500, 0)).remaining,
+        None
+    );
 }
 
 #[test]

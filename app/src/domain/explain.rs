@@ -1,10 +1,18 @@
 //! Denials in words people can act on: the `error` of the 429 JSON, the out-of-credits modal,
 //! the form errors on `/accounts` and `/tutors`.
 
-use super::catalog::{Catalog, Feature, FeatureKind, Period};
+use super::catalog::{Catalog, Feature, FeatureId, FeatureKind, Period};
 use super::decision::{Denial, DenyReason};
 
 impl Denial {
+    /// `message` for a feature named by id; empty when the catalog has no such feature.
+    pub fn message_for(&self, catalog: &Catalog, feature: &FeatureId) -> String {
+        catalog
+            .feature(feature)
+            .map(|f| self.message(catalog, f))
+            .unwrap_or_default()
+    }
+
     pub fn message(&self, catalog: &Catalog, feature: &Feature) -> String {
         match &self.reason {
             DenyReason::SignInRequired => match self.limit {

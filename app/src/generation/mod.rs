@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod openai;
+pub mod results;
 mod sse;
 
 use futures_util::future::BoxFuture;

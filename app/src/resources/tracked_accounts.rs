@@ -1,6 +1,6 @@
-//! Tracked accounts: a count-limited resource. Adding takes a slot of `tracked_accounts` in
-//! the same transaction as the insert; deleting gives it back in the same transaction as the
-//! delete, so the count the limit sees is always the number of live rows.
+//! Tracked accounts: a count-limited resource. Adding and deleting lock the user's count of
+//! `tracked_accounts` first, then count the live rows in the same transaction, so the limit
+//! is always checked against the rows themselves — whatever else changed them.
 
 use crate::access::{Access, AccessError, Subject};
 use crate::api::wire::TrackedAccountView;
@@ -8,9 +8,10 @@ use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::tracked_account::NewTrackedAccount;
 use crate::domain::{Denial, FeatureId};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
-fn feature() -> FeatureId {
+/// The count feature these rows spend.
+pub fn feature() -> FeatureId {
     FeatureId::parse("tracked_accounts").unwrap_or_else(|_| unreachable!("a valid slug"))
 }
 
@@ -70,7 +71,9 @@ pub async fn add(
         Err(denial) => return Err(AddError::Denied(denial)),
     };
     let mut tx = db.pool().begin().await?;
-    if let Err(denial) = access.take_slot(&mut tx, &slot).await? {
+    access.lock_count(&mut tx, &subject, &feature()).await?;
+    let live = count_live(&mut tx, user_id).await?;
+    if let Err(denial) = access.take_slot(&mut tx, &slot, live).await? {
         tx.rollback().await?;
         return Err(AddError::Denied(denial));
     }
@@ -91,7 +94,9 @@ pub async fn add(
 /// Deletes one of the user's own accounts; false when they have no such account (someone
 /// else's id included).
 pub async fn delete(access: &Access, db: &Db, user_id: i64, id: i64) -> Result<bool, AccessError> {
+    let subject = Subject::User(user_id);
     let mut tx = db.pool().begin().await?;
+    access.lock_count(&mut tx, &subject, &feature()).await?;
     let deleted = sqlx::query("DELETE FROM tracked_accounts WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user_id)
@@ -99,10 +104,22 @@ pub async fn delete(access: &Access, db: &Db, user_id: i64, id: i64) -> Result<b
         .await?
         .rows_affected();
     if deleted == 1 {
+        let live = count_live(&mut tx, user_id).await?;
         access
-            .release_slot(&mut tx, &Subject::User(user_id), &feature())
+            .record_count(&mut tx, &subject, &feature(), live)
             .await?;
     }
     tx.commit().await?;
     Ok(deleted == 1)
+}
+
+/// The user's live rows: what the `tracked_accounts` limit counts.
+async fn count_live(tx: &mut Transaction<'_, Any>, user_id: i64) -> Result<u64, DbError> {
+    let live: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM tracked_accounts WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(u64::try_from(live).unwrap_or(0))
 }

@@ -1,7 +1,7 @@
 //! Starting a tutor session: Pro tutors need `pro_tutors`; every session spends one of the
 //! month's `tutor_sessions`, once per form submission (the form's key).
 
-use crate::access::{Access, AccessError, Subject};
+use crate::access::{Access, AccessError, Replay, Subject};
 use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::tutors::Tutor;
@@ -17,6 +17,9 @@ pub enum Started {
     New,
     /// The same form was submitted twice; one session, one charge.
     AlreadyStarted,
+    /// This form's earlier submission failed and was refunded; the page must be reloaded
+    /// (for a fresh form key) to try again.
+    StaleForm,
     Denied {
         feature: FeatureId,
         denial: Denial,
@@ -42,21 +45,27 @@ pub async fn start(
     }
     let sessions = id("tutor_sessions");
     let consumption = access.consume(&subject, &sessions, 1, key).await?;
-    match consumption.decision {
-        Decision::Denied(denial) => Ok(Started::Denied {
+    match (consumption.replay, consumption.decision) {
+        (Some(Replay::Charged), _) => Ok(Started::AlreadyStarted),
+        (Some(Replay::Refunded), _) => Ok(Started::StaleForm),
+        (None, Decision::Denied(denial)) => Ok(Started::Denied {
             feature: sessions,
             denial,
         }),
-        Decision::Allowed(_) if consumption.replayed => Ok(Started::AlreadyStarted),
-        Decision::Allowed(_) => {
-            sqlx::query(
+        (None, Decision::Allowed(_)) => {
+            let inserted = sqlx::query(
                 "INSERT INTO tutor_sessions (user_id, tutor_id, started_at) VALUES ($1, $2, $3)",
             )
             .bind(user_id)
             .bind(tutor.id)
             .bind(unix_now())
             .execute(db.pool())
-            .await?;
+            .await;
+            if let Err(e) = inserted {
+                // Paid but not started: give the session back before reporting the failure.
+                access.refund(&subject, &sessions, key).await?;
+                return Err(e.into());
+            }
             Ok(Started::New)
         }
     }

@@ -1,6 +1,7 @@
 //! Email sign-in, the link it sends, and sign-out.
 
 use super::redirect_with;
+use app::auth::client_ip::ClientIp;
 use app::auth::cookie::{self, SESSION_COOKIE};
 use app::auth::magic_link::{self, LINK_LIFETIME_SECS};
 use app::auth::mailer::Email;
@@ -11,13 +12,13 @@ use app::auth::token::SecretToken;
 use app::auth::users;
 use app::domain::EmailAddress;
 use app::state::AppState;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{SET_COOKIE, USER_AGENT};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 #[derive(Debug, Deserialize)]
 pub struct EmailForm {
@@ -28,7 +29,7 @@ pub struct EmailForm {
 /// `POST /auth/email`: sends a sign-in link, then shows "check your inbox".
 pub async fn request_link(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(form): Form<EmailForm>,
 ) -> Response {
     let next = sanitize_next(form.next.as_deref());
@@ -50,7 +51,7 @@ pub async fn request_link(
     for (bucket, limit) in [
         (format!("link:email:{email}"), LINKS_PER_EMAIL),
         (
-            format!("link:ip:{}", peer.ip()),
+            format!("link:ip:{ip}"),
             Limit {
                 max: state.site.login_links_per_ip,
                 ..LINKS_PER_IP
@@ -117,7 +118,7 @@ pub struct CallbackQuery {
 /// `GET /auth/email/callback?token=…`: uses up the link and signs in.
 pub async fn redeem_link(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
@@ -135,7 +136,7 @@ pub async fn redeem_link(
         Ok(user) => user,
         Err(e) => return failure("find or create user", e, &next),
     };
-    start_session(&state, user, &headers, peer, &next).await
+    start_session(&state, user, &headers, ip, &next).await
 }
 
 /// Signs `user` in on this browser and sends them to `next`; banned users are turned away.
@@ -143,7 +144,7 @@ pub async fn start_session(
     state: &AppState,
     user: users::User,
     headers: &HeaderMap,
-    peer: SocketAddr,
+    ip: IpAddr,
     next: &str,
 ) -> Response {
     if user.banned {
@@ -153,8 +154,7 @@ pub async fn start_session(
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let token = match sessions::create(&state.db, user.id, user_agent, &peer.ip().to_string()).await
-    {
+    let token = match sessions::create(&state.db, user.id, user_agent, &ip.to_string()).await {
         Ok(token) => token,
         Err(e) => return failure("create session", e, next),
     };

@@ -2,20 +2,22 @@
 //! stream the text, refund when the generator fails.
 
 use super::api_error::{denial_response, internal_error, json_error};
-use app::access::caller::{self, CallerError};
-use app::access::{AccessError, Subject};
+use app::access::caller::{self, CallerError, NoCookie};
+use app::access::{AccessError, Replay, Subject};
+use app::auth::client_ip::ClientIp;
 use app::auth::token::SecretToken;
 use app::auth::{unix_now, Viewer};
 use app::domain::{Decision, FeatureId, IdempotencyKey};
-use app::generation::GenerationRequest;
+use app::generation::{results, GenerationRequest};
 use app::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
-use axum::Extension;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use futures_util::StreamExt;
 use serde::Deserialize;
+use serde_json::json;
 
 /// Prompts longer than this are refused rather than silently cut.
 const MAX_PROMPT_CHARS: usize = 8_000;
@@ -51,6 +53,7 @@ fn parse_prompt(body: &[u8], form: bool) -> Result<String, String> {
 pub async fn generate(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -79,7 +82,8 @@ pub async fn generate(
             Err(e) => return internal(e),
         },
     };
-    let caller = match caller::identify(&state, &headers, viewer.0.as_ref(), true).await {
+    let no_cookie = NoCookie::NameGuestFrom(ip);
+    let caller = match caller::identify(&state, &headers, viewer.0.as_ref(), no_cookie).await {
         Ok(caller) => caller,
         Err(CallerError::InvalidApiKey) => {
             return json_error(
@@ -87,6 +91,7 @@ pub async fn generate(
                 CallerError::InvalidApiKey.to_string(),
             )
         }
+        Err(CallerError::TooManyGuests) => return too_many_guests(&state),
         Err(CallerError::Db(e)) => return internal(e),
     };
     let mut response = run(&state, &caller.subject, prompt, key).await;
@@ -111,6 +116,9 @@ async fn run(state: &AppState, subject: &Subject, prompt: String, key: Idempoten
         }
         Err(e) => return internal(e),
     };
+    if let Some(replay) = consumption.replay {
+        return replayed(state, subject, &key, replay, &consumption.decision).await;
+    }
     let allowance = match consumption.decision {
         Decision::Allowed(a) => a,
         Decision::Denied(denial) => {
@@ -158,25 +166,80 @@ async fn run(state: &AppState, subject: &Subject, prompt: String, key: Idempoten
             );
         }
     };
-    // An error in the middle of the stream refunds, then aborts the response so the client
-    // sees a failed transfer rather than a text that merely stops.
-    let body = text.then(move |chunk| {
-        let refund = refund.clone();
+    let keep = {
+        let db = state.db.clone();
+        let subject = subject.clone();
+        move |text: String| async move {
+            if let Err(e) = results::save(&db, &subject, &key, &text, unix_now()).await {
+                // The generation stands; only a retry with its key will not find it.
+                tracing::warn!(error = %e, "keeping a finished generation for retries failed");
+            }
+        }
+    };
+    // Streams the text as it arrives and keeps a copy: once the last chunk is out, the whole
+    // text is stored for retries with the same key. An error in the middle refunds, then aborts
+    // the response so the client sees a failed transfer rather than a text that merely stops.
+    let body = futures_util::stream::unfold(Some((text, String::new())), move |progress| {
+        let (refund, keep) = (refund.clone(), keep.clone());
         async move {
-            match chunk {
-                Ok(text) => Ok(Bytes::from(text)),
-                Err(e) => {
+            let (mut text, mut kept) = progress?;
+            match text.next().await {
+                Some(Ok(chunk)) => {
+                    kept.push_str(&chunk);
+                    Some((Ok(Bytes::from(chunk)), Some((text, kept))))
+                }
+                Some(Err(e)) => {
                     tracing::warn!(error = %e, "the generator failed mid-stream");
                     refund().await;
-                    Err(std::io::Error::other("generation failed; not counted"))
+                    let failed = std::io::Error::other("generation failed; not counted");
+                    Some((Err(failed), None))
+                }
+                None => {
+                    keep(kept).await;
+                    None
                 }
             }
         }
     });
-    let remaining = allowance
-        .remaining
-        .map_or_else(|| "unlimited".to_owned(), |n| n.to_string());
-    let mut response = Response::new(Body::from_stream(body));
+    text_response(
+        Body::from_stream(body),
+        &Decision::Allowed(allowance),
+        false,
+    )
+}
+
+/// A request whose Idempotency-Key was used before: it never runs the model again. A finished
+/// generation is sent again as it was; otherwise the client learns why, and that a new key
+/// starts a new (counted) generation.
+async fn replayed(
+    state: &AppState,
+    subject: &Subject,
+    key: &IdempotencyKey,
+    replay: Replay,
+    now: &Decision,
+) -> Response {
+    if replay == Replay::Refunded {
+        return json_error(
+            StatusCode::CONFLICT,
+            "The generation sent with this Idempotency-Key failed and was not counted. \
+             Send a new Idempotency-Key to try again.",
+        );
+    }
+    match results::find(&state.db, subject, key, unix_now()).await {
+        Ok(Some(text)) => text_response(Body::from(text), now, true),
+        Ok(None) => json_error(
+            StatusCode::CONFLICT,
+            "A generation with this Idempotency-Key is still running, or its connection closed \
+             before it finished (it was counted once). Send a new Idempotency-Key to generate again.",
+        ),
+        Err(e) => internal(e),
+    }
+}
+
+/// 200 with the text and what is left: `X-Usage-Remaining` ("unlimited" or a number) and
+/// `X-Usage-Limit`.
+fn text_response(body: Body, usage: &Decision, replayed: bool) -> Response {
+    let mut response = Response::new(body);
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -185,19 +248,37 @@ async fn run(state: &AppState, subject: &Subject, prompt: String, key: Idempoten
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Proxies such as nginx would otherwise buffer the stream.
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    let (remaining, limit) = match usage {
+        Decision::Allowed(a) => (a.remaining, a.limit),
+        Decision::Denied(d) => (Some(0), d.limit),
+    };
+    let remaining = remaining.map_or_else(|| "unlimited".to_owned(), |n| n.to_string());
     if let Ok(value) = HeaderValue::from_str(&remaining) {
         headers.insert("x-usage-remaining", value);
     }
-    if let Some(limit) = allowance
-        .limit
-        .and_then(|l| HeaderValue::from_str(&l.to_string()).ok())
-    {
+    if let Some(limit) = limit.and_then(|l| HeaderValue::from_str(&l.to_string()).ok()) {
         headers.insert("x-usage-limit", limit);
     }
-    if consumption.replayed {
+    if replayed {
         headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     response
+}
+
+/// The guest allowance's 401, for an address that has named all its new guests for today.
+fn too_many_guests(state: &AppState) -> Response {
+    let guest_limit = state.catalog.guest.total;
+    (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({
+            "error": CallerError::TooManyGuests.to_string(),
+            "remaining": 0,
+            "limit": guest_limit,
+            "resetAt": null,
+            "upgradeUrl": "/login",
+        })),
+    )
+        .into_response()
 }
 
 fn internal(cause: impl std::fmt::Display) -> Response {

@@ -2,18 +2,18 @@
 
 use super::auth::{failure, start_session};
 use super::redirect_with;
+use app::auth::client_ip::ClientIp;
 use app::auth::cookie;
 use app::auth::next_path::sanitize_next;
 use app::auth::oauth::identities::{self, LinkRefusal};
 use app::auth::oauth::states::{self, STATE_LIFETIME_SECS};
 use app::auth::oauth::IdentityProvider;
 use app::state::AppState;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// Binds a round trip to the browser that started it (a `state` alone could be replayed by
@@ -78,7 +78,7 @@ pub struct CallbackQuery {
 /// `GET /auth/oauth/{provider}/callback`: checks the round trip, exchanges the code, signs in.
 pub async fn callback(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
@@ -142,7 +142,7 @@ pub async fn callback(
         }
         Err(e) => return failure("OAuth sign-in", &e, &next),
     };
-    let mut response = start_session(&state, user, &headers, peer, &next).await;
+    let mut response = start_session(&state, user, &headers, ip, &next).await;
     if let Ok(clear) = cookie::clear(BROWSER_COOKIE, state.site.secure_cookies()).parse() {
         response.headers_mut().append(SET_COOKIE, clear);
     }

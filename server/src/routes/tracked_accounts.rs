@@ -42,14 +42,7 @@ pub async fn add(
     match tracked_accounts::add(&state.access, &state.db, me.user.id, &account).await {
         Ok(_) => redirect_with("/accounts", &[("notice", "added")]).into_response(),
         Err(AddError::Denied(denial)) => {
-            let feature = state
-                .catalog
-                .features
-                .iter()
-                .find(|f| f.id.as_str() == "tracked_accounts");
-            let message = feature
-                .map(|f| denial.message(&state.catalog, f))
-                .unwrap_or_default();
+            let message = denial.message_for(&state.catalog, &tracked_accounts::feature());
             redirect_with(
                 "/accounts",
                 &[

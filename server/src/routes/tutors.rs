@@ -36,12 +36,11 @@ pub async fn start(
         Ok(Started::New | Started::AlreadyStarted) => {
             redirect_with("/tutors", &[("started", tutor.id)]).into_response()
         }
+        Ok(Started::StaleForm) => {
+            redirect_with("/tutors", &[("error", "stale_form")]).into_response()
+        }
         Ok(Started::Denied { feature, denial }) => {
-            let message = state
-                .catalog
-                .feature(&feature)
-                .map(|f| denial.message(&state.catalog, f))
-                .unwrap_or_default();
+            let message = denial.message_for(&state.catalog, &feature);
             let upgrade = denial.upgrade_to.map(|p| p.to_string()).unwrap_or_default();
             redirect_with(
                 "/tutors",

@@ -1,7 +1,7 @@
 //! `GET /api/usage` (contract, ARCHITECTURE §7): the caller's usage summary as JSON.
 
 use super::api_error::{internal_error, json_error};
-use app::access::caller::{self, CallerError};
+use app::access::caller::{self, CallerError, NoCookie};
 use app::auth::Viewer;
 use app::state::AppState;
 use axum::extract::State;
@@ -14,16 +14,12 @@ pub async fn usage(
     Extension(viewer): Extension<Viewer>,
     headers: HeaderMap,
 ) -> Response {
-    let caller = match caller::identify(&state, &headers, viewer.0.as_ref(), false).await {
-        Ok(caller) => caller,
-        Err(CallerError::InvalidApiKey) => {
-            return json_error(
-                StatusCode::UNAUTHORIZED,
-                CallerError::InvalidApiKey.to_string(),
-            )
-        }
-        Err(CallerError::Db(e)) => return internal_error("/api/usage", e),
-    };
+    let caller =
+        match caller::identify(&state, &headers, viewer.0.as_ref(), NoCookie::Unnamed).await {
+            Ok(caller) => caller,
+            Err(CallerError::Db(e)) => return internal_error("/api/usage", e),
+            Err(refused) => return json_error(StatusCode::UNAUTHORIZED, refused.to_string()),
+        };
     match state.access.summary(&caller.subject).await {
         Ok(summary) => Json(summary).into_response(),
         Err(e) => internal_error("/api/usage", e),

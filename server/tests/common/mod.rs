@@ -122,6 +122,8 @@ pub fn test_config(database: &TestDatabase) -> Config {
         oauth: Vec::new(),
         generator: server::config::GeneratorSettings::Demo { word_delay_ms: 0 },
         login_links_per_ip: 20,
+        guests_per_ip: 20,
+        trusted_proxies: 0,
     }
 }
 
