@@ -130,27 +130,30 @@ async fn main() {
         .build()
         .unwrap();
     let url = Arc::new(app.url("/api/generate"));
-    let generate = hammer(GENERATIONS, move |i| {
-        let client = client.clone();
-        let url = url.clone();
-        let key = key.clone();
-        async move {
-            let response = client
-                .post(url.as_str())
-                .bearer_auth(key.as_str())
-                .json(&serde_json::json!({"prompt": format!("benchmark prompt {i}")}))
-                .send()
-                .await
-                .expect("request");
-            assert_eq!(response.status(), 200);
-            response.bytes().await.expect("body");
-        }
-    })
-    .await;
-    print(
-        "`POST /api/generate` (demo, whole body)",
-        &engine,
-        &generate,
-    );
+    for (what, with_key) in [
+        ("`POST /api/generate` (demo, whole body)", false),
+        ("… with `Idempotency-Key` (text kept for replays)", true),
+    ] {
+        let (client, url, key) = (client.clone(), url.clone(), key.clone());
+        let generate = hammer(GENERATIONS, move |i| {
+            let client = client.clone();
+            let url = url.clone();
+            let key = key.clone();
+            async move {
+                let mut request = client
+                    .post(url.as_str())
+                    .bearer_auth(key.as_str())
+                    .json(&serde_json::json!({"prompt": format!("benchmark prompt {i}")}));
+                if with_key {
+                    request = request.header("Idempotency-Key", format!("bench-{i}"));
+                }
+                let response = request.send().await.expect("request");
+                assert_eq!(response.status(), 200);
+                response.bytes().await.expect("body");
+            }
+        })
+        .await;
+        print(what, &engine, &generate);
+    }
     app.stop().await;
 }

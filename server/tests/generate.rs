@@ -256,6 +256,13 @@ async fn a_retried_request_with_the_same_idempotency_key_gets_the_same_text_and_
     assert_eq!(second.headers()["idempotent-replayed"], "true");
     assert_eq!(second.text().await.unwrap(), first_text);
     assert_eq!(fake.requests().len(), 1, "the model ran once");
+    let unkeyed = app.generate("no key", Some(&cookie), &[]).await;
+    assert_eq!(unkeyed.text().await.unwrap(), "Fake reply to: no key");
+    assert_eq!(
+        app.count("generation_results").await,
+        1,
+        "only texts whose key the client chose are kept"
+    );
     let bad = app
         .generate("x", Some(&cookie), &[("Idempotency-Key", "has space")])
         .await;

@@ -9,7 +9,8 @@ use crate::domain::IdempotencyKey;
 /// How long a finished text can be fetched again with its key (the window Stripe uses too).
 pub const KEPT_FOR_SECS: i64 = 24 * 60 * 60;
 
-/// Stores the finished text of `key`, and drops texts older than a day.
+/// Stores the finished text of `key`, and drops texts older than a day, in one transaction
+/// (one commit, one fsync on SQLite).
 pub async fn save(
     db: &Db,
     subject: &Subject,
@@ -17,6 +18,7 @@ pub async fn save(
     text: &str,
     now: i64,
 ) -> Result<(), DbError> {
+    let mut tx = db.pool().begin().await?;
     sqlx::query(
         "INSERT INTO generation_results (subject, idempotency_key, text, created_at)
          VALUES ($1, $2, $3, $4) ON CONFLICT (subject, idempotency_key) DO NOTHING",
@@ -25,12 +27,13 @@ pub async fn save(
     .bind(key.as_str())
     .bind(text)
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM generation_results WHERE created_at < $1")
         .bind(now - KEPT_FOR_SECS)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -65,6 +65,8 @@ pub async fn generate(
         Ok(prompt) => prompt,
         Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
     };
+    // Only a key the client chose can be sent again, so only then is the text kept.
+    let replayable = headers.contains_key("idempotency-key");
     let key = match headers.get("idempotency-key") {
         Some(raw) => match raw
             .to_str()
@@ -94,7 +96,7 @@ pub async fn generate(
         Err(CallerError::TooManyGuests) => return too_many_guests(&state),
         Err(CallerError::Db(e)) => return internal(e),
     };
-    let mut response = run(&state, &caller.subject, prompt, key).await;
+    let mut response = run(&state, &caller.subject, prompt, key, replayable).await;
     if let Some(cookie) = caller
         .set_cookie
         .and_then(|c| HeaderValue::from_str(&c).ok())
@@ -104,7 +106,13 @@ pub async fn generate(
     response
 }
 
-async fn run(state: &AppState, subject: &Subject, prompt: String, key: IdempotencyKey) -> Response {
+async fn run(
+    state: &AppState,
+    subject: &Subject,
+    prompt: String,
+    key: IdempotencyKey,
+    replayable: bool,
+) -> Response {
     let generations = match FeatureId::parse("generations") {
         Ok(id) if state.catalog.feature(&id).is_some() => id,
         _ => return internal("the plan catalog has no `generations` feature"),
@@ -176,16 +184,20 @@ async fn run(state: &AppState, subject: &Subject, prompt: String, key: Idempoten
             }
         }
     };
-    // Streams the text as it arrives and keeps a copy: once the last chunk is out, the whole
-    // text is stored for retries with the same key. An error in the middle refunds, then aborts
-    // the response so the client sees a failed transfer rather than a text that merely stops.
-    let body = futures_util::stream::unfold(Some((text, String::new())), move |progress| {
+    // Streams the text as it arrives, keeping a copy when the client chose the key: once the
+    // last chunk is out, the whole text is stored for retries with that key. An error in the
+    // middle refunds, then aborts the response so the client sees a failed transfer rather than
+    // a text that merely stops.
+    let kept = replayable.then(String::new);
+    let body = futures_util::stream::unfold(Some((text, kept)), move |progress| {
         let (refund, keep) = (refund.clone(), keep.clone());
         async move {
             let (mut text, mut kept) = progress?;
             match text.next().await {
                 Some(Ok(chunk)) => {
-                    kept.push_str(&chunk);
+                    if let Some(kept) = kept.as_mut() {
+                        kept.push_str(&chunk);
+                    }
                     Some((Ok(Bytes::from(chunk)), Some((text, kept))))
                 }
                 Some(Err(e)) => {
@@ -195,7 +207,9 @@ async fn run(state: &AppState, subject: &Subject, prompt: String, key: Idempoten
                     Some((Err(failed), None))
                 }
                 None => {
-                    keep(kept).await;
+                    if let Some(text) = kept {
+                        keep(text).await;
+                    }
                     None
                 }
             }
