@@ -8,8 +8,8 @@
 #   2. as root: the machine's Debian cluster (pg_ctlcluster), started when it is down, else
 #   3. not root (or when 2 fails): a private cluster under .tmp/postgres on port 5433,
 #      created with initdb as the current user.
-# Tests create one fresh schema per test in tollgate_test, which the role owns; the database
-# is dropped and created again on every call, so nothing from earlier runs is left.
+# Every call creates a new database `tollgate_run_<time>_<pid>` for one test run (each test
+# makes its own schema in it) and drops the databases of earlier runs that are not in use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -115,17 +115,30 @@ if [ ${#ADMIN[@]} -gt 0 ]; then
 fi
 role_works "$PORT" || fail "the tollgate role cannot connect to PostgreSQL on port $PORT"
 
-# A fresh tollgate_test for every run: each test makes its own schema (server/tests/common)
-# and leaves it behind. Dropping the whole database takes one lock, where dropping a few
-# hundred schemas in one transaction runs out of max_locks_per_transaction.
+# A fresh database for every run, named after it, so runs never touch each other's data.
+# Each test makes its own schema in it (server/tests/common) and leaves it behind. Databases of
+# runs that started more than two hours ago (and old-style ones) are dropped here; a run still
+# going is never that old. Dropping a whole database takes one lock, where dropping hundreds of
+# schemas in one transaction ran out of max_locks_per_transaction.
 as_role() {
   PGPASSWORD=tollgate "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U tollgate -d postgres \
     -v ON_ERROR_STOP=1 -qtA "$@"
 }
-drop_old=(as_role)
-[ ${#ADMIN[@]} -gt 0 ] && drop_old=(as_admin) # also when another role owns it
-"${drop_old[@]}" -c "DROP DATABASE IF EXISTS tollgate_test WITH (FORCE)" >&2 ||
-  fail "could not drop the old tollgate_test database on port $PORT"
-as_role -c "CREATE DATABASE tollgate_test" >&2 ||
-  fail "could not create the tollgate_test database on port $PORT"
-echo "$ROLE_URL_BASE:$PORT/tollgate_test"
+drop_as=(as_role)
+[ ${#ADMIN[@]} -gt 0 ] && drop_as=(as_admin) # also when another role owns them
+NOW=$(date +%s)
+for old in $(as_role -c "SELECT datname FROM pg_database
+                         WHERE datname = 'tollgate_test'
+                            OR datname LIKE 'tollgate#_run#_%' ESCAPE '#'
+                            OR datname LIKE 'tollgate#_t#_%' ESCAPE '#'"); do
+  started=$(printf '%s' "$old" | sed -n 's/^tollgate_run_\([0-9]*\)_[0-9]*$/\1/p')
+  if [ -n "$started" ] && [ $((NOW - started)) -lt 7200 ]; then
+    continue
+  fi
+  "${drop_as[@]}" -c "DROP DATABASE IF EXISTS \"$old\"" >/dev/null 2>&1 ||
+    log "could not drop $old (still in use?); left as it is"
+done
+DATABASE="tollgate_run_$(date +%s)_$$"
+as_role -c "CREATE DATABASE $DATABASE" >&2 ||
+  fail "could not create the test database $DATABASE on port $PORT"
+echo "$ROLE_URL_BASE:$PORT/$DATABASE"

@@ -287,7 +287,7 @@ async fn a_reused_idempotency_key_never_buys_another_generation() {
     assert_eq!(over.status(), 429);
     // Past the limit an old key still reads its own text back, and runs nothing.
     let replay = app
-        .generate("another poem", Some(&cookie), &[("Idempotency-Key", "k3")])
+        .generate("a poem", Some(&cookie), &[("Idempotency-Key", "k3")])
         .await;
     assert_eq!(replay.status(), 200);
     assert_eq!(replay.headers()["x-usage-remaining"], "0");
@@ -335,6 +335,61 @@ async fn a_reused_idempotency_key_never_buys_another_generation() {
     );
     let usage = app.usage(Some(&fresh)).await;
     assert_eq!(usage["features"]["generations"]["used"], 1);
+
+    // The same key with another prompt is a mistake, not a retry.
+    let other = app.generate("a limerick", Some(&fresh), &slow).await;
+    assert_eq!(other.status(), 422);
+    let message: serde_json::Value = other.json().await.unwrap();
+    assert!(message["error"]
+        .as_str()
+        .unwrap()
+        .contains("different prompt"));
+}
+
+#[tokio::test]
+async fn a_keyed_generation_finishes_after_the_client_hangs_up_and_its_retry_reads_it() {
+    let (app, fake) = with_fake_openai().await;
+    let cookie = session(&app.sign_in("hangup@example.com").await);
+    let key = [("Idempotency-Key", "lost-connection")];
+    let response = app.generate("please hold", Some(&cookie), &key).await;
+    let mut body = response.bytes_stream();
+    assert_eq!(&body.next().await.unwrap().unwrap()[..], b"Hello");
+    drop(body); // the client hangs up mid-stream
+    fake.release();
+    let mut retried = None;
+    for _ in 0..100 {
+        let retry = app.generate("please hold", Some(&cookie), &key).await;
+        if retry.status() == 200 {
+            retried = Some(retry);
+            break;
+        }
+        assert_eq!(retry.status(), 409, "still running until it is kept");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let retried = retried.expect("the finished text is kept");
+    assert_eq!(retried.headers()["idempotent-replayed"], "true");
+    assert_eq!(retried.text().await.unwrap(), "Hello world");
+    assert_eq!(fake.requests().len(), 1, "the model ran once");
+    let usage = app.usage(Some(&cookie)).await;
+    assert_eq!(usage["features"]["generations"]["used"], 1, "charged once");
+}
+
+#[tokio::test]
+async fn a_guest_cookie_the_server_never_issued_counts_as_none() {
+    let app = spawn_app_with(|c| c.guests_per_ip = 1).await;
+    let made_up = |n: u32| format!("tollgate_guest={}", format!("{n:0>43}"));
+    let first = app.generate("hello", Some(&made_up(1)), &[]).await;
+    assert_eq!(first.status(), 200);
+    let issued = cookie_value(&first, "tollgate_guest").expect("a real guest cookie is issued");
+    assert_ne!(format!("tollgate_guest={issued}"), made_up(1));
+    // Another invented cookie is a new guest again, and this address has had its one.
+    let second = app.generate("hello", Some(&made_up(2)), &[]).await;
+    assert_eq!(second.status(), 401);
+    // The issued cookie goes on working.
+    let real = format!("tollgate_guest={issued}");
+    let third = app.generate("hello", Some(&real), &[]).await;
+    assert_eq!(third.status(), 200);
+    assert_eq!(third.headers()["x-usage-remaining"], "3");
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Who is calling an API route: a session, an API key, or a guest with (or about to get) a
 //! guest cookie. `/api/generate`, `/api/usage` and the pages' server functions share it.
 
-use super::Subject;
+use super::{guests, Subject};
+use crate::auth::client_ip::limit_key;
 use crate::auth::rate_limit::{self, Limit, GUESTS_PER_IP};
 use crate::auth::token::SecretToken;
 use crate::auth::{api_keys, cookie, CurrentUser};
@@ -68,10 +69,14 @@ pub async fn identify(
     if let Some(token) =
         cookie::read(headers, GUEST_COOKIE).and_then(|raw| SecretToken::from_presented(&raw))
     {
-        return Ok(Caller {
-            subject: Subject::Guest(token.hash()),
-            set_cookie: None,
-        });
+        let hash = token.hash();
+        // A cookie we never issued (made up, or from another database) counts as none.
+        if guests::known(&state.db, &hash).await? {
+            return Ok(Caller {
+                subject: Subject::Guest(hash),
+                set_cookie: None,
+            });
+        }
     }
     let ip = match no_cookie {
         // Hashes are hex, so "-" names nobody: a guest who has used nothing.
@@ -87,13 +92,14 @@ pub async fn identify(
         max: state.site.guests_per_ip,
         ..GUESTS_PER_IP
     };
-    if rate_limit::hit(&state.db, &format!("guest:ip:{ip}"), limit)
+    if rate_limit::hit(&state.db, &format!("guest:ip:{}", limit_key(ip)), limit)
         .await?
         .is_err()
     {
         return Err(CallerError::TooManyGuests);
     }
     let token = SecretToken::generate();
+    guests::record(&state.db, &token.hash()).await?;
     Ok(Caller {
         subject: Subject::Guest(token.hash()),
         set_cookie: Some(cookie::set(

@@ -6,6 +6,7 @@
 //! (`meter`). Nothing else in the app reads plans or counters.
 
 pub mod caller;
+mod guests;
 mod meter;
 pub mod subject;
 mod summary;

@@ -3,7 +3,8 @@
 //! Behind reverse proxies the TCP peer is the nearest proxy, and every user would share its
 //! limits. `TRUSTED_PROXIES` says how many proxies of ours stand in front; each appends the
 //! address it saw to `X-Forwarded-For`, so the client is the entry that many places from the
-//! right. Entries further left were written by the client and are never believed.
+//! right. Entries further left were written by the client and are never believed; so the app's
+//! own port must not be reachable except through those proxies when `TRUSTED_PROXIES` > 0.
 
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -44,13 +45,41 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: usize) -> I
         .flat_map(|value| value.split(','))
         .map(str::trim)
         .collect();
-    // Fewer entries than proxies means a proxy was bypassed or is misconfigured: the leftmost
-    // entry is the best remaining guess, and the peer when there is none.
-    let index = forwarded.len().saturating_sub(trusted_proxies);
+    // Fewer entries than proxies means a proxy was bypassed: every entry may then be the
+    // client's own words, so only the peer is believed.
+    let Some(index) = forwarded.len().checked_sub(trusted_proxies) else {
+        return peer;
+    };
     forwarded
         .get(index)
-        .and_then(|raw| raw.parse().ok())
+        .and_then(|raw| parse_entry(raw))
         .unwrap_or(peer)
+}
+
+/// An `X-Forwarded-For` entry: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1` or `[2001:db8::1]:443`.
+fn parse_entry(raw: &str) -> Option<IpAddr> {
+    if let Ok(ip) = raw.parse() {
+        return Some(ip);
+    }
+    if let Ok(addr) = raw.parse::<SocketAddr>() {
+        return Some(addr.ip());
+    }
+    raw.strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|inner| inner.parse().ok())
+}
+
+/// The key of an address in per-IP limits: an IPv4 address as it is (IPv4-mapped IPv6
+/// included), an IPv6 address by its /64 — one subscriber usually holds a whole /64 and could
+/// otherwise use a new address for every request.
+pub fn limit_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 #[cfg(test)]
@@ -89,11 +118,35 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_or_unreadable_entry_falls_back_safely() {
+    fn a_missing_short_or_unreadable_header_falls_back_to_the_peer() {
         assert_eq!(client_ip(ip("10.0.0.2"), &headers(&[]), 1), ip("10.0.0.2"));
         let h = headers(&["not-an-ip"]);
         assert_eq!(client_ip(ip("10.0.0.2"), &h, 1), ip("10.0.0.2"));
+        // Two proxies promised, one entry: a proxy was bypassed, the entry may be forged.
         let short = headers(&["2001:db8::1"]);
-        assert_eq!(client_ip(ip("10.0.0.2"), &short, 3), ip("2001:db8::1"));
+        assert_eq!(client_ip(ip("10.0.0.2"), &short, 2), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn entries_with_ports_and_brackets_are_read() {
+        let h = headers(&["203.0.113.9:51000"]);
+        assert_eq!(client_ip(ip("10.0.0.2"), &h, 1), ip("203.0.113.9"));
+        let h = headers(&["[2001:db8::7]:443"]);
+        assert_eq!(client_ip(ip("10.0.0.2"), &h, 1), ip("2001:db8::7"));
+    }
+
+    #[test]
+    fn limits_key_ipv6_by_its_64_and_mapped_ipv4_as_ipv4() {
+        assert_eq!(limit_key(ip("203.0.113.9")), "203.0.113.9");
+        assert_eq!(limit_key(ip("::ffff:203.0.113.9")), "203.0.113.9");
+        assert_eq!(
+            limit_key(ip("2001:db8:1:2:aaaa::1")),
+            limit_key(ip("2001:db8:1:2:ffff:1:2:3"))
+        );
+        assert_eq!(limit_key(ip("2001:db8:1:2::1")), "2001:db8:1:2::/64");
+        assert_ne!(
+            limit_key(ip("2001:db8:1:2::1")),
+            limit_key(ip("2001:db8:1:3::1"))
+        );
     }
 }

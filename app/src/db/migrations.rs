@@ -32,8 +32,8 @@ const SQLITE: &[(i64, &str, &str)] = &[
     ),
     (
         5,
-        "generation results",
-        include_str!("../../../migrations/sqlite/0005_generation_results.sql"),
+        "guests and replays",
+        include_str!("../../../migrations/sqlite/0005_guests_and_replays.sql"),
     ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -59,8 +59,8 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     ),
     (
         5,
-        "generation results",
-        include_str!("../../../migrations/postgres/0005_generation_results.sql"),
+        "guests and replays",
+        include_str!("../../../migrations/postgres/0005_guests_and_replays.sql"),
     ),
 ];
 

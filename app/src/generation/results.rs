@@ -5,26 +5,43 @@
 use crate::access::Subject;
 use crate::db::{Db, DbError};
 use crate::domain::IdempotencyKey;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
 
 /// How long a finished text can be fetched again with its key (the window Stripe uses too).
 pub const KEPT_FOR_SECS: i64 = 24 * 60 * 60;
 
-/// Stores the finished text of `key`, and drops texts older than a day, in one transaction
-/// (one commit, one fsync on SQLite).
+/// What a key's earlier request left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// The finished text of the same prompt.
+    Text(String),
+    /// The key was used for a different prompt: not a retry but a mistake.
+    OtherPrompt,
+}
+
+fn fingerprint(prompt: &str) -> String {
+    hex::encode(Sha256::digest(prompt.as_bytes()))
+}
+
+/// Stores the finished text of `key` (for `prompt`), and drops texts older than a day, in one
+/// transaction (one commit, one fsync on SQLite).
 pub async fn save(
     db: &Db,
     subject: &Subject,
     key: &IdempotencyKey,
+    prompt: &str,
     text: &str,
     now: i64,
 ) -> Result<(), DbError> {
     let mut tx = db.pool().begin().await?;
     sqlx::query(
-        "INSERT INTO generation_results (subject, idempotency_key, text, created_at)
-         VALUES ($1, $2, $3, $4) ON CONFLICT (subject, idempotency_key) DO NOTHING",
+        "INSERT INTO generation_results (subject, idempotency_key, prompt_sha256, text, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (subject, idempotency_key) DO NOTHING",
     )
     .bind(subject.key())
     .bind(key.as_str())
+    .bind(fingerprint(prompt))
     .bind(text)
     .bind(now)
     .execute(&mut *tx)
@@ -37,20 +54,28 @@ pub async fn save(
     Ok(())
 }
 
-/// The finished text of `key`, when there is one younger than a day.
+/// What `key` left when its request finished less than a day ago, compared with `prompt`.
 pub async fn find(
     db: &Db,
     subject: &Subject,
     key: &IdempotencyKey,
+    prompt: &str,
     now: i64,
-) -> Result<Option<String>, DbError> {
-    Ok(sqlx::query_scalar(
-        "SELECT text FROM generation_results
+) -> Result<Option<Kept>, DbError> {
+    let row = sqlx::query(
+        "SELECT prompt_sha256, text FROM generation_results
          WHERE subject = $1 AND idempotency_key = $2 AND created_at >= $3",
     )
     .bind(subject.key())
     .bind(key.as_str())
     .bind(now - KEPT_FOR_SECS)
     .fetch_optional(db.pool())
-    .await?)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let same_prompt = row.try_get::<String, _>("prompt_sha256")? == fingerprint(prompt);
+    Ok(Some(if same_prompt {
+        Kept::Text(row.try_get("text")?)
+    } else {
+        Kept::OtherPrompt
+    }))
 }

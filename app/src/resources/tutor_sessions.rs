@@ -63,7 +63,9 @@ pub async fn start(
             .await;
             if let Err(e) = inserted {
                 // Paid but not started: give the session back before reporting the failure.
-                access.refund(&subject, &sessions, key).await?;
+                if let Err(refund) = access.refund(&subject, &sessions, key).await {
+                    tracing::error!(error = %refund, "refunding a tutor session that did not start failed");
+                }
                 return Err(e.into());
             }
             Ok(Started::New)

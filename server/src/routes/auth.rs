@@ -1,7 +1,7 @@
 //! Email sign-in, the link it sends, and sign-out.
 
 use super::redirect_with;
-use app::auth::client_ip::ClientIp;
+use app::auth::client_ip::{limit_key, ClientIp};
 use app::auth::cookie::{self, SESSION_COOKIE};
 use app::auth::magic_link::{self, LINK_LIFETIME_SECS};
 use app::auth::mailer::Email;
@@ -51,7 +51,7 @@ pub async fn request_link(
     for (bucket, limit) in [
         (format!("link:email:{email}"), LINKS_PER_EMAIL),
         (
-            format!("link:ip:{ip}"),
+            format!("link:ip:{}", limit_key(ip)),
             Limit {
                 max: state.site.login_links_per_ip,
                 ..LINKS_PER_IP

@@ -8,7 +8,8 @@ use app::auth::client_ip::ClientIp;
 use app::auth::token::SecretToken;
 use app::auth::{unix_now, Viewer};
 use app::domain::{Decision, FeatureId, IdempotencyKey};
-use app::generation::{results, GenerationRequest};
+use app::generation::results::{self, Kept};
+use app::generation::GenerationRequest;
 use app::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -125,7 +126,7 @@ async fn run(
         Err(e) => return internal(e),
     };
     if let Some(replay) = consumption.replay {
-        return replayed(state, subject, &key, replay, &consumption.decision).await;
+        return replayed(state, subject, &key, &prompt, replay, &consumption.decision).await;
     }
     let allowance = match consumption.decision {
         Decision::Allowed(a) => a,
@@ -150,7 +151,10 @@ async fn run(
         Err(_) => None,
     }
     .unwrap_or(500);
-    let request = GenerationRequest { prompt, max_tokens };
+    let request = GenerationRequest {
+        prompt: prompt.clone(),
+        max_tokens,
+    };
     let refund = {
         let access = state.access.clone();
         let subject = subject.clone();
@@ -178,42 +182,50 @@ async fn run(
         let db = state.db.clone();
         let subject = subject.clone();
         move |text: String| async move {
-            if let Err(e) = results::save(&db, &subject, &key, &text, unix_now()).await {
+            let saved = results::save(&db, &subject, &key, &prompt, &text, unix_now()).await;
+            if let Err(e) = saved {
                 // The generation stands; only a retry with its key will not find it.
                 tracing::warn!(error = %e, "keeping a finished generation for retries failed");
             }
         }
     };
-    // Streams the text as it arrives, keeping a copy when the client chose the key: once the
-    // last chunk is out, the whole text is stored for retries with that key. An error in the
-    // middle refunds, then aborts the response so the client sees a failed transfer rather than
-    // a text that merely stops.
-    let kept = replayable.then(String::new);
-    let body = futures_util::stream::unfold(Some((text, kept)), move |progress| {
-        let (refund, keep) = (refund.clone(), keep.clone());
-        async move {
-            let (mut text, mut kept) = progress?;
-            match text.next().await {
-                Some(Ok(chunk)) => {
+    // One task drives the generator and hands the chunks to the response. When the client chose
+    // the key, the task carries on after the client hangs up and keeps the whole text, so a
+    // retry with that key reads it (charged once, as it was); otherwise a hang-up ends the
+    // generation, which stays counted (the model did the work). An error in the middle refunds,
+    // then aborts the response so the client sees a failed transfer rather than a text that
+    // merely stops.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(32);
+    tokio::spawn(async move {
+        let mut text = text;
+        let mut kept = replayable.then(String::new);
+        while let Some(chunk) = text.next().await {
+            match chunk {
+                Ok(chunk) => {
                     if let Some(kept) = kept.as_mut() {
                         kept.push_str(&chunk);
                     }
-                    Some((Ok(Bytes::from(chunk)), Some((text, kept))))
+                    let hung_up = sender.send(Ok(Bytes::from(chunk))).await.is_err();
+                    if hung_up && kept.is_none() {
+                        return;
+                    }
                 }
-                Some(Err(e)) => {
+                Err(e) => {
                     tracing::warn!(error = %e, "the generator failed mid-stream");
                     refund().await;
                     let failed = std::io::Error::other("generation failed; not counted");
-                    Some((Err(failed), None))
-                }
-                None => {
-                    if let Some(text) = kept {
-                        keep(text).await;
-                    }
-                    None
+                    let _ = sender.send(Err(failed)).await;
+                    return;
                 }
             }
         }
+        if let Some(text) = kept {
+            keep(text).await;
+        }
+        // `sender` is dropped here, so the response ends only once the text is kept.
+    });
+    let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
     });
     text_response(
         Body::from_stream(body),
@@ -229,6 +241,7 @@ async fn replayed(
     state: &AppState,
     subject: &Subject,
     key: &IdempotencyKey,
+    prompt: &str,
     replay: Replay,
     now: &Decision,
 ) -> Response {
@@ -239,12 +252,17 @@ async fn replayed(
              Send a new Idempotency-Key to try again.",
         );
     }
-    match results::find(&state.db, subject, key, unix_now()).await {
-        Ok(Some(text)) => text_response(Body::from(text), now, true),
+    match results::find(&state.db, subject, key, prompt, unix_now()).await {
+        Ok(Some(Kept::Text(text))) => text_response(Body::from(text), now, true),
+        Ok(Some(Kept::OtherPrompt)) => json_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This Idempotency-Key was already used for a different prompt. \
+             Send a new Idempotency-Key for a new request.",
+        ),
         Ok(None) => json_error(
             StatusCode::CONFLICT,
-            "A generation with this Idempotency-Key is still running, or its connection closed \
-             before it finished (it was counted once). Send a new Idempotency-Key to generate again.",
+            "A generation with this Idempotency-Key is still running, or did not finish (it was \
+             counted once). Try again in a moment, or send a new Idempotency-Key to generate again.",
         ),
         Err(e) => internal(e),
     }

@@ -50,7 +50,7 @@ impl TestDatabase {
     /// Creates schema `tollgate_t_<unique>` in the database of `admin_url` and points the
     /// connection's `search_path` at it: as isolated as a database for our tables, but created
     /// and dropped in milliseconds (a `CREATE DATABASE` costs a checkpoint). `scripts/postgres.sh`
-    /// drops leftovers of earlier runs.
+    /// makes a new database per test run and drops those of earlier runs.
     async fn fresh_postgres(admin_url: &str) -> Self {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let nanos = std::time::SystemTime::now()
