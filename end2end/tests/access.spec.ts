@@ -94,7 +94,7 @@ test.describe("plans and limits on the demo features", () => {
     const fiona = page.getByTestId("tutor-fiction");
     await expect(fiona.getByTestId("requires-pro")).toHaveText("Requires Pro");
     await fiona.getByRole("button", { name: "Start a session" }).click();
-    await expect(page.getByTestId("tutor-error")).toContainText("Pro tutors requires the Pro plan.");
+    await expect(page.getByTestId("tutor-error")).toContainText("Upgrade to Pro to use Pro tutors.");
 
     expect(operator("user", "set-plan", email, "pro")).toBe(`${email} is now on pro (active).`);
     await open(page, testInfo, "/tutors");

@@ -158,7 +158,7 @@ async fn pro_tutors_are_refused_to_free_users_and_sessions_are_metered_monthly()
     let to = start_tutor(&app, &cookie, "fiction", "form-1").await;
     assert_eq!(
         query_param(&to, "message").as_deref(),
-        Some("Pro tutors requires the Pro plan.")
+        Some("Upgrade to Pro to use Pro tutors.")
     );
     assert_eq!(query_param(&to, "upgrade").as_deref(), Some("pro"));
 
@@ -269,4 +269,30 @@ async fn the_dashboard_and_writer_show_what_is_left() {
     assert!(dashboard.contains("Plan: Free (active)"));
     let guest = app.get_as("/generate", None).await.text().await.unwrap();
     assert!(guest.contains("You have 5 generations left to try"));
+}
+
+#[tokio::test]
+async fn a_tutor_session_that_cannot_be_stored_is_refunded_and_its_form_goes_stale() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("unlucky-student@example.com").await;
+    let pool = app.running.state.db.pool();
+    // The session row cannot be written after the charge.
+    sqlx::query("ALTER TABLE tutor_sessions RENAME TO tutor_sessions_away")
+        .execute(pool)
+        .await
+        .unwrap();
+    let to = start_tutor(&app, &cookie, "grammar", "form-broken").await;
+    assert_eq!(to, "/tutors?error=unavailable");
+    sqlx::query("ALTER TABLE tutor_sessions_away RENAME TO tutor_sessions")
+        .execute(pool)
+        .await
+        .unwrap();
+    let usage = app.usage(Some(&cookie)).await;
+    assert_eq!(usage["features"]["tutor_sessions"]["used"], 0, "refunded");
+    // Sending that same form again starts nothing: the page must be reloaded for a new key.
+    let again = start_tutor(&app, &cookie, "grammar", "form-broken").await;
+    assert_eq!(again, "/tutors?error=stale_form");
+    assert_eq!(app.count("tutor_sessions").await, 0);
+    let fresh = start_tutor(&app, &cookie, "grammar", "form-new").await;
+    assert!(fresh.starts_with("/tutors?started="), "{fresh}");
 }

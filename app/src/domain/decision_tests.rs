@@ -164,7 +164,7 @@ fn boolean_features_name_the_plan_that_has_them() {
     assert_eq!(d.upgrade_to, Some(pro()));
     assert_eq!(
         d.message(&c, &feature_of(&c, "pro_tutors")),
-        "Pro tutors requires the Pro plan."
+        "Upgrade to Pro to use Pro tutors."
     );
     let a = allowed(ask(&c, &member("pro"), "pro_tutors", 0, 0));
     assert_eq!((a.remaining, a.limit), (None, None));

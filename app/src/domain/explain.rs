@@ -28,7 +28,7 @@ impl Denial {
             }
             DenyReason::RequiresPlan(plan) => {
                 let plan_name = catalog.plan(plan).map_or(plan.as_str(), |p| &p.name);
-                format!("{} requires the {plan_name} plan.", feature.name)
+                format!("Upgrade to {plan_name} to use {}.", feature.name)
             }
             DenyReason::OutOfCredits => format!(
                 "You're out of {}. Buy a credit pack or upgrade your plan.",
