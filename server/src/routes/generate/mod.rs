@@ -1,6 +1,8 @@
 //! `POST /api/generate` (contract, ARCHITECTURE §7): authenticate, consume one generation,
 //! stream the text, refund when the generator fails.
 
+mod relay;
+
 use super::api_error::{denial_response, internal_error, json_error};
 use app::access::caller::{self, CallerError, NoCookie};
 use app::access::{AccessError, Replay, Subject};
@@ -16,7 +18,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use futures_util::StreamExt;
+use relay::relay;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -178,7 +180,7 @@ async fn run(
             );
         }
     };
-    let keep = {
+    let keep = replayable.then(|| {
         let db = state.db.clone();
         let subject = subject.clone();
         move |text: String| async move {
@@ -188,45 +190,8 @@ async fn run(
                 tracing::warn!(error = %e, "keeping a finished generation for retries failed");
             }
         }
-    };
-    // One task drives the generator and hands the chunks to the response. When the client chose
-    // the key, the task carries on after the client hangs up and keeps the whole text, so a
-    // retry with that key reads it (charged once, as it was); otherwise a hang-up ends the
-    // generation, which stays counted (the model did the work). An error in the middle refunds,
-    // then aborts the response so the client sees a failed transfer rather than a text that
-    // merely stops.
-    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(32);
-    tokio::spawn(async move {
-        let mut text = text;
-        let mut kept = replayable.then(String::new);
-        while let Some(chunk) = text.next().await {
-            match chunk {
-                Ok(chunk) => {
-                    if let Some(kept) = kept.as_mut() {
-                        kept.push_str(&chunk);
-                    }
-                    let hung_up = sender.send(Ok(Bytes::from(chunk))).await.is_err();
-                    if hung_up && kept.is_none() {
-                        return;
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "the generator failed mid-stream");
-                    refund().await;
-                    let failed = std::io::Error::other("generation failed; not counted");
-                    let _ = sender.send(Err(failed)).await;
-                    return;
-                }
-            }
-        }
-        if let Some(text) = kept {
-            keep(text).await;
-        }
-        // `sender` is dropped here, so the response ends only once the text is kept.
     });
-    let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+    let body = relay(text, refund, keep);
     text_response(
         Body::from_stream(body),
         &Decision::Allowed(allowance),
