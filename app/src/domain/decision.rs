@@ -148,31 +148,19 @@ pub fn terms(catalog: &Catalog, who: &Who, feature: &Feature, now: i64) -> Resul
             admin, standing, ..
         } => (*admin, standing),
     };
-    let free = PlanId::free();
-    let (plan_id, anchor) = match standing {
+    if admin {
         // Admins keep working whatever their own subscription says (they run the site).
-        Standing::Restricted(_) if admin => (&free, None),
+        let anchor = match standing {
+            Standing::Plan { anchor, .. } => *anchor,
+            Standing::Restricted(_) => None,
+        };
+        return Ok(admin_terms(catalog, feature, anchor, now));
+    }
+    let (plan_id, anchor) = match standing {
         Standing::Restricted(status) => return Err(deny(DenyReason::PaymentRequired(*status))),
         Standing::Plan { plan, anchor } => (plan, *anchor),
     };
     let window = |period| Window::containing(period, anchor, now);
-    if admin {
-        let grant = match feature.kind {
-            FeatureKind::Metered { period } => Grant::Metered {
-                limit: None,
-                window: window(period),
-                credits: false,
-            },
-            FeatureKind::Count => Grant::Count { limit: None },
-            FeatureKind::Boolean => Grant::Granted,
-            FeatureKind::Number => Grant::Setting(highest_setting(catalog, feature)),
-        };
-        return Ok(Terms {
-            grant,
-            upgrade_to: None,
-            guest: false,
-        });
-    }
     // A plan that left the catalog (or a typo from an operator) counts as Free.
     let plan = catalog
         .plan(plan_id)
@@ -207,6 +195,25 @@ pub fn terms(catalog: &Catalog, who: &Who, feature: &Feature, now: i64) -> Resul
         upgrade_to,
         guest: false,
     })
+}
+
+/// Everything, unlimited, with windows on `anchor` so their use is still recorded.
+fn admin_terms(catalog: &Catalog, feature: &Feature, anchor: Option<i64>, now: i64) -> Terms {
+    let grant = match feature.kind {
+        FeatureKind::Metered { period } => Grant::Metered {
+            limit: None,
+            window: Window::containing(period, anchor, now),
+            credits: false,
+        },
+        FeatureKind::Count => Grant::Count { limit: None },
+        FeatureKind::Boolean => Grant::Granted,
+        FeatureKind::Number => Grant::Setting(highest_setting(catalog, feature)),
+    };
+    Terms {
+        grant,
+        upgrade_to: None,
+        guest: false,
+    }
 }
 
 fn limit_of(e: Entitlement) -> Option<u64> {
