@@ -99,9 +99,10 @@ pub async fn identify(
         return Err(CallerError::TooManyGuests);
     }
     let token = SecretToken::generate();
-    guests::record(&state.db, &token.hash()).await?;
+    let hash = token.hash();
+    guests::record(&state.db, &hash).await?;
     Ok(Caller {
-        subject: Subject::Guest(token.hash()),
+        subject: Subject::Guest(hash),
         set_cookie: Some(cookie::set(
             GUEST_COOKIE,
             token.expose(),

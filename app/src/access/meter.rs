@@ -7,6 +7,7 @@
 //! re-check the condition. The ledger row is appended last; its unique key rolls back a charge
 //! that was already made under the same key.
 
+use super::Replay;
 use crate::db::DbError;
 use sqlx::{Any, AnyConnection, Pool, Row, Transaction};
 
@@ -22,8 +23,8 @@ pub struct Meter<'a> {
 pub enum Charge {
     /// Charged; the window's count and the credit balance after the charge.
     Charged { used: u64, credits: u64 },
-    /// The key was charged before (and `refunded` since, or not): nothing changed.
-    Replayed { refunded: bool },
+    /// The key was used before (and what became of that use): nothing changed.
+    Replayed(Replay),
     /// Neither the allowance nor the credits cover it: nothing changed.
     Insufficient,
 }
@@ -59,9 +60,13 @@ pub async fn charge(
             .await?;
     if !seen.is_empty() {
         tx.rollback().await?;
-        return Ok(Charge::Replayed {
-            refunded: seen.iter().any(|kind| kind == "refund"),
-        });
+        return Ok(Charge::Replayed(
+            if seen.iter().any(|kind| kind == "refund") {
+                Replay::Refunded
+            } else {
+                Replay::Charged
+            },
+        ));
     }
     let used: Option<i64> = sqlx::query_scalar(
         "UPDATE usage_counters SET used = used + $4
@@ -112,7 +117,7 @@ pub async fn charge(
     {
         // A concurrent first attempt with this key got there first; it cannot be refunded yet.
         tx.rollback().await?;
-        return Ok(Charge::Replayed { refunded: false });
+        return Ok(Charge::Replayed(Replay::Charged));
     }
     let used = counter(&mut tx, meter).await?;
     let credits = balance(&mut tx, meter.subject, meter.feature).await?;

@@ -232,13 +232,8 @@ impl Access {
             Charge::Charged { used, credits } => {
                 (decision::decide(&terms, Usage { used, credits }, 0), None)
             }
-            Charge::Replayed { refunded } => {
+            Charge::Replayed(replay) => {
                 let usage = self.usage_under(subject, feature, &terms).await?;
-                let replay = if refunded {
-                    Replay::Refunded
-                } else {
-                    Replay::Charged
-                };
                 (decision::decide(&terms, usage, 0), Some(replay))
             }
             Charge::Insufficient => {
