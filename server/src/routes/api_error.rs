@@ -30,7 +30,12 @@ pub fn denial_response(
     denial: &Denial,
     now: i64,
 ) -> Response {
-    let error = denial.message(catalog, feature);
+    worded_denial(denial, denial.message(catalog, feature), now)
+}
+
+/// `denial_response` with a sentence of the caller's own, for a refusal the access module did
+/// not word (e.g. an address out of new guests), in the same shape and status.
+pub fn worded_denial(denial: &Denial, error: String, now: i64) -> Response {
     let reset_at = denial.resets_at.map(iso8601);
     let (status, body) = match &denial.reason {
         DenyReason::SignInRequired => (

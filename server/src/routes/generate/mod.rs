@@ -3,24 +3,23 @@
 
 mod relay;
 
-use super::api_error::{denial_response, internal_error, json_error};
+use super::api_error::{denial_response, internal_error, json_error, worded_denial};
 use app::access::caller::{self, CallerError, NoCookie};
 use app::access::{AccessError, Replay, Subject};
 use app::auth::client_ip::ClientIp;
 use app::auth::token::SecretToken;
 use app::auth::{unix_now, Viewer};
-use app::domain::{Decision, FeatureId, IdempotencyKey};
+use app::domain::{Decision, Denial, DenyReason, FeatureId, IdempotencyKey};
 use app::generation::results::{self, Kept};
 use app::generation::GenerationRequest;
 use app::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::response::Response;
+use axum::Extension;
 use relay::relay;
 use serde::Deserialize;
-use serde_json::json;
 
 /// Prompts longer than this are refused rather than silently cut.
 const MAX_PROMPT_CHARS: usize = 8_000;
@@ -68,22 +67,22 @@ pub async fn generate(
         Ok(prompt) => prompt,
         Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
     };
-    // Only a key the client chose can be sent again, so only then is the text kept.
-    let replayable = headers.contains_key("idempotency-key");
-    let key = match headers.get("idempotency-key") {
+    // Only a key the client chose can be sent again (`replayable`), so only then is the text
+    // kept; without one, a random key still makes the charge and its refund one pair.
+    let (key, replayable) = match headers.get("idempotency-key") {
         Some(raw) => match raw
             .to_str()
             .map_err(|_| ())
             .and_then(|raw| IdempotencyKey::parse(raw).map_err(|_| ()))
         {
-            Ok(key) => key,
+            Ok(key) => (key, true),
             Err(()) => return json_error(
                 StatusCode::BAD_REQUEST,
                 "Idempotency-Key must be 1 to 100 visible ASCII characters (for example a UUID).",
             ),
         },
         None => match IdempotencyKey::parse(SecretToken::generate().expose()) {
-            Ok(key) => key,
+            Ok(key) => (key, false),
             Err(e) => return internal(e),
         },
     };
@@ -264,18 +263,13 @@ fn text_response(body: Body, usage: &Decision, replayed: bool) -> Response {
 
 /// The guest allowance's 401, for an address that has named all its new guests for today.
 fn too_many_guests(state: &AppState) -> Response {
-    let guest_limit = state.catalog.guest.total;
-    (
-        StatusCode::UNAUTHORIZED,
-        Json(json!({
-            "error": CallerError::TooManyGuests.to_string(),
-            "remaining": 0,
-            "limit": guest_limit,
-            "resetAt": null,
-            "upgradeUrl": "/login",
-        })),
-    )
-        .into_response()
+    let denial = Denial {
+        reason: DenyReason::SignInRequired,
+        upgrade_to: None,
+        resets_at: None,
+        limit: Some(state.catalog.guest.total),
+    };
+    worded_denial(&denial, CallerError::TooManyGuests.to_string(), unix_now())
 }
 
 fn internal(cause: impl std::fmt::Display) -> Response {
