@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { databaseUrl } from "./env";
 
 /**
  * Runs every spec twice: with JavaScript ("js", the hydrated app) and without ("no-js", the
@@ -10,8 +11,6 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const oidcPort = port + 1;
 const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
-/** Shared with tests/support.ts, whose operator() runs the CLI on the same database. */
-const databaseUrl = process.env.E2E_DATABASE_URL ?? "sqlite://.tmp/e2e.db?mode=rwc";
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -138,7 +138,7 @@ for old in $(as_role -c "SELECT datname FROM pg_database
   "${drop_as[@]}" -c "DROP DATABASE IF EXISTS \"$old\"" >/dev/null 2>&1 ||
     log "could not drop $old (still in use?); left as it is"
 done
-DATABASE="tollgate_run_$(date +%s)_$$"
+DATABASE="tollgate_run_${NOW}_$$"
 as_role -c "CREATE DATABASE $DATABASE" >&2 ||
   fail "could not create the test database $DATABASE on port $PORT"
 echo "$ROLE_URL_BASE:$PORT/$DATABASE"

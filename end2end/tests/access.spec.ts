@@ -1,5 +1,5 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { jsEnabled, open, operator, signInByEmail, uniqueEmail } from "./support";
+import { jsEnabled, open, operator, postGenerate, signInByEmail, uniqueEmail } from "./support";
 
 /** One generation: through the page with JavaScript, through the API otherwise. */
 async function generateOnce(page: Page, testInfo: TestInfo, prompt: string) {
@@ -9,10 +9,7 @@ async function generateOnce(page: Page, testInfo: TestInfo, prompt: string) {
     await expect(page.getByTestId("generate-button")).toHaveText("Write it");
     return;
   }
-  const response = await page.request.post("/api/generate", {
-    data: { prompt },
-    headers: { Origin: new URL(page.url()).origin },
-  });
+  const response = await postGenerate(page, prompt);
   expect(response.status()).toBe(200);
   expect(await response.text()).toContain(prompt);
 }
@@ -42,10 +39,7 @@ test.describe("generations", () => {
       await modal.getByRole("button", { name: "Not now" }).click();
       await expect(modal).toBeHidden();
     } else {
-      const refused = await page.request.post("/api/generate", {
-        data: { prompt: "one too many" },
-        headers: { Origin: new URL(page.url()).origin },
-      });
+      const refused = await postGenerate(page, "one too many");
       expect(refused.status()).toBe(429);
       const body = await refused.json();
       expect(body).toMatchObject({ error: "Daily limit reached", remaining: 0, limit: 10, upgradeUrl: "/pricing" });
@@ -77,10 +71,7 @@ test.describe("generations", () => {
       );
       await expect(modal.getByTestId("upgrade-link")).toHaveText("Sign in");
     } else {
-      const refused = await page.request.post("/api/generate", {
-        data: { prompt: "sixth" },
-        headers: { Origin: new URL(page.url()).origin },
-      });
+      const refused = await postGenerate(page, "sixth");
       expect(refused.status()).toBe(401);
     }
   });

@@ -1,5 +1,14 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
 import { execFileSync } from "node:child_process";
+import { databaseUrl } from "../env";
+
+/** `POST /api/generate` from the page's origin, as its form would send it. */
+export function postGenerate(page: Page, prompt: string) {
+  return page.request.post("/api/generate", {
+    data: { prompt },
+    headers: { Origin: new URL(page.url()).origin },
+  });
+}
 
 /** Whether the running project has JavaScript on. */
 export function jsEnabled(testInfo: TestInfo): boolean {
@@ -48,7 +57,7 @@ export function operator(...args: string[]): string {
   return execFileSync("../target/release/tollgate", args, {
     env: {
       PATH: process.env.PATH ?? "",
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://.tmp/e2e.db?mode=rwc",
+      DATABASE_URL: databaseUrl,
       PLANS_FILE: "../plans.toml",
       RUST_LOG: "error",
     },

@@ -1,7 +1,7 @@
 //! Email magic-link sign-in, sessions, sign-out, bans and CSRF, end to end over HTTP.
 mod common;
 
-use common::{location, session_cookie, spawn_app, spawn_app_with};
+use common::{location, session, session_cookie, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn a_magic_link_signs_a_new_user_in_and_lands_on_next() {
@@ -210,7 +210,7 @@ async fn a_cross_site_post_is_refused_and_changes_nothing() {
         .client
         .post(app.url("/auth/logout"))
         .header("Origin", "https://evil.example")
-        .header("Cookie", format!("tollgate_session={cookie}"))
+        .header("Cookie", session(&cookie))
         .send()
         .await
         .unwrap();

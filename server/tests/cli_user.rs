@@ -1,7 +1,7 @@
 //! `tollgate user …` for operators: ban (signs out everywhere), unban, make-admin.
 mod common;
 
-use common::{spawn_app, tollgate, TestApp};
+use common::{session, spawn_app, tollgate, TestApp};
 
 /// (success, stdout, stderr) of `tollgate ARGS` on the app's database.
 fn run(app: &TestApp, args: &[&str]) -> (bool, String, String) {
@@ -70,7 +70,7 @@ async fn unknown_or_malformed_emails_fail_with_one_line() {
 #[tokio::test]
 async fn set_plan_changes_limits_at_once_and_refuses_unknown_plans_and_statuses() {
     let app = spawn_app().await;
-    let cookie = format!("tollgate_session={}", app.sign_in("qa@example.com").await);
+    let cookie = session(&app.sign_in("qa@example.com").await);
     let (ok, stdout, stderr) = run(
         &app,
         &[
@@ -115,10 +115,7 @@ async fn set_plan_changes_limits_at_once_and_refuses_unknown_plans_and_statuses(
 #[tokio::test]
 async fn credits_grant_adds_to_the_balance_each_time() {
     let app = spawn_app().await;
-    let cookie = format!(
-        "tollgate_session={}",
-        app.sign_in("buyer@example.com").await
-    );
+    let cookie = session(&app.sign_in("buyer@example.com").await);
     let (ok, stdout, stderr) = run(&app, &["credits", "grant", "buyer@example.com", "100"]);
     assert!(ok, "{stderr}");
     assert_eq!(
@@ -150,10 +147,7 @@ async fn credits_grant_adds_to_the_balance_each_time() {
 #[tokio::test]
 async fn setting_the_same_plan_again_keeps_the_months_usage() {
     let app = spawn_app().await;
-    let cookie = format!(
-        "tollgate_session={}",
-        app.sign_in("month@example.com").await
-    );
+    let cookie = session(&app.sign_in("month@example.com").await);
     let (ok, _, stderr) = run(&app, &["user", "set-plan", "month@example.com", "pro"]);
     assert!(ok, "{stderr}");
     let email = app::domain::EmailAddress::parse("month@example.com").unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{location, spawn_app, TestApp};
+use common::{location, session, spawn_app, TestApp};
 
 fn query_param(location: &str, key: &str) -> Option<String> {
     let query = location.split_once('?')?.1;
@@ -253,8 +253,7 @@ async fn the_dashboard_and_writer_show_what_is_left() {
     let app = spawn_app().await;
     let cookie = app.sign_in("counter@example.com").await;
     for _ in 0..7 {
-        app.generate("x", Some(&format!("tollgate_session={cookie}")), &[])
-            .await;
+        app.generate("x", Some(&session(&cookie)), &[]).await;
     }
     let dashboard = app
         .get_as("/dashboard", Some(&cookie))

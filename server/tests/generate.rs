@@ -7,13 +7,9 @@ use app::auth::api_keys;
 use app::billing::subscriptions;
 use app::domain::{FeatureId, IdempotencyKey, PlanId, Subscription, SubscriptionStatus};
 use common::fake_openai::{self, FakeOpenAi};
-use common::{cookie_value, spawn_app, spawn_app_with, TestApp};
+use common::{cookie_value, session, spawn_app, spawn_app_with, TestApp};
 use futures_util::StreamExt;
 use server::config::{GeneratorSettings, Secret};
-
-fn session(cookie: &str) -> String {
-    format!("tollgate_session={cookie}")
-}
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
     let email = app::domain::EmailAddress::parse(email).unwrap();

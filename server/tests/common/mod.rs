@@ -216,7 +216,7 @@ impl TestApp {
             .header("Origin", self.url(""))
             .form(form);
         if let Some(cookie) = cookie {
-            request = request.header("Cookie", format!("tollgate_session={cookie}"));
+            request = request.header("Cookie", session(cookie));
         }
         request.send().await.expect("request reaches the server")
     }
@@ -228,7 +228,7 @@ impl TestApp {
             .get(self.url(path))
             .header("Accept", "text/html");
         if let Some(cookie) = cookie {
-            request = request.header("Cookie", format!("tollgate_session={cookie}"));
+            request = request.header("Cookie", session(cookie));
         }
         request.send().await.expect("request reaches the server")
     }
@@ -315,6 +315,12 @@ impl TestApp {
         assert_eq!(response.status(), 303, "the link signs in and redirects");
         session_cookie(&response).expect("a session cookie is set")
     }
+}
+
+/// The `Cookie` header of a signed-in browser, from the value `sign_in` returns (what
+/// `generate` and `usage` take; `get_as` and `post_form` take the bare value).
+pub fn session(cookie: &str) -> String {
+    format!("tollgate_session={cookie}")
 }
 
 /// The value the response sets for cookie `name` (empty when it clears it).
