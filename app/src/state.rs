@@ -20,6 +20,8 @@ pub struct AppState {
     pub access: Access,
     /// Writes the text of `POST /api/generate`.
     pub generator: Arc<dyn Generator>,
+    /// Generations streaming now, per subject (the `MAX_CONCURRENT_GENERATIONS` cap).
+    pub generations_in_flight: crate::generation::in_flight::InFlight,
     pub mailer: Arc<dyn Mailer>,
     pub site: Arc<Site>,
     /// Configured OAuth providers, in the order `/login` shows them.
@@ -36,14 +38,21 @@ pub struct Site {
     pub login_links_per_ip: i64,
     /// New guests named per IP per day (`GUESTS_PER_IP`).
     pub guests_per_ip: i64,
-    /// Reverse proxies in front whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
-    pub trusted_proxies: usize,
+    /// Reverse proxies in front whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`),
+    /// by address or range: the header is read only from these peers.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Site {
-    /// Cookies get `Secure` whenever the public URL is https.
+    /// Cookies get `Secure` (and, where their path allows, the `__Host-` prefix) whenever the
+    /// public URL is https.
     pub fn secure_cookies(&self) -> bool {
         self.app_url.starts_with("https://")
+    }
+
+    /// `https` or `http`: the scheme every same-site request must come from.
+    pub fn scheme(&self) -> &str {
+        self.app_url.split("://").next().unwrap_or("http")
     }
 
     /// `scheme://host[:port]` of the public URL, to compare with `Origin` headers.

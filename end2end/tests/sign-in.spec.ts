@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
-import { open, signInByEmail, uniqueEmail } from "./support";
+import { confirmSignIn, open, openMailedLink, signInByEmail, uniqueEmail } from "./support";
 
 test.describe("sign-in by email", () => {
   test("a new user signs in by magic link, sees their name, and signs out", async ({ page }, testInfo) => {
@@ -25,7 +25,23 @@ test.describe("sign-in by email", () => {
     const href = await page.getByTestId("mail").filter({ hasText: `To ${email}` }).first().getByTestId("mail-link").getAttribute("href");
     await page.goto(href!);
     await expect(page.getByTestId("login-error")).toContainText("already used");
+    await page.getByRole("link", { name: "Get a new link" }).click();
     await expect(page.getByRole("button", { name: "Email me a sign-in link" })).toBeVisible();
+  });
+
+  test("a mail scanner opening the link first does not use it up", async ({ page }, testInfo) => {
+    const email = uniqueEmail(testInfo, "scan");
+    await open(page, testInfo, "/login");
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await page.goto("/dev/mailbox");
+    const href = await page.getByTestId("mail").filter({ hasText: `To ${email}` }).first().getByTestId("mail-link").getAttribute("href");
+    // The scanner fetches the link (GET and HEAD) before the person clicks it.
+    expect((await page.request.get(href!)).status()).toBe(200);
+    expect((await page.request.head(href!)).status()).toBe(200);
+    await page.goto(href!);
+    await confirmSignIn(page, email);
+    await expect(page).toHaveURL(/\/dashboard$/);
   });
 
   test("pages that need sign-in come back after signing in", async ({ page }, testInfo) => {
@@ -35,7 +51,8 @@ test.describe("sign-in by email", () => {
     await page.getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Email me a sign-in link" }).click();
     await page.goto("/dev/mailbox");
-    await page.getByTestId("mail").filter({ hasText: `To ${email}` }).first().getByTestId("mail-link").click();
+    await openMailedLink(page, email);
+    await confirmSignIn(page, email);
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByTestId("profile-email")).toHaveText(email);
   });

@@ -79,7 +79,8 @@ fn print(what: &str, engine: &str, s: &Stats) {
 
 #[tokio::main]
 async fn main() {
-    let app = common::spawn_app().await;
+    // One Team account drives every request: the per-caller stream cap must not be the limit.
+    let app = common::spawn_app_with(|c| c.max_concurrent_generations = CONCURRENCY).await;
     let engine = format!("{:?}", app.database.backend());
     let state = app.running.state.clone();
     let db = state.db.clone();

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::{operator, serve};
 use app::access::Access;
-use app::auth::users::{self, Role};
+use app::auth::users::{self, BanOutcome, Role};
 use app::db::Db;
 use app::domain::EmailAddress;
 use app::plans_file;
@@ -34,6 +34,9 @@ enum Command {
     /// Manage credit balances.
     #[command(subcommand)]
     Credits(CreditsCommand),
+    /// Purge expired rows (OAuth states, sign-in links, sessions, rate-limit windows, guests,
+    /// kept generations); the server also does this every hour.
+    Housekeeping,
 }
 
 #[derive(Subcommand, Debug)]
@@ -126,6 +129,14 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{}", result?);
             Ok(())
         }
+        Command::Housekeeping => {
+            let db = open_db(&config).await?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            let purged = app::housekeeping::run(&db, app::auth::unix_now()).await;
+            db.close().await;
+            println!("{}.", purged.map_err(|e| e.to_string())?);
+            Ok(())
+        }
         Command::Credits(CreditsCommand::Grant {
             email,
             amount,
@@ -164,19 +175,29 @@ async fn user_command(db: &Db, command: UserCommand) -> Result<String, String> {
             return Err("set-plan is handled by operator::set_plan".into())
         }
     };
-    let email = EmailAddress::parse(raw)?;
-    let found = match command {
+    let email = EmailAddress::lookup(raw)?;
+    let outcome = match command {
         UserCommand::Ban { .. } => users::set_banned(db, &email, true).await,
         UserCommand::Unban { .. } => users::set_banned(db, &email, false).await,
-        UserCommand::MakeAdmin { .. } => users::set_role(db, &email, Role::Admin).await,
+        UserCommand::MakeAdmin { .. } => {
+            users::set_role(db, &email, Role::Admin).await.map(|found| {
+                if found {
+                    BanOutcome::Done
+                } else {
+                    BanOutcome::NoSuchAccount
+                }
+            })
+        }
         UserCommand::SetPlan { .. } => {
             return Err("set-plan is handled by operator::set_plan".into())
         }
     }
     .map_err(|e| e.to_string())?;
-    if found {
-        Ok(format!("{email} {done}."))
-    } else {
-        Err(format!("no account with email {email}"))
+    match outcome {
+        BanOutcome::Done => Ok(format!("{email} {done}.")),
+        BanOutcome::NoSuchAccount => Err(format!("no account with email {email}")),
+        BanOutcome::LastAdmin => Err(format!(
+            "{email} is the last admin who is not banned; make another account admin first"
+        )),
     }
 }

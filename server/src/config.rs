@@ -3,6 +3,7 @@
 //! Every problem is one line naming the variable and what it should look like. Secrets are kept
 //! in types whose `Debug` hides them, so logging the config never leaks one.
 
+use app::auth::client_ip::parse_trusted_proxies;
 use app::auth::oauth::ProviderKind;
 use app::db::DatabaseUrl;
 use std::net::SocketAddr;
@@ -34,9 +35,14 @@ pub struct Config {
     pub login_links_per_ip: i64,
     /// `GUESTS_PER_IP` (default 20): new guests (5 generations each) per IP per day.
     pub guests_per_ip: i64,
-    /// `TRUSTED_PROXIES` (default 0): reverse proxies in front of the app whose
-    /// `X-Forwarded-For` entries name the client.
-    pub trusted_proxies: usize,
+    /// `TRUSTED_PROXIES` (default none): addresses or CIDR ranges of the reverse proxies in
+    /// front of the app; `X-Forwarded-For` is read only from these peers.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `MAX_CONCURRENT_GENERATIONS` (default 8): generations one caller may stream at once,
+    /// per server process.
+    pub max_concurrent_generations: usize,
+    /// `HOUSEKEEPING_INTERVAL_SECS` (default 3600): how often the server purges expired rows.
+    pub housekeeping_interval_secs: u64,
 }
 
 /// The OpenAI-compatible client when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set, else the
@@ -123,7 +129,7 @@ impl Config {
             (None, Some(addr)) => ("LEPTOS_SITE_ADDR", addr),
             (None, None) => ("BIND_ADDR", "127.0.0.1:3000".to_owned()),
         };
-        let bind_addr = raw_addr.trim().parse().map_err(|_| ConfigError {
+        let bind_addr: SocketAddr = raw_addr.trim().parse().map_err(|_| ConfigError {
             variable: addr_var,
             problem: format!("`{raw_addr}` is not an address like 127.0.0.1:3000"),
         })?;
@@ -140,6 +146,34 @@ impl Config {
                 }
             })
             .transpose()?;
+        let smtp_url = var("SMTP_URL").map(Secret::new);
+        if smtp_url.is_none() && !flag(&var, "DEV_MAILBOX")? {
+            let https = app_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"));
+            let public_bind = !bind_addr.ip().is_loopback();
+            if https || public_bind {
+                let why = if https {
+                    format!(
+                        "APP_URL {} is https",
+                        app_url.as_deref().unwrap_or_default()
+                    )
+                } else {
+                    format!("{addr_var} {bind_addr} is not a loopback address")
+                };
+                return Err(ConfigError {
+                    variable: "SMTP_URL",
+                    problem: format!("is not set and {why}, so sign-in links would only be shown in the dev mailbox of a public server: set SMTP_URL to send real email, or DEV_MAILBOX=1 to accept that knowingly"),
+                });
+            }
+        }
+        let trusted_proxies = match var("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(raw) => parse_trusted_proxies(&raw).map_err(|problem| ConfigError {
+                variable: "TRUSTED_PROXIES",
+                problem,
+            })?,
+        };
         Ok(Self {
             database_url,
             bind_addr,
@@ -150,14 +184,34 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".into())
                 .into(),
-            smtp_url: var("SMTP_URL").map(Secret::new),
+            smtp_url,
             mail_from: var("MAIL_FROM").unwrap_or_else(|| "Tollgate <no-reply@localhost>".into()),
             oauth: oauth_providers(&var)?,
             generator: generator(&var)?,
             login_links_per_ip: whole_number(&var, "LOGIN_LINKS_PER_IP", 20, 1)?,
             guests_per_ip: whole_number(&var, "GUESTS_PER_IP", 20, 1)?,
-            trusted_proxies: whole_number(&var, "TRUSTED_PROXIES", 0, 0)?,
+            trusted_proxies,
+            max_concurrent_generations: whole_number(&var, "MAX_CONCURRENT_GENERATIONS", 8, 1)?,
+            housekeeping_interval_secs: whole_number(&var, "HOUSEKEEPING_INTERVAL_SECS", 3600, 1)?,
         })
+    }
+}
+
+/// `1`/`true`/`yes` or `0`/`false`/`no` (unset: false).
+fn flag(
+    var: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+) -> Result<bool, ConfigError> {
+    match var(variable)
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("0" | "false" | "no") => Ok(false),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some(other) => Err(ConfigError {
+            variable,
+            problem: format!("`{other}` is not 1 or 0"),
+        }),
     }
 }
 
@@ -329,13 +383,19 @@ mod tests {
             (defaults.login_links_per_ip, defaults.guests_per_ip),
             (20, 20)
         );
-        assert_eq!(defaults.trusted_proxies, 0);
-        let set = config(&[("GUESTS_PER_IP", " 100 "), ("TRUSTED_PROXIES", "1")]).unwrap();
-        assert_eq!((set.guests_per_ip, set.trusted_proxies), (100, 1));
+        assert!(defaults.trusted_proxies.is_empty());
+        let set = config(&[
+            ("GUESTS_PER_IP", " 100 "),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, ::1"),
+        ])
+        .unwrap();
+        assert_eq!((set.guests_per_ip, set.trusted_proxies.len()), (100, 2));
         for (variable, raw) in [
             ("GUESTS_PER_IP", "0"),
             ("LOGIN_LINKS_PER_IP", "-3"),
             ("TRUSTED_PROXIES", "one"),
+            ("TRUSTED_PROXIES", "1"),
+            ("MAX_CONCURRENT_GENERATIONS", "0"),
         ] {
             let err = config(&[(variable, raw)]).unwrap_err();
             assert_eq!(err.variable, variable);
@@ -353,10 +413,37 @@ mod tests {
     }
 
     #[test]
+    fn a_public_server_without_smtp_refuses_to_start_naming_both_ways_out() {
+        for vars in [
+            &[("BIND_ADDR", "0.0.0.0:8080")][..],
+            &[("APP_URL", "https://app.example.com")][..],
+        ] {
+            let err = config(vars).unwrap_err();
+            assert_eq!(err.variable, "SMTP_URL");
+            let line = err.to_string();
+            assert!(
+                line.contains("set SMTP_URL") && line.contains("DEV_MAILBOX=1"),
+                "{line}"
+            );
+            assert!(!line.contains('\n'));
+        }
+        let mut accepted = vec![("BIND_ADDR", "0.0.0.0:8080"), ("DEV_MAILBOX", "1")];
+        assert!(config(&accepted).is_ok());
+        accepted[1] = ("SMTP_URL", "smtp://localhost:2525");
+        assert!(config(&accepted).is_ok());
+        assert!(config(&[("BIND_ADDR", "[::1]:3000")]).is_ok());
+        assert_eq!(
+            config(&[("DEV_MAILBOX", "maybe")]).unwrap_err().variable,
+            "DEV_MAILBOX"
+        );
+    }
+
+    #[test]
     fn bind_addr_wins_over_the_cargo_leptos_address() {
         let config = config(&[
             ("LEPTOS_SITE_ADDR", "127.0.0.1:4000"),
             ("BIND_ADDR", "0.0.0.0:8080"),
+            ("DEV_MAILBOX", "1"),
         ])
         .unwrap();
         assert_eq!(config.bind_addr.to_string(), "0.0.0.0:8080");
@@ -383,10 +470,13 @@ mod tests {
     #[test]
     fn app_url_must_be_http_and_loses_its_trailing_slash() {
         assert_eq!(
-            config(&[("APP_URL", "https://app.example.com/")])
-                .unwrap()
-                .app_url
-                .as_deref(),
+            config(&[
+                ("APP_URL", "https://app.example.com/"),
+                ("DEV_MAILBOX", "1")
+            ])
+            .unwrap()
+            .app_url
+            .as_deref(),
             Some("https://app.example.com")
         );
         assert_eq!(

@@ -8,7 +8,7 @@ use app::db::Db;
 use app::domain::{EmailAddress, IdempotencyKey, PlanId, Subscription, SubscriptionStatus};
 
 async fn subject_of(db: &Db, raw_email: &str) -> Result<(EmailAddress, Subject), String> {
-    let email = EmailAddress::parse(raw_email)?;
+    let email = EmailAddress::lookup(raw_email)?;
     let user = users::find_by_email(db, &email)
         .await
         .map_err(|e| e.to_string())?

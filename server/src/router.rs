@@ -1,11 +1,14 @@
 //! Every HTTP route of the app in one place.
 
 use crate::health::healthz;
+use crate::middleware::headers::with_security_headers;
 use crate::middleware::{csrf, session};
 use crate::routes::{account, admin, auth, generate, oauth, tracked_accounts, tutors, usage};
 use app::state::AppState;
 use app::{shell, App};
+use axum::body::Body;
 use axum::handler::Handler;
+use axum::http::Request;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
@@ -27,12 +30,16 @@ pub fn router(state: AppState) -> Router {
         .precompressed_gzip()
         .precompressed_br()
         .fallback(not_found.with_state(state.clone()));
-    Router::new()
+    let https = state.site.secure_cookies();
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/api/generate", post(generate::generate))
         .route("/api/usage", get(usage::usage))
         .route("/auth/email", post(auth::request_link))
-        .route("/auth/email/callback", get(auth::redeem_link))
+        .route(
+            "/auth/email/callback",
+            get(auth::open_old_link).post(auth::redeem_link),
+        )
         .route("/auth/logout", post(auth::logout))
         .route("/auth/oauth/{provider}", get(oauth::start))
         .route("/auth/oauth/{provider}/callback", get(oauth::callback))
@@ -50,9 +57,15 @@ pub fn router(state: AppState) -> Router {
         )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback_service(static_files)
-        // Outermost first: trace, refuse cross-site writes, then learn who is asking.
+        // Outermost first: trace, security headers, refuse cross-site writes, then learn who
+        // is asking.
         .layer(from_fn_with_state(state.clone(), session::resolve_session))
-        .layer(from_fn_with_state(state.clone(), csrf::check_origin))
-        .layer(TraceLayer::new_for_http())
+        .layer(from_fn_with_state(state.clone(), csrf::check_origin));
+    // Spans name the path only: a query may hold a sign-in token, which never goes to a log.
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+        tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+    });
+    with_security_headers(router, https)
+        .layer(trace)
         .with_state(state)
 }

@@ -7,6 +7,7 @@ use app::auth::mailer::{DevMailbox, Mailer};
 use app::auth::oauth::{IdentityProvider, OAuth2Provider};
 use app::auth::smtp::SmtpMailer;
 use app::db::{Db, DbError};
+use app::generation::in_flight::InFlight;
 use app::generation::{DemoGenerator, Generator, OpenAiGenerator};
 use app::plans_file::{self, PlansFileError};
 use app::state::{AppState, Site};
@@ -85,7 +86,7 @@ pub async fn start(
             .unwrap_or_else(|| format!("http://{addr}")),
         login_links_per_ip: config.login_links_per_ip,
         guests_per_ip: config.guests_per_ip,
-        trusted_proxies: config.trusted_proxies,
+        trusted_proxies: config.trusted_proxies.clone(),
     };
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(
@@ -125,6 +126,7 @@ pub async fn start(
     let catalog = Arc::new(catalog);
     let state = AppState {
         generator,
+        generations_in_flight: InFlight::new(config.max_concurrent_generations),
         providers: Arc::new(providers),
         leptos_options,
         access: Access::new(db.clone(), catalog.clone()),
@@ -134,6 +136,10 @@ pub async fn start(
         site: Arc::new(site),
     };
     let app = router(state.clone());
+    let housekeeping = tokio::spawn(housekeep_every(
+        db.clone(),
+        Duration::from_secs(config.housekeeping_interval_secs),
+    ));
     tracing::info!("listening on http://{addr}");
     let task = tokio::spawn(async move {
         let result = axum::serve(
@@ -142,11 +148,27 @@ pub async fn start(
         )
         .with_graceful_shutdown(shutdown)
         .await;
+        housekeeping.abort();
         db.close().await;
         tracing::info!("server stopped");
         result.map_err(StartError::Serve)
     });
     Ok(Running { addr, state, task })
+}
+
+/// Purges expired rows now and then every `interval` (see `app::housekeeping`); a failure is
+/// logged and tried again next time.
+async fn housekeep_every(db: Db, interval: Duration) {
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match app::housekeeping::run(&db, app::auth::unix_now()).await {
+            Ok(purged) if purged.total() > 0 => tracing::info!("housekeeping: {purged}"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed; trying again later"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -426,7 +426,16 @@ async fn admins_are_exempt_and_banned_users_refused() {
     for i in 0..15 {
         assert!(f.consume(&admin, &format!("a{i}")).await.is_allowed());
     }
-    users::set_banned(&f.db, &email, true).await.unwrap();
+    // A second admin, so this one is not the last (who cannot be banned).
+    f.user("deputy@example.com").await;
+    let deputy = EmailAddress::parse("deputy@example.com").unwrap();
+    users::set_role(&f.db, &deputy, users::Role::Admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        users::set_banned(&f.db, &email, true).await.unwrap(),
+        users::BanOutcome::Done
+    );
     assert_eq!(
         reason(&f.consume(&admin, "a99").await),
         Some(DenyReason::Banned)

@@ -1,17 +1,10 @@
 //! `/admin`: admins see every account and can ban (signing the user out at once); others cannot.
 mod common;
 
-use app::auth::users::{self, Role};
-use app::domain::EmailAddress;
 use common::{location, spawn_app, TestApp};
 
 async fn admin_cookie(app: &TestApp) -> String {
-    let cookie = app.sign_in("root@example.com").await;
-    let email = EmailAddress::parse("root@example.com").unwrap();
-    assert!(users::set_role(&app.running.state.db, &email, Role::Admin)
-        .await
-        .unwrap());
-    cookie
+    app.sign_in_admin("root@example.com").await
 }
 
 #[tokio::test]
@@ -98,7 +91,7 @@ async fn an_admin_cannot_ban_themselves_by_accident() {
             Some(&admin),
         )
         .await;
-    assert_eq!(response.status(), 400);
+    assert_eq!(location(&response), "/admin?notice=self");
     assert_eq!(app.get_as("/admin", Some(&admin)).await.status(), 200);
 }
 

@@ -24,9 +24,18 @@ async fn a_magic_link_signs_a_new_user_in_and_lands_on_next() {
     assert!(mail.body.contains("15 minutes"));
     let link = mail.link().expect("the email holds a link").to_owned();
 
-    let response = app
-        .get_as(link.strip_prefix(&app.url("")).unwrap(), None)
-        .await;
+    let link = link.strip_prefix(&app.url("")).unwrap();
+    assert!(link.starts_with("/auth/email/confirm?token="), "{link}");
+    let confirm = app.get_as(link, None).await;
+    assert_eq!(confirm.status(), 200);
+    let confirm = confirm.text().await.unwrap();
+    assert!(confirm.contains("Sign in as") && confirm.contains("ada@example.com"));
+    assert_eq!(
+        app.count("sessions").await,
+        0,
+        "opening the link signs nobody in"
+    );
+    let response = app.redeem(link, None).await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/account");
     let set_cookie = response
@@ -70,9 +79,14 @@ async fn the_same_email_in_any_case_is_one_account() {
 async fn a_used_link_is_refused_and_creates_no_session() {
     let app = spawn_app().await;
     let link = app.request_link("ada@example.com").await;
-    assert_eq!(app.get_as(&link, None).await.status(), 303);
-    let replay = app.get_as(&link, None).await;
+    assert_eq!(app.redeem(&link, None).await.status(), 303);
+    let replay = app.redeem(&link, None).await;
     assert_eq!(location(&replay), "/login?error=link_used");
+    let page = app.get_as(&link, None).await.text().await.unwrap();
+    assert!(
+        page.contains("already used"),
+        "the confirm page says so too"
+    );
     assert!(session_cookie(&replay).is_none());
     assert_eq!(app.count("sessions").await, 1);
 }
@@ -85,7 +99,7 @@ async fn an_expired_link_is_refused() {
         .execute(app.running.state.db.pool())
         .await
         .unwrap();
-    let response = app.get_as(&link, None).await;
+    let response = app.redeem(&link, None).await;
     assert_eq!(location(&response), "/login?error=link_expired");
     assert_eq!(app.count("sessions").await, 0);
     let page = app
@@ -105,9 +119,24 @@ async fn a_made_up_link_is_refused() {
         "/auth/email/callback",
         "/auth/email/callback?token=x",
     ] {
-        let response = app.get_as(link, None).await;
+        let response = app.redeem(link, None).await;
         assert_eq!(location(&response), "/login?error=link_invalid", "{link}");
     }
+    // Links mailed before the confirm step still open, and only a token of ours is carried on.
+    let old = app
+        .get_as(
+            "/auth/email/callback?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            None,
+        )
+        .await;
+    assert_eq!(
+        location(&old),
+        "/auth/email/confirm?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    );
+    let junk = app
+        .get_as("/auth/email/callback?token=%3Cscript%3E", None)
+        .await;
+    assert_eq!(location(&junk), "/login?error=link_invalid");
     assert_eq!(app.count("sessions").await, 0);
 }
 
@@ -128,7 +157,7 @@ async fn an_invalid_email_is_sent_back_with_a_message_and_nothing_mailed() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("does not look like an email address"));
+    assert!(page.contains("not a plain email address"));
     assert!(
         page.contains("value=\"not-an-email\""),
         "the form keeps what was typed"
@@ -152,7 +181,7 @@ async fn link_requests_are_rate_limited_per_email() {
 async fn link_requests_are_rate_limited_per_client_address_behind_a_trusted_proxy() {
     let app = spawn_app_with(|c| {
         c.login_links_per_ip = 2;
-        c.trusted_proxies = 1;
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     let request = |email: &'static str, ip: &'static str| {
@@ -238,7 +267,7 @@ async fn next_cannot_send_people_to_another_site() {
     assert!(location(&response).ends_with("next=%2Fdashboard"));
     let link = app.last_email().await.unwrap().link().unwrap().to_owned();
     let response = app
-        .get_as(link.strip_prefix(&app.url("")).unwrap(), None)
+        .redeem(link.strip_prefix(&app.url("")).unwrap(), None)
         .await;
     assert_eq!(location(&response), "/dashboard");
 }
@@ -332,10 +361,11 @@ async fn a_banned_user_is_signed_out_on_the_next_request_and_cannot_sign_in() {
     let laptop = app.sign_in("mallory@example.com").await;
     let phone = app.sign_in("mallory@example.com").await;
     let email = app::domain::EmailAddress::parse("mallory@example.com").unwrap();
-    assert!(
+    assert_eq!(
         app::auth::users::set_banned(&app.running.state.db, &email, true)
             .await
-            .unwrap()
+            .unwrap(),
+        app::auth::users::BanOutcome::Done
     );
 
     for cookie in [&laptop, &phone] {
@@ -348,7 +378,7 @@ async fn a_banned_user_is_signed_out_on_the_next_request_and_cannot_sign_in() {
         );
     }
     let link = app.request_link("mallory@example.com").await;
-    let response = app.get_as(&link, None).await;
+    let response = app.redeem(&link, None).await;
     assert_eq!(location(&response), "/login?error=banned");
     assert_eq!(app.count("sessions").await, 0);
 }

@@ -133,12 +133,12 @@ async fn sign_in_links_are_sent_over_smtp_and_work() {
     let body = decode_quoted_printable(data);
     let link = body
         .split_whitespace()
-        .find(|w| w.contains("/auth/email/callback?token="))
+        .find(|w| w.contains("/auth/email/confirm?token="))
         .expect("the message holds the link");
     let path = link
         .strip_prefix(&app.url(""))
         .expect("link to this server");
-    let signed_in = app.get_as(path, None).await;
+    let signed_in = app.redeem(path, None).await;
     assert_eq!(location(&signed_in), "/account");
 
     assert_eq!(

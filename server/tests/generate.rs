@@ -165,7 +165,7 @@ async fn guests_get_five_then_are_asked_to_sign_in() {
 async fn clients_that_drop_the_guest_cookie_run_out_of_new_guests_per_address() {
     let app = spawn_app_with(|c| {
         c.guests_per_ip = 2;
-        c.trusted_proxies = 1;
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     let from = |ip: &'static str| [("X-Forwarded-For", ip)];

@@ -4,61 +4,18 @@
 
 mod common;
 
-use common::{workspace_file, TestDatabase};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-/// A server process killed when dropped, so a failing test leaves nothing behind.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-async fn start_server(database: &TestDatabase) -> (Process, String) {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
-        .arg("serve")
-        .current_dir(workspace_file(""))
-        .env_clear()
-        .env("DATABASE_URL", database.url.expose())
-        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-        .env("DEMO_WORD_DELAY_MS", "0")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start tollgate serve");
-    let process = Process(child);
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
-            if r.status() == 200 {
-                return (process, base);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("tollgate serve did not become healthy on {base}");
-}
+use common::{serve_process, TestDatabase};
 
 #[tokio::test]
 async fn two_processes_on_one_database_never_overspend() {
     let database = TestDatabase::fresh().await;
     let db = database.connect().await;
     db.migrate().await.expect("migrate");
-    let (_a, url_a) = start_server(&database).await;
-    let (_b, url_b) = start_server(&database).await;
+    // The per-caller stream cap is not what this proves: lift it.
+    let env = [("MAX_CONCURRENT_GENERATIONS", "1000")];
+    let a = serve_process(&database, &env, std::process::Stdio::null()).await;
+    let b = serve_process(&database, &env, std::process::Stdio::null()).await;
+    let (url_a, url_b) = (a.base.clone(), b.base.clone());
 
     let email = app::domain::EmailAddress::parse("scale@example.com").unwrap();
     let user = app::auth::users::find_or_create(&db, &email, None, None)

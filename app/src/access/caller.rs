@@ -11,9 +11,12 @@ use crate::state::AppState;
 use axum::http::{header, HeaderMap};
 use std::net::IpAddr;
 
-pub const GUEST_COOKIE: &str = "tollgate_guest";
+pub const GUEST_COOKIE: cookie::CookieName = cookie::CookieName {
+    base: "tollgate_guest",
+    path: "/",
+};
 /// Browsers cap cookie lifetimes at 400 days.
-const GUEST_COOKIE_MAX_AGE: i64 = 400 * 86_400;
+pub const GUEST_COOKIE_MAX_AGE: i64 = 400 * 86_400;
 
 #[derive(Debug)]
 pub struct Caller {
@@ -66,8 +69,8 @@ pub async fn identify(
             set_cookie: None,
         });
     }
-    if let Some(token) =
-        cookie::read(headers, GUEST_COOKIE).and_then(|raw| SecretToken::from_presented(&raw))
+    if let Some(token) = cookie::read(headers, GUEST_COOKIE, state.site.secure_cookies())
+        .and_then(|raw| SecretToken::from_presented(&raw))
     {
         let hash = token.hash();
         // A cookie we never issued (made up, or from another database) counts as none.

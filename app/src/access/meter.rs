@@ -132,6 +132,16 @@ fn refund_key(key: &str) -> String {
 
 /// Gives back what the consumption `key` took, once: returns false when there is no such
 /// consumption or it was refunded already.
+/// When the consumption `key` was charged.
+pub async fn charged_at(pool: &Pool<Any>, key: &str) -> Result<Option<i64>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT created_at FROM usage_ledger WHERE idempotency_key = $1 AND kind = 'consume'",
+    )
+    .bind(key)
+    .fetch_optional(pool)
+    .await?)
+}
+
 pub async fn refund(pool: &Pool<Any>, key: &str, now: i64) -> Result<bool, DbError> {
     let mut tx = pool.begin().await?;
     let refund_key = refund_key(key);

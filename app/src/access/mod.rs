@@ -268,6 +268,19 @@ impl Access {
         Ok(meter::refund(self.db.pool(), &ledger_key, unix_now()).await?)
     }
 
+    /// When `consume(subject, feature, _, key)` charged, if it did: tells a retry that is
+    /// merely late from one whose work is still running.
+    pub async fn charged_at(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+        key: &IdempotencyKey,
+    ) -> Result<Option<i64>, AccessError> {
+        let feature = self.feature(feature)?;
+        let ledger_key = ledger_key(subject, feature, key);
+        Ok(meter::charged_at(self.db.pool(), &ledger_key).await?)
+    }
+
     /// Adds `n` credits of a metered feature to a user's balance, once per `key`.
     pub async fn grant_credits(
         &self,

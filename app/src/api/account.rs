@@ -3,7 +3,11 @@ use super::ApiError;
 use leptos::prelude::*;
 
 /// Where a just-created API key waits for the one page view that shows it.
-pub const NEW_KEY_COOKIE: &str = "tollgate_new_key";
+#[cfg(feature = "ssr")]
+pub const NEW_KEY_COOKIE: crate::auth::cookie::CookieName = crate::auth::cookie::CookieName {
+    base: "tollgate_new_key",
+    path: "/account",
+};
 
 /// Profile, sessions and API keys for `/account`. A key created a moment ago is taken from its
 /// short-lived cookie (and the cookie cleared), so it is shown exactly once.
@@ -12,12 +16,13 @@ pub async fn get_account() -> Result<AccountView, ApiError> {
     let me = crate::auth::require_user()?;
     let state = expect_context::<crate::state::AppState>();
     let new_api_key = use_context::<axum::http::request::Parts>()
-        .and_then(|parts| crate::auth::cookie::read(&parts.headers, NEW_KEY_COOKIE))
+        .and_then(|parts| {
+            crate::auth::cookie::read(&parts.headers, NEW_KEY_COOKIE, state.site.secure_cookies())
+        })
         .filter(|key| key.starts_with("tg_"));
     if new_api_key.is_some() {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            let clear = crate::auth::cookie::clear(NEW_KEY_COOKIE, state.site.secure_cookies())
-                .replace("Path=/;", "Path=/account;");
+            let clear = crate::auth::cookie::clear(NEW_KEY_COOKIE, state.site.secure_cookies());
             if let Ok(value) = axum::http::HeaderValue::from_str(&clear) {
                 response.append_header(axum::http::header::SET_COOKIE, value);
             }

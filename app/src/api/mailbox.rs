@@ -2,13 +2,29 @@ use super::wire::MailboxMessage;
 use super::ApiError;
 use leptos::prelude::*;
 
-/// The dev mailbox: only exists while SMTP is not configured.
+/// The dev mailbox: only exists while SMTP is not configured, and only for visitors on this
+/// machine — it shows everyone's sign-in links, so anyone else reading it could sign in as
+/// anybody.
 #[server]
 pub async fn get_dev_mailbox() -> Result<Vec<MailboxMessage>, ApiError> {
+    use crate::auth::client_ip::{client_ip, peer_of, ClientIp};
     let state = expect_context::<crate::state::AppState>();
     if !state.mailer.has_dev_mailbox() {
         return Err(ApiError::NotFound(
             "The dev mailbox is off because real email is configured (SMTP_URL).".into(),
+        ));
+    }
+    let local = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        ClientIp(client_ip(
+            peer_of(&parts),
+            &parts.headers,
+            &state.site.trusted_proxies,
+        ))
+        .is_local()
+    });
+    if !local {
+        return Err(ApiError::NotFound(
+            "The dev mailbox is only shown on the machine the server runs on (open it via localhost).".into(),
         ));
     }
     crate::auth::mailer::dev_mailbox(&state.db, 50)

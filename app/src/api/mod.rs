@@ -7,6 +7,7 @@ pub mod error;
 pub mod login;
 pub mod mailbox;
 pub mod pricing;
+pub mod sign_in_link;
 pub mod tracked_accounts;
 pub mod tutors;
 pub mod usage;

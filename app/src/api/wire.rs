@@ -53,6 +53,15 @@ pub struct LoginOptions {
     pub providers: Vec<(String, String)>,
 }
 
+/// What an opened sign-in link would do, shown before anything is used up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkPreview {
+    /// Valid: the "Sign in as …" button will sign this address in.
+    SignsIn { email: String },
+    /// Not valid; the `/login` error code that words why.
+    Problem { code: String },
+}
+
 /// A message of the dev mailbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxMessage {

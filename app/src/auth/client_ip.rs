@@ -1,15 +1,19 @@
-//! The address a request came from, for per-IP limits (magic links, new guests).
+//! The address a request came from, for per-IP limits (magic links, OAuth starts, new guests)
+//! and for what only this machine may see (the dev mailbox).
 //!
 //! Behind reverse proxies the TCP peer is the nearest proxy, and every user would share its
-//! limits. `TRUSTED_PROXIES` says how many proxies of ours stand in front; each appends the
-//! address it saw to `X-Forwarded-For`, so the client is the entry that many places from the
-//! right. Entries further left were written by the client and are never believed; so the app's
-//! own port must not be reachable except through those proxies when `TRUSTED_PROXIES` > 0.
+//! limits. `TRUSTED_PROXIES` lists the proxies' addresses or CIDR ranges. `X-Forwarded-For` is
+//! read only when the peer itself is one of them; then its entries are walked from the right
+//! (each proxy appends what it saw), skipping our own proxies, and the first address that is
+//! not one of ours is the client. Entries further left were written by the client and are never
+//! believed; a request straight from anyone else is judged by its peer address alone, whatever
+//! headers it sends.
 
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use ipnet::IpNet;
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -17,25 +21,42 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
+impl ClientIp {
+    /// A person on this very machine (loopback), after proxies are accounted for: a request
+    /// relayed by a local reverse proxy for a remote client is *not* local.
+    pub fn is_local(self) -> bool {
+        self.0.to_canonical().is_loopback()
+    }
+}
+
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
-        // Served without connect info (never by `tollgate serve`): one shared unknown address.
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
         Ok(ClientIp(client_ip(
-            peer,
+            peer_of(parts),
             &parts.headers,
-            state.site.trusted_proxies,
+            &state.site.trusted_proxies,
         )))
     }
 }
 
-pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: usize) -> IpAddr {
-    if trusted_proxies == 0 {
+/// The TCP peer; served without connect info (never by `tollgate serve`): one shared unknown
+/// address, which is neither local nor a proxy.
+pub fn peer_of(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
+}
+
+/// The client's address: the peer, unless the peer is a trusted proxy (see the module doc).
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| {
+        let ip = ip.to_canonical();
+        trusted.iter().any(|net| net.contains(&ip))
+    };
+    if !is_trusted(peer) {
         return peer;
     }
     let forwarded: Vec<&str> = headers
@@ -45,15 +66,18 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: usize) -> I
         .flat_map(|value| value.split(','))
         .map(str::trim)
         .collect();
-    // Fewer entries than proxies means a proxy was bypassed: every entry may then be the
-    // client's own words, so only the peer is believed.
-    let Some(index) = forwarded.len().checked_sub(trusted_proxies) else {
-        return peer;
-    };
-    forwarded
-        .get(index)
-        .and_then(|raw| parse_entry(raw))
-        .unwrap_or(peer)
+    let mut client = peer;
+    for entry in forwarded.iter().rev() {
+        // An entry our proxy could not have written: stop at the last address we believe.
+        let Some(ip) = parse_entry(entry) else {
+            return client;
+        };
+        client = ip;
+        if !is_trusted(ip) {
+            return ip;
+        }
+    }
+    client
 }
 
 /// An `X-Forwarded-For` entry: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1` or `[2001:db8::1]:443`.
@@ -67,6 +91,28 @@ fn parse_entry(raw: &str) -> Option<IpAddr> {
     raw.strip_prefix('[')
         .and_then(|rest| rest.strip_suffix(']'))
         .and_then(|inner| inner.parse().ok())
+}
+
+/// `TRUSTED_PROXIES`: addresses or CIDR ranges separated by commas or spaces
+/// (`10.0.0.0/8, 127.0.0.1, ::1`). The error is the sentence for the start-up line.
+pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<IpNet>, String> {
+    raw.split([',', ' '])
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<IpNet>()
+                .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+                .map(|net| net.trunc())
+                .map_err(|_| {
+                    if entry.parse::<u32>().is_ok() {
+                        format!("`{entry}` is a count, but proxies are now named by address: list them, e.g. TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1")
+                    } else {
+                        format!("`{entry}` is not an IP address or CIDR range like 10.0.0.0/8")
+                    }
+                })
+        })
+        .collect()
 }
 
 /// The key of an address in per-IP limits: an IPv4 address as it is (IPv4-mapped IPv6
@@ -99,40 +145,80 @@ mod tests {
         raw.parse().unwrap()
     }
 
+    fn proxies(raw: &str) -> Vec<IpNet> {
+        parse_trusted_proxies(raw).unwrap()
+    }
+
     #[test]
     fn without_trusted_proxies_the_header_is_ignored() {
         let h = headers(&["203.0.113.9"]);
-        assert_eq!(client_ip(ip("10.0.0.2"), &h, 0), ip("10.0.0.2"));
+        assert_eq!(client_ip(ip("10.0.0.2"), &h, &[]), ip("10.0.0.2"));
     }
 
     #[test]
-    fn one_proxy_the_last_entry_is_the_client() {
-        let h = headers(&["198.51.100.1, 203.0.113.9"]);
-        assert_eq!(client_ip(ip("10.0.0.2"), &h, 1), ip("203.0.113.9"));
+    fn the_header_is_believed_only_from_a_listed_proxy() {
+        let h = headers(&["203.0.113.9"]);
+        let ours = proxies("10.0.0.0/24");
+        assert_eq!(client_ip(ip("10.0.0.2"), &h, &ours), ip("203.0.113.9"));
+        // Anyone else sending the header is judged by their own address.
+        assert_eq!(client_ip(ip("198.51.100.7"), &h, &ours), ip("198.51.100.7"));
     }
 
     #[test]
-    fn two_proxies_skip_the_inner_proxy_even_across_header_lines() {
+    fn our_proxies_are_skipped_from_the_right_and_client_entries_never_believed() {
+        let ours = proxies("10.0.0.0/8, 127.0.0.1");
+        // forged, client, inner proxy
         let h = headers(&["1.1.1.1, 203.0.113.9", "10.0.0.7"]);
-        assert_eq!(client_ip(ip("10.0.0.2"), &h, 2), ip("203.0.113.9"));
+        assert_eq!(client_ip(ip("127.0.0.1"), &h, &ours), ip("203.0.113.9"));
     }
 
     #[test]
-    fn a_missing_short_or_unreadable_header_falls_back_to_the_peer() {
-        assert_eq!(client_ip(ip("10.0.0.2"), &headers(&[]), 1), ip("10.0.0.2"));
-        let h = headers(&["not-an-ip"]);
-        assert_eq!(client_ip(ip("10.0.0.2"), &h, 1), ip("10.0.0.2"));
-        // Two proxies promised, one entry: a proxy was bypassed, the entry may be forged.
-        let short = headers(&["2001:db8::1"]);
-        assert_eq!(client_ip(ip("10.0.0.2"), &short, 2), ip("10.0.0.2"));
+    fn a_missing_or_unreadable_header_falls_back_to_the_last_believed_address() {
+        let ours = proxies("10.0.0.2");
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &headers(&[]), &ours),
+            ip("10.0.0.2")
+        );
+        let h = headers(&["203.0.113.9, not-an-ip, 10.0.0.9"]);
+        assert_eq!(client_ip(ip("10.0.0.2"), &h, &ours), ip("10.0.0.9"));
     }
 
     #[test]
     fn entries_with_ports_and_brackets_are_read() {
+        let ours = proxies("10.0.0.2");
         let h = headers(&["203.0.113.9:51000"]);
-        assert_eq!(client_ip(ip("10.0.0.2"), &h, 1), ip("203.0.113.9"));
+        assert_eq!(client_ip(ip("10.0.0.2"), &h, &ours), ip("203.0.113.9"));
         let h = headers(&["[2001:db8::7]:443"]);
-        assert_eq!(client_ip(ip("10.0.0.2"), &h, 1), ip("2001:db8::7"));
+        assert_eq!(client_ip(ip("10.0.0.2"), &h, &ours), ip("2001:db8::7"));
+    }
+
+    #[test]
+    fn ipv4_mapped_peers_match_ipv4_ranges() {
+        let ours = proxies("127.0.0.1");
+        let h = headers(&["203.0.113.9"]);
+        assert_eq!(
+            client_ip(ip("::ffff:127.0.0.1"), &h, &ours),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn the_setting_takes_addresses_and_ranges_and_refuses_counts() {
+        assert_eq!(proxies("").len(), 0);
+        assert_eq!(proxies("10.0.0.0/8 ::1,192.168.1.5").len(), 3);
+        let err = parse_trusted_proxies("1").unwrap_err();
+        assert!(err.contains("count") && err.contains("10.0.0.0/8"), "{err}");
+        assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
+        assert!(parse_trusted_proxies("proxy.local").is_err());
+    }
+
+    #[test]
+    fn only_loopback_clients_are_local() {
+        assert!(ClientIp(ip("127.0.0.1")).is_local());
+        assert!(ClientIp(ip("::1")).is_local());
+        assert!(ClientIp(ip("::ffff:127.0.0.1")).is_local());
+        assert!(!ClientIp(ip("0.0.0.0")).is_local());
+        assert!(!ClientIp(ip("192.168.1.5")).is_local());
     }
 
     #[test]

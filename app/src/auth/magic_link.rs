@@ -1,4 +1,8 @@
 //! Email magic links: single use, valid 15 minutes, stored as a hash.
+//!
+//! Opening a link only *shows* who it signs in ([`peek`]); the "Sign in as …" button posts it
+//! back ([`redeem`]). Mail scanners that fetch every link (GET or HEAD) therefore use nothing
+//! up, and nobody is signed into an account they did not see named first.
 
 use super::token::SecretToken;
 use super::unix_now;
@@ -62,20 +66,36 @@ pub async fn redeem(
     if let Some(row) = row {
         let email: String = row.try_get("email")?;
         let next: String = row.try_get("next_path")?;
-        return Ok(EmailAddress::parse(&email)
+        return Ok(EmailAddress::lookup(&email)
             .map(|email| (email, next))
             .map_err(|_| LinkProblem::Unknown));
     }
     // Not redeemed: find out why, to tell the person what to do.
-    let row = sqlx::query("SELECT used_at, expires_at FROM login_links WHERE token_hash = $1")
-        .bind(token.hash())
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(Err(match row {
-        None => LinkProblem::Unknown,
-        Some(row) if row.try_get::<Option<i64>, _>("used_at")?.is_some() => {
-            LinkProblem::AlreadyUsed
-        }
-        Some(_) => LinkProblem::Expired,
+    Ok(Err(match peek(db, token).await? {
+        // Valid a moment ago: another click won the race.
+        Ok(_) => LinkProblem::AlreadyUsed,
+        Err(problem) => problem,
     }))
+}
+
+/// Whom the link would sign in, without using it up.
+pub async fn peek(
+    db: &Db,
+    token: &SecretToken,
+) -> Result<Result<EmailAddress, LinkProblem>, DbError> {
+    let row =
+        sqlx::query("SELECT email, used_at, expires_at FROM login_links WHERE token_hash = $1")
+            .bind(token.hash())
+            .fetch_optional(db.pool())
+            .await?;
+    let Some(row) = row else {
+        return Ok(Err(LinkProblem::Unknown));
+    };
+    if row.try_get::<Option<i64>, _>("used_at")?.is_some() {
+        return Ok(Err(LinkProblem::AlreadyUsed));
+    }
+    if row.try_get::<i64, _>("expires_at")? <= unix_now() {
+        return Ok(Err(LinkProblem::Expired));
+    }
+    Ok(EmailAddress::lookup(&row.try_get::<String, _>("email")?).map_err(|_| LinkProblem::Unknown))
 }

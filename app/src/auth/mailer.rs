@@ -1,5 +1,6 @@
 //! Outgoing email. With `SMTP_URL` unset, mail goes to the dev mailbox (a table shown on
-//! `/dev/mailbox`) and the server log, so sign-in works offline with no account anywhere.
+//! `/dev/mailbox` to visitors on this machine only), so sign-in works offline with no account
+//! anywhere. The log says that a message was kept, never what it says.
 
 use super::unix_now;
 use crate::api::wire::MailboxMessage;
@@ -42,9 +43,9 @@ pub struct DevMailbox {
 impl Mailer for DevMailbox {
     fn send<'a>(&'a self, email: Email) -> MailFuture<'a> {
         Box::pin(async move {
-            // The body holds the link, which is the point of the dev mailbox; without SMTP there
-            // is no other way to read it. Never enabled when SMTP is configured.
-            tracing::info!(to = %email.to, subject = %email.subject, body = %email.body, "dev mailbox: email not sent (SMTP_URL is not set)");
+            // Never the body: it holds a sign-in link, and logs travel further than this
+            // machine. The link is read on /dev/mailbox, which only loopback visitors see.
+            tracing::info!(to = %email.to, subject = %email.subject, "dev mailbox: email not sent (SMTP_URL is not set); read it at /dev/mailbox");
             sqlx::query("INSERT INTO dev_mailbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(&email.to)
                 .bind(&email.subject)

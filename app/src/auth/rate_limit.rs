@@ -2,7 +2,6 @@
 
 use super::unix_now;
 use crate::db::{Db, DbError};
-use sqlx::Row;
 
 /// A limit: at most `max` hits per `window_secs` for one bucket (e.g. `email:ada@example.com`).
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +21,10 @@ pub const LINKS_PER_IP: Limit = Limit {
     window_secs: 15 * 60,
 };
 
+/// "Sign in with …" clicks per IP (each stores a pending round trip): the same budget as
+/// magic links (`LOGIN_LINKS_PER_IP`), in a bucket of its own.
+pub const OAUTH_STARTS_PER_IP: Limit = LINKS_PER_IP;
+
 /// New guests (each gets the catalog's guest allowance) named per IP per day, before the
 /// address is asked to sign in: without it a client that drops its cookie on every request
 /// would generate for free forever. `max` comes from `GUESTS_PER_IP`.
@@ -30,24 +33,50 @@ pub const GUESTS_PER_IP: Limit = Limit {
     window_secs: 24 * 60 * 60,
 };
 
-/// Counts a hit; `Err(seconds)` says how long until the window reopens when over the limit.
-/// The increment is one upsert, atomic on both engines.
+/// A request refused by the bucket at `index` of the list, which reopens in `retry_after`
+/// seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    pub index: usize,
+    pub retry_after: i64,
+}
+
+/// Counts a hit in one bucket; `Err(seconds)` says how long until the window reopens.
 pub async fn hit(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>, DbError> {
+    Ok(hit_all(db, &[(bucket, limit)])
+        .await?
+        .map_err(|refused| refused.retry_after))
+}
+
+/// Counts one hit in every bucket, or in none: the buckets are tried in order, each with a
+/// conditional upsert that counts only below its limit, in one transaction that is rolled back
+/// at the first bucket that refuses. So a refused request spends no other bucket's budget (one
+/// IP cannot use up a victim's per-address budget with requests its own limit refuses), and
+/// counts nowhere — a window that is full stays full either way.
+pub async fn hit_all(db: &Db, buckets: &[(&str, Limit)]) -> Result<Result<(), Refused>, DbError> {
     let now = unix_now();
-    let window_start = now - now.rem_euclid(limit.window_secs);
-    let row = sqlx::query(
-        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
-         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
-         RETURNING hits",
-    )
-    .bind(bucket)
-    .bind(window_start)
-    .fetch_one(db.pool())
-    .await?;
-    let hits: i64 = row.try_get("hits")?;
-    Ok(if hits > limit.max {
-        Err(window_start + limit.window_secs - now)
-    } else {
-        Ok(())
-    })
+    let mut tx = db.pool().begin().await?;
+    for (index, (bucket, limit)) in buckets.iter().enumerate() {
+        let window_start = now - now.rem_euclid(limit.window_secs);
+        let counted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
+             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+             WHERE rate_limits.hits < $3
+             RETURNING hits",
+        )
+        .bind(*bucket)
+        .bind(window_start)
+        .bind(limit.max)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if counted.is_none() {
+            tx.rollback().await?;
+            return Ok(Err(Refused {
+                index,
+                retry_after: window_start + limit.window_secs - now,
+            }));
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
 }

@@ -2,7 +2,8 @@
 //!
 //! Sessions expire after 30 days without use; each use more than an hour after the last one
 //! pushes expiry out again (sliding renewal), so active people stay signed in while the
-//! database is written at most once an hour per session.
+//! database is written at most once an hour per session. However active, a session ends 90
+//! days after sign-in (absolute lifetime), so a stolen cookie cannot be kept alive forever.
 
 use super::token::SecretToken;
 use super::unix_now;
@@ -12,6 +13,8 @@ use crate::db::{Db, DbError};
 use sqlx::Row;
 
 pub const SESSION_LIFETIME_SECS: i64 = 30 * 24 * 3600;
+/// Sign in again after this long, however active the session was.
+pub const SESSION_ABSOLUTE_SECS: i64 = 90 * 24 * 3600;
 const RENEW_AFTER_SECS: i64 = 3600;
 
 /// The result of presenting a session token.
@@ -51,24 +54,26 @@ pub async fn create(
 pub async fn resolve(db: &Db, token: &SecretToken) -> Result<Option<ResolvedSession>, DbError> {
     let now = unix_now();
     let row = sqlx::query(&format!(
-        "SELECT s.id AS session_id, s.last_seen_at, {}
+        "SELECT s.id AS session_id, s.last_seen_at, s.created_at AS session_created_at, {}
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.banned = 0",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND u.banned = 0",
         crate::db::aliased(users::COLUMNS, "u")
     ))
     .bind(token.hash())
     .bind(now)
+    .bind(now - SESSION_ABSOLUTE_SECS)
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
     let session_id: i64 = row.try_get("session_id")?;
     let last_seen: i64 = row.try_get("last_seen_at")?;
+    let created: i64 = row.try_get("session_created_at")?;
     let user = users::from_row(&row)?;
     let renewed = now - last_seen >= RENEW_AFTER_SECS;
     if renewed {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3")
             .bind(now)
-            .bind(now + SESSION_LIFETIME_SECS)
+            .bind((now + SESSION_LIFETIME_SECS).min(created + SESSION_ABSOLUTE_SECS))
             .bind(session_id)
             .execute(db.pool())
             .await?;

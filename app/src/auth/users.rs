@@ -63,6 +63,23 @@ pub async fn find_by_email(db: &Db, email: &EmailAddress) -> Result<Option<User>
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
+/// The address someone signs in with: a plain address (which may create an account), or an
+/// older odd address (accepted before the strict rule) of an account that already exists —
+/// those keep working, nothing is migrated behind their owners' backs. `Err` is the sentence
+/// for the sign-in form.
+pub async fn sign_in_address(db: &Db, raw: &str) -> Result<Result<EmailAddress, String>, DbError> {
+    let refusal = match EmailAddress::parse(raw) {
+        Ok(email) => return Ok(Ok(email)),
+        Err(refusal) => refusal,
+    };
+    if let Ok(existing) = EmailAddress::lookup(raw) {
+        if find_by_email(db, &existing).await?.is_some() {
+            return Ok(Ok(existing));
+        }
+    }
+    Ok(Err(refusal))
+}
+
 /// The account of `email`, created on first sign-in. One statement, so two first sign-ins at
 /// once (two tabs, two providers) still end with one account.
 pub async fn find_or_create(
@@ -89,25 +106,61 @@ pub async fn find_or_create(
     Ok(from_row(&row)?)
 }
 
-/// Bans or unbans an account; a ban also ends every session at once.
-/// Returns `false` when no account has that email.
-pub async fn set_banned(db: &Db, email: &EmailAddress, banned: bool) -> Result<bool, DbError> {
+/// What became of a ban or unban.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BanOutcome {
+    Done,
+    NoSuchAccount,
+    /// The account is the last admin who is not banned: banning it would leave nobody able to
+    /// lift bans from the admin page.
+    LastAdmin,
+}
+
+/// Bans or unbans an account; a ban also ends every session at once (and the user's API keys
+/// stop at their next use: key lookups join `banned = 0`). The last unbanned admin cannot be
+/// banned: admin rows are locked first (a no-op `UPDATE`, the row lock on PostgreSQL and the
+/// write lock on SQLite), so two admins banning each other at once cannot both succeed.
+pub async fn set_banned(
+    db: &Db,
+    email: &EmailAddress,
+    banned: bool,
+) -> Result<BanOutcome, DbError> {
     let mut tx = db.pool().begin().await?;
-    let row = sqlx::query("UPDATE users SET banned = $1 WHERE email = $2 RETURNING id")
-        .bind(i64::from(banned))
+    sqlx::query("UPDATE users SET role = role WHERE role = 'admin'")
+        .execute(&mut *tx)
+        .await?;
+    let Some(target) = sqlx::query("SELECT id, role FROM users WHERE email = $1")
         .bind(email.as_str())
         .fetch_optional(&mut *tx)
+        .await?
+    else {
+        return Ok(BanOutcome::NoSuchAccount);
+    };
+    let id: i64 = target.try_get("id")?;
+    if banned && target.try_get::<String, _>("role")? == Role::Admin.as_str() {
+        let other_admins: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE role = 'admin' AND banned = 0 AND id <> $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
         .await?;
-    let Some(row) = row else { return Ok(false) };
+        if other_admins == 0 {
+            return Ok(BanOutcome::LastAdmin);
+        }
+    }
+    sqlx::query("UPDATE users SET banned = $1 WHERE id = $2")
+        .bind(i64::from(banned))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     if banned {
-        let id: i64 = row.try_get("id")?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
     }
     tx.commit().await?;
-    Ok(true)
+    Ok(BanOutcome::Done)
 }
 
 /// Returns `false` when no account has that email.

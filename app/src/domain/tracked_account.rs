@@ -30,6 +30,8 @@ impl TrackedAccountError {
     }
 }
 
+/// The longest name a tracked account may have, in characters.
+pub const NAME_MAX_CHARS: usize = 80;
 pub const NAME_ERROR: &str = "Give the account a name of 1 to 80 characters.";
 pub const NUMBER_ERROR: &str =
     "Account numbers are 4 to 34 letters and digits (spaces and dashes are fine), like GB29 NWBK 6016 1331 9268 19.";
@@ -39,7 +41,10 @@ impl NewTrackedAccount {
     /// same number typed two ways is stored one way.
     pub fn parse(name: &str, account_number: &str) -> Result<Self, TrackedAccountError> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+        if name.is_empty()
+            || name.chars().count() > NAME_MAX_CHARS
+            || name.chars().any(char::is_control)
+        {
             return Err(TrackedAccountError::Name(NAME_ERROR));
         }
         let number: String = account_number

@@ -3,6 +3,7 @@
 //! so the product runs offline.
 
 pub mod demo;
+pub mod in_flight;
 pub mod openai;
 pub mod results;
 mod sse;

@@ -1,15 +1,18 @@
 use super::components::SiteHeader;
 use super::pages::{
-    AccountPage, AdminPage, DashboardPage, DevMailboxPage, GeneratePage, HomePage, LoginPage,
-    NotFoundPage, PricingPage, TrackedAccountsPage, TutorsPage,
+    AccountPage, AdminPage, ConfirmSignInPage, DashboardPage, DevMailboxPage, GeneratePage,
+    HomePage, LoginPage, NotFoundPage, PricingPage, TrackedAccountsPage, TutorsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-/// The HTML document around the app, rendered on the server only.
+/// The HTML document around the app, rendered on the server only (with its
+/// Content-Security-Policy header).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    super::csp::send_with_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -45,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/pricing") view=PricingPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/auth/email/confirm") view=ConfirmSignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/generate") view=GeneratePage ssr=SsrMode::Async/>

@@ -2,5 +2,6 @@
 
 pub mod app;
 pub mod components;
+pub mod csp;
 pub mod generate_client;
 pub mod pages;

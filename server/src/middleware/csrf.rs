@@ -1,7 +1,8 @@
 //! Cross-site request forgery: a state-changing request must come from our own pages.
 //!
 //! Browsers send `Origin` on every POST (forms included, with or without JavaScript); it must
-//! be our public origin or the origin the request was addressed to. `SameSite=Lax` on the
+//! be our public origin or the origin the request was addressed to — scheme included, so a page
+//! on `http://` (which a network attacker can write) cannot post to the `https://` site. `SameSite=Lax` on the
 //! session cookie is the second line. Requests without a cookie that authenticate with a
 //! bearer key (API clients) and the Stripe webhook (signed) are exempt.
 
@@ -36,7 +37,7 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
         });
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     match claimed {
-        Some(origin) if is_same_origin(&origin, host, state.site.origin()) => {
+        Some(origin) if is_same_origin(&origin, host, state.site.origin(), state.site.scheme()) => {
             next.run(request).await
         }
         _ => {
@@ -62,15 +63,17 @@ fn origin_of(url: &str) -> Option<String> {
     (!authority.is_empty()).then(|| format!("{scheme}://{authority}"))
 }
 
-/// Whether `origin` is our public origin, or the host the request was sent to.
-fn is_same_origin(origin: &str, host: Option<&str>, public_origin: &str) -> bool {
+/// Whether `origin` is our public origin, or the host the request was sent to under our
+/// public scheme.
+fn is_same_origin(origin: &str, host: Option<&str>, public_origin: &str, scheme: &str) -> bool {
     if origin.eq_ignore_ascii_case(public_origin) {
         return true;
     }
-    let Some((_, authority)) = origin.split_once("://") else {
+    let Some((origin_scheme, authority)) = origin.split_once("://") else {
         return false;
     };
-    host.is_some_and(|host| authority.eq_ignore_ascii_case(host))
+    origin_scheme.eq_ignore_ascii_case(scheme)
+        && host.is_some_and(|host| authority.eq_ignore_ascii_case(host))
 }
 
 #[cfg(test)]
@@ -82,12 +85,14 @@ mod tests {
         assert!(is_same_origin(
             "https://app.example.com",
             Some("internal:8080"),
-            "https://app.example.com"
+            "https://app.example.com",
+            "https"
         ));
         assert!(is_same_origin(
             "http://127.0.0.1:3000",
             Some("127.0.0.1:3000"),
-            "http://localhost:3000"
+            "http://localhost:3000",
+            "http"
         ));
     }
 
@@ -96,17 +101,30 @@ mod tests {
         assert!(!is_same_origin(
             "https://evil.example",
             Some("app.example.com"),
-            "https://app.example.com"
+            "https://app.example.com",
+            "https"
         ));
         assert!(!is_same_origin(
             "https://app.example.com.evil.example",
             None,
-            "https://app.example.com"
+            "https://app.example.com",
+            "https"
         ));
         assert!(!is_same_origin(
             "garbage",
             Some("garbage"),
-            "https://app.example.com"
+            "https://app.example.com",
+            "https"
+        ));
+    }
+
+    #[test]
+    fn the_right_host_over_the_wrong_scheme_is_refused() {
+        assert!(!is_same_origin(
+            "http://app.example.com",
+            Some("app.example.com"),
+            "https://app.example.com",
+            "https"
         ));
     }
 

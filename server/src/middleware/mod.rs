@@ -1,4 +1,5 @@
 //! Layers every request passes through.
 
 pub mod csrf;
+pub mod headers;
 pub mod session;

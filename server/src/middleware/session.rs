@@ -1,4 +1,6 @@
-//! Resolves the session cookie once per request into a [`Viewer`] in the request extensions.
+//! Resolves the session cookie once per request into a [`Viewer`] in the request extensions,
+//! and marks the response of a signed-in request ([`SignedIn`]) so that the header layers make
+//! it uncacheable.
 
 use app::auth::cookie::{self, SESSION_COOKIE};
 use app::auth::sessions::{self, SESSION_LIFETIME_SECS};
@@ -11,13 +13,17 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+/// On a response to a request that carried a live session: its page is someone's own.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedIn;
+
 pub async fn resolve_session(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let presented = cookie::read(request.headers(), SESSION_COOKIE);
     let secure = state.site.secure_cookies();
+    let presented = cookie::read(request.headers(), SESSION_COOKIE, secure);
     let mut refresh_cookie = None;
     let viewer = match presented.as_deref().map(SecretToken::from_presented) {
         None => Viewer(None),
@@ -55,12 +61,16 @@ pub async fn resolve_session(
             }
         },
     };
+    let signed_in = viewer.0.is_some();
     request.extensions_mut().insert(viewer);
     let mut response = next.run(request).await;
+    if signed_in {
+        response.extensions_mut().insert(SignedIn);
+    }
     // A handler that signed someone in or out has already set the cookie; it wins.
     let handler_set_cookie = response.headers().get_all(SET_COOKIE).iter().any(|v| {
         v.to_str()
-            .is_ok_and(|v| v.starts_with(&format!("{SESSION_COOKIE}=")))
+            .is_ok_and(|v| cookie::sets(v, SESSION_COOKIE, secure))
     });
     if let (Some(value), false) = (refresh_cookie, handler_set_cookie) {
         if let Ok(value) = HeaderValue::from_str(&value) {

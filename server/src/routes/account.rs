@@ -78,8 +78,7 @@ pub async fn create_api_key(
     };
     match api_keys::create(&state.db, me.user.id, &name).await {
         Ok(key) => {
-            let flash = cookie::set(NEW_KEY_COOKIE, &key, 120, state.site.secure_cookies())
-                .replace("Path=/;", "Path=/account;");
+            let flash = cookie::set(NEW_KEY_COOKIE, &key, 120, state.site.secure_cookies());
             (
                 [(header::SET_COOKIE, flash)],
                 redirect_with("/account", &[("notice", "key_created")]),

@@ -1,7 +1,7 @@
 //! `/admin` forms: banning and unbanning accounts.
 
 use super::redirect_with;
-use app::auth::users;
+use app::auth::users::{self, BanOutcome};
 use app::auth::CurrentUser;
 use app::domain::EmailAddress;
 use app::state::AppState;
@@ -35,14 +35,14 @@ async fn set_banned(
     if !me.is_admin() {
         return (StatusCode::FORBIDDEN, "Only administrators can do that.").into_response();
     }
-    let Ok(email) = EmailAddress::parse(form.email.as_deref().unwrap_or_default()) else {
+    let Ok(email) = EmailAddress::lookup(form.email.as_deref().unwrap_or_default()) else {
         return redirect_with("/admin", &[("notice", "unknown")]).into_response();
     };
     if banned && email.as_str() == me.user.email {
-        return (StatusCode::BAD_REQUEST, "You cannot ban yourself.").into_response();
+        return redirect_with("/admin", &[("notice", "self")]).into_response();
     }
     match users::set_banned(&state.db, &email, banned).await {
-        Ok(true) => {
+        Ok(BanOutcome::Done) => {
             tracing::info!(admin = me.user.id, banned, "account ban changed");
             redirect_with(
                 "/admin",
@@ -50,10 +50,15 @@ async fn set_banned(
             )
             .into_response()
         }
-        Ok(false) => redirect_with("/admin", &[("notice", "unknown")]).into_response(),
+        Ok(BanOutcome::NoSuchAccount) => {
+            redirect_with("/admin", &[("notice", "unknown")]).into_response()
+        }
+        Ok(BanOutcome::LastAdmin) => {
+            redirect_with("/admin", &[("notice", "last_admin")]).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "changing a ban failed");
-            redirect_with("/admin", &[("notice", "unknown")]).into_response()
+            redirect_with("/admin", &[("notice", "unavailable")]).into_response()
         }
     }
 }

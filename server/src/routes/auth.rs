@@ -10,7 +10,6 @@ use app::auth::rate_limit::{self, Limit, LINKS_PER_EMAIL, LINKS_PER_IP};
 use app::auth::sessions::{self, SESSION_LIFETIME_SECS};
 use app::auth::token::SecretToken;
 use app::auth::users;
-use app::domain::EmailAddress;
 use app::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::header::{SET_COOKIE, USER_AGENT};
@@ -34,52 +33,56 @@ pub async fn request_link(
 ) -> Response {
     let next = sanitize_next(form.next.as_deref());
     let raw_email = form.email.unwrap_or_default();
-    let email = match EmailAddress::parse(&raw_email) {
-        Ok(email) => email,
-        Err(_) => {
+    let email = match users::sign_in_address(&state.db, &raw_email).await {
+        Ok(Ok(email)) => email,
+        Ok(Err(_)) => {
+            // Sent back for correction, cut to the longest address there is.
+            let typed: String = raw_email.trim().chars().take(254).collect();
             return redirect_with(
                 "/login",
                 &[
                     ("error", "invalid_email"),
-                    ("email", raw_email.trim()),
+                    ("email", &typed),
+                    ("next", &next),
+                ],
+            )
+            .into_response();
+        }
+        Err(e) => return failure("sign-in address", e, &next),
+    };
+    // The client's own budget first: a request its address may not make must not spend the
+    // budget of the address it names (that would let one IP lock anyone out).
+    let ip_bucket = format!("link:ip:{}", limit_key(ip));
+    let email_bucket = format!("link:email:{email}");
+    let ip_limit = Limit {
+        max: state.site.login_links_per_ip,
+        ..LINKS_PER_IP
+    };
+    let buckets = [
+        (ip_bucket.as_str(), ip_limit),
+        (email_bucket.as_str(), LINKS_PER_EMAIL),
+    ];
+    match rate_limit::hit_all(&state.db, &buckets).await {
+        Ok(Ok(())) => {}
+        Ok(Err(_refused)) => {
+            return redirect_with(
+                "/login",
+                &[
+                    ("error", "rate_limited"),
+                    ("email", email.as_str()),
                     ("next", &next),
                 ],
             )
             .into_response()
         }
-    };
-    for (bucket, limit) in [
-        (format!("link:email:{email}"), LINKS_PER_EMAIL),
-        (
-            format!("link:ip:{}", limit_key(ip)),
-            Limit {
-                max: state.site.login_links_per_ip,
-                ..LINKS_PER_IP
-            },
-        ),
-    ] {
-        match rate_limit::hit(&state.db, &bucket, limit).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_retry_after)) => {
-                return redirect_with(
-                    "/login",
-                    &[
-                        ("error", "rate_limited"),
-                        ("email", email.as_str()),
-                        ("next", &next),
-                    ],
-                )
-                .into_response()
-            }
-            Err(e) => return failure("rate limit", e, &next),
-        }
+        Err(e) => return failure("rate limit", e, &next),
     }
     let token = match magic_link::issue(&state.db, &email, &next).await {
         Ok(token) => token,
         Err(e) => return failure("issue magic link", e, &next),
     };
     let link = format!(
-        "{}/auth/email/callback?token={}",
+        "{}/auth/email/confirm?token={}",
         state.site.app_url,
         token.expose()
     );
@@ -111,18 +114,30 @@ pub async fn request_link(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct CallbackQuery {
+pub struct TokenParams {
     token: Option<String>,
 }
 
-/// `GET /auth/email/callback?token=…`: uses up the link and signs in.
+/// `GET /auth/email/callback?token=…`: where links mailed before the confirm step pointed.
+/// Uses nothing up: it sends the browser on to the confirm page. Only a token of our own
+/// shape is carried into the `Location`, never arbitrary input.
+pub async fn open_old_link(Query(query): Query<TokenParams>) -> Response {
+    match query.token.as_deref().and_then(SecretToken::from_presented) {
+        Some(token) => redirect_with("/auth/email/confirm", &[("token", token.expose())]),
+        None => redirect_with("/login", &[("error", "link_invalid")]),
+    }
+    .into_response()
+}
+
+/// `POST /auth/email/callback` (the confirm page's "Sign in" button, CSRF-checked): uses up
+/// the link and signs in.
 pub async fn redeem_link(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Query(query): Query<CallbackQuery>,
+    Form(form): Form<TokenParams>,
 ) -> Response {
-    let Some(token) = query.token.as_deref().and_then(SecretToken::from_presented) else {
+    let Some(token) = form.token.as_deref().and_then(SecretToken::from_presented) else {
         return redirect_with("/login", &[("error", "link_invalid")]).into_response();
     };
     let (email, next) = match magic_link::redeem(&state.db, &token).await {
@@ -140,6 +155,8 @@ pub async fn redeem_link(
 }
 
 /// Signs `user` in on this browser and sends them to `next`; banned users are turned away.
+/// The session this browser held before (whoever's it was) ends: a browser holds one session,
+/// and a session token planted before sign-in is never carried into the new one.
 pub async fn start_session(
     state: &AppState,
     user: users::User,
@@ -154,6 +171,15 @@ pub async fn start_session(
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    let secure = state.site.secure_cookies();
+    if let Some(previous) = cookie::read(headers, SESSION_COOKIE, secure)
+        .as_deref()
+        .and_then(SecretToken::from_presented)
+    {
+        if let Err(e) = sessions::delete(&state.db, &previous).await {
+            return failure("end the previous session", e, next);
+        }
+    }
     let token = match sessions::create(&state.db, user.id, user_agent, &ip.to_string()).await {
         Ok(token) => token,
         Err(e) => return failure("create session", e, next),
@@ -163,14 +189,14 @@ pub async fn start_session(
         SESSION_COOKIE,
         token.expose(),
         SESSION_LIFETIME_SECS,
-        state.site.secure_cookies(),
+        secure,
     );
     ([(SET_COOKIE, cookie)], Redirect::to(next)).into_response()
 }
 
 /// `POST /auth/logout`: ends this browser's session.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie::read(&headers, SESSION_COOKIE)
+    if let Some(token) = cookie::read(&headers, SESSION_COOKIE, state.site.secure_cookies())
         .as_deref()
         .and_then(SecretToken::from_presented)
     {

@@ -2,12 +2,14 @@
 
 use super::auth::{failure, start_session};
 use super::redirect_with;
-use app::auth::client_ip::ClientIp;
-use app::auth::cookie;
+use app::auth::client_ip::{limit_key, ClientIp};
+use app::auth::cookie::{self, CookieName};
 use app::auth::next_path::sanitize_next;
 use app::auth::oauth::identities::{self, LinkRefusal};
 use app::auth::oauth::states::{self, STATE_LIFETIME_SECS};
 use app::auth::oauth::IdentityProvider;
+use app::auth::rate_limit::{self, Limit, OAUTH_STARTS_PER_IP};
+use app::auth::token::SecretToken;
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header::SET_COOKIE;
@@ -18,7 +20,10 @@ use std::sync::Arc;
 
 /// Binds a round trip to the browser that started it (a `state` alone could be replayed by
 /// whoever sees the callback URL).
-const BROWSER_COOKIE: &str = "tollgate_oauth";
+const BROWSER_COOKIE: CookieName = CookieName {
+    base: "tollgate_oauth",
+    path: "/",
+};
 
 fn provider(state: &AppState, id: &str) -> Option<Arc<dyn IdentityProvider>> {
     state.providers.iter().find(|p| p.id() == id).cloned()
@@ -33,17 +38,35 @@ pub struct StartQuery {
     next: Option<String>,
 }
 
-/// `GET /auth/oauth/{provider}`: sends the browser to the provider's consent page.
+/// `GET /auth/oauth/{provider}`: sends the browser to the provider's consent page. Each click
+/// stores a pending round trip, so clicks are limited per client address like sign-in links.
 pub async fn start(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
+    headers: HeaderMap,
     Query(query): Query<StartQuery>,
 ) -> Response {
     let Some(provider) = provider(&state, &id) else {
         return redirect_with("/login", &[("error", "oauth_unknown")]).into_response();
     };
     let next = sanitize_next(query.next.as_deref());
-    let started = match states::start(&state.db, provider.id(), &next).await {
+    let limit = Limit {
+        max: state.site.login_links_per_ip,
+        ..OAUTH_STARTS_PER_IP
+    };
+    match rate_limit::hit(&state.db, &format!("oauth:ip:{}", limit_key(ip)), limit).await {
+        Ok(Ok(())) => {}
+        Ok(Err(_)) => {
+            return redirect_with("/login", &[("error", "rate_limited"), ("next", &next)])
+                .into_response()
+        }
+        Err(e) => return failure("OAuth sign-in", &e, &next),
+    }
+    let secure = state.site.secure_cookies();
+    let browser = cookie::read(&headers, BROWSER_COOKIE, secure)
+        .and_then(|b| SecretToken::from_presented(&b));
+    let started = match states::start(&state.db, provider.id(), &next, browser).await {
         Ok(started) => started,
         Err(e) => return failure("OAuth sign-in", &e, &next),
     };
@@ -62,7 +85,7 @@ pub async fn start(
         BROWSER_COOKIE,
         started.browser.expose(),
         STATE_LIFETIME_SECS,
-        state.site.secure_cookies(),
+        secure,
     );
     ([(SET_COOKIE, cookie)], Redirect::to(&url)).into_response()
 }
@@ -86,7 +109,7 @@ pub async fn callback(
     let Some(provider) = provider(&state, &id) else {
         return redirect_with("/login", &[("error", "oauth_unknown")]).into_response();
     };
-    let browser = cookie::read(&headers, BROWSER_COOKIE);
+    let browser = cookie::read(&headers, BROWSER_COOKIE, state.site.secure_cookies());
     // Consume the state first, whatever the provider said: it must never be usable again.
     let round_trip = match &query.state {
         Some(raw) => {
@@ -98,16 +121,19 @@ pub async fn callback(
         None => None,
     };
     if let Some(error) = &query.error {
-        let detail = query.error_description.as_deref().unwrap_or(error);
-        let detail: String = detail.chars().take(200).collect();
-        tracing::info!(provider = provider.id(), %error, "provider refused sign-in");
+        // The provider's words stay in our log (cut short); the page words the refusal itself.
+        let error: String = error.chars().take(100).collect();
+        let detail: String = query
+            .error_description
+            .as_deref()
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect();
+        tracing::info!(provider = provider.id(), %error, %detail, "provider refused sign-in");
         return redirect_with(
             "/login",
-            &[
-                ("error", "oauth_refused"),
-                ("provider", provider.label()),
-                ("detail", &detail),
-            ],
+            &[("error", "oauth_refused"), ("provider", provider.id())],
         )
         .into_response();
     }
@@ -123,7 +149,7 @@ pub async fn callback(
             tracing::warn!(provider = provider.id(), error = %e, "OAuth exchange failed");
             return redirect_with(
                 "/login",
-                &[("error", "oauth_failed"), ("provider", provider.label())],
+                &[("error", "oauth_failed"), ("provider", provider.id())],
             )
             .into_response();
         }
@@ -133,18 +159,13 @@ pub async fn callback(
         Ok(Err(LinkRefusal::UnverifiedEmail)) => {
             return redirect_with(
                 "/login",
-                &[
-                    ("error", "oauth_unverified"),
-                    ("provider", provider.label()),
-                ],
+                &[("error", "oauth_unverified"), ("provider", provider.id())],
             )
             .into_response()
         }
         Err(e) => return failure("OAuth sign-in", &e, &next),
     };
-    let mut response = start_session(&state, user, &headers, ip, &next).await;
-    if let Ok(clear) = cookie::clear(BROWSER_COOKIE, state.site.secure_cookies()).parse() {
-        response.headers_mut().append(SET_COOKIE, clear);
-    }
-    response
+    // The binding cookie is left to expire with the round trips: clearing it now would break
+    // a sign-in still pending in another tab.
+    start_session(&state, user, &headers, ip, &next).await
 }

@@ -2,7 +2,7 @@
 
 use super::redirect_with;
 use app::auth::CurrentUser;
-use app::domain::tracked_account::NewTrackedAccount;
+use app::domain::tracked_account::{NewTrackedAccount, NAME_MAX_CHARS};
 use app::resources::tracked_accounts::{self, AddError};
 use app::state::AppState;
 use axum::extract::State;
@@ -18,22 +18,17 @@ pub struct AddForm {
     account_number: String,
 }
 
-/// `POST /accounts`: the form comes back with its values and the problem when refused.
+/// `POST /accounts`: when refused, the form comes back with the problem's code and the name
+/// typed (cut to the longest name allowed) — never the account number, which would otherwise
+/// sit in browser history, proxy logs and Referer headers.
 pub async fn add(
     State(state): State<AppState>,
     me: CurrentUser,
     Form(form): Form<AddForm>,
 ) -> Response {
+    let name: String = form.name.trim().chars().take(NAME_MAX_CHARS).collect();
     let back = |error: &str| {
-        redirect_with(
-            "/accounts",
-            &[
-                ("error", error),
-                ("name", &form.name),
-                ("account_number", &form.account_number),
-            ],
-        )
-        .into_response()
+        redirect_with("/accounts", &[("error", error), ("name", &name)]).into_response()
     };
     let account = match NewTrackedAccount::parse(&form.name, &form.account_number) {
         Ok(account) => account,
@@ -41,19 +36,8 @@ pub async fn add(
     };
     match tracked_accounts::add(&state.access, &state.db, me.user.id, &account).await {
         Ok(_) => redirect_with("/accounts", &[("notice", "added")]).into_response(),
-        Err(AddError::Denied(denial)) => {
-            let message = denial.message_for(&state.catalog, &tracked_accounts::feature());
-            redirect_with(
-                "/accounts",
-                &[
-                    ("error", "limit"),
-                    ("message", &message),
-                    ("name", &form.name),
-                    ("account_number", &form.account_number),
-                ],
-            )
-            .into_response()
-        }
+        // The page words the limit from the usage it loads itself.
+        Err(AddError::Denied(_)) => back("limit"),
         Err(AddError::Access(e)) => {
             tracing::error!(error = %e, "adding a tracked account failed");
             back("unavailable")

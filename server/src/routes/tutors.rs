@@ -39,19 +39,9 @@ pub async fn start(
         Ok(Started::StaleForm) => {
             redirect_with("/tutors", &[("error", "stale_form")]).into_response()
         }
-        Ok(Started::Denied { feature, denial }) => {
-            let message = denial.message_for(&state.catalog, &feature);
-            let upgrade = denial.upgrade_to.map(|p| p.to_string()).unwrap_or_default();
-            redirect_with(
-                "/tutors",
-                &[
-                    ("error", "denied"),
-                    ("tutor", tutor.id),
-                    ("message", &message),
-                    ("upgrade", &upgrade),
-                ],
-            )
-            .into_response()
+        // The page words the refusal from its own data: no sentence travels in the URL.
+        Ok(Started::Denied { .. }) => {
+            redirect_with("/tutors", &[("error", "denied"), ("tutor", tutor.id)]).into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, "starting a tutor session failed");

@@ -210,3 +210,22 @@ async fn github_emails(State(fake): State<FakeOidc>, headers: HeaderMap) -> Resp
         None => StatusCode::UNAUTHORIZED.into_response(),
     }
 }
+
+/// The app with "Continue with Acme SSO" pointing at `fake` (plus the test's own settings).
+pub async fn app_with_oidc(
+    fake: &FakeOidc,
+    customize: impl FnOnce(&mut server::config::Config),
+) -> super::TestApp {
+    let issuer = fake.issuer.clone();
+    super::spawn_app_with(move |config| {
+        config.oauth = vec![server::config::OAuthSettings {
+            id: "oidc",
+            label: "Acme SSO".into(),
+            kind: app::auth::oauth::ProviderKind::Oidc { issuer },
+            client_id: CLIENT_ID.into(),
+            client_secret: super::Secret::new(CLIENT_SECRET),
+        }];
+        customize(config);
+    })
+    .await
+}

@@ -109,6 +109,65 @@ pub fn tollgate(
     command.output().expect("run tollgate")
 }
 
+/// A `tollgate serve` process, killed when dropped so a failing test leaves nothing behind.
+pub struct ServerProcess {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Starts the `tollgate serve` binary on `database` (clean environment plus `extra_env`, its
+/// log to `log`) and waits until `/healthz` answers 200.
+pub async fn serve_process(
+    database: &TestDatabase,
+    extra_env: &[(&str, &str)],
+    log: std::process::Stdio,
+) -> ServerProcess {
+    let port = free_port();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate"));
+    command
+        .arg("serve")
+        .current_dir(workspace_file(""))
+        .env_clear()
+        .env("DATABASE_URL", database.url.expose())
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("DEMO_WORD_DELAY_MS", "0")
+        .env("RUST_LOG", "error")
+        .stdout(log)
+        .stderr(std::process::Stdio::null());
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    let process = ServerProcess {
+        child: command.spawn().expect("start tollgate serve"),
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if let Ok(r) = client.get(format!("{}/healthz", process.base)).send().await {
+            if r.status() == 200 {
+                return process;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("tollgate serve did not become healthy on {}", process.base);
+}
+
 /// Server settings for tests: random port, the shipped catalog, the given database.
 pub fn test_config(database: &TestDatabase) -> Config {
     Config {
@@ -123,7 +182,9 @@ pub fn test_config(database: &TestDatabase) -> Config {
         generator: server::config::GeneratorSettings::Demo { word_delay_ms: 0 },
         login_links_per_ip: 20,
         guests_per_ip: 20,
-        trusted_proxies: 0,
+        trusted_proxies: Vec::new(),
+        max_concurrent_generations: 8,
+        housekeeping_interval_secs: 3600,
     }
 }
 
@@ -308,11 +369,39 @@ impl TestApp {
             .to_owned()
     }
 
-    /// Signs `email` in by magic link; returns the session cookie's value.
+    /// Presses "Sign in" on the confirm page of `link` (a path with `?token=`), in a browser
+    /// holding session `cookie` if any: the POST that uses the link up.
+    pub async fn redeem(&self, link: &str, cookie: Option<&str>) -> reqwest::Response {
+        let token = link
+            .split("token=")
+            .nth(1)
+            .map(|t| t.split('&').next().unwrap_or_default())
+            .unwrap_or_default()
+            .to_owned();
+        self.post_form("/auth/email/callback", &[("token", &token)], cookie)
+            .await
+    }
+
+    /// Signs `email` in and makes the account an admin; returns the session cookie.
+    pub async fn sign_in_admin(&self, email: &str) -> String {
+        let cookie = self.sign_in(email).await;
+        let address = app::domain::EmailAddress::parse(email).expect("a plain address");
+        let role = app::auth::users::Role::Admin;
+        assert!(
+            app::auth::users::set_role(&self.running.state.db, &address, role)
+                .await
+                .expect("set the role")
+        );
+        cookie
+    }
+
+    /// Signs `email` in by magic link (open the link, confirm); returns the session cookie.
     pub async fn sign_in(&self, email: &str) -> String {
         let link = self.request_link(email).await;
-        let response = self.get_as(&link, None).await;
-        assert_eq!(response.status(), 303, "the link signs in and redirects");
+        let page = self.get_as(&link, None).await;
+        assert_eq!(page.status(), 200, "the link shows the confirm page");
+        let response = self.redeem(&link, None).await;
+        assert_eq!(response.status(), 303, "confirming signs in and redirects");
         session_cookie(&response).expect("a session cookie is set")
     }
 }

@@ -4,7 +4,6 @@ use super::Identity;
 use crate::auth::unix_now;
 use crate::auth::users::{self, User};
 use crate::db::{Db, DbError};
-use crate::domain::EmailAddress;
 
 /// Why an identity cannot sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +22,7 @@ pub async fn account_for(
     identity: &Identity,
 ) -> Result<Result<User, LinkRefusal>, DbError> {
     let email = match (&identity.email, identity.email_verified) {
-        (Some(email), true) => match EmailAddress::parse(email) {
+        (Some(email), true) => match users::sign_in_address(db, email).await? {
             Ok(email) => email,
             Err(_) => return Ok(Err(LinkRefusal::UnverifiedEmail)),
         },

@@ -16,10 +16,18 @@ pub struct Started {
     pub pkce_verifier: SecretToken,
 }
 
-pub async fn start(db: &Db, provider: &str, next: &str) -> Result<Started, DbError> {
+/// Records a round trip. `browser` is the binding cookie this browser already holds, if any:
+/// it is reused, so a sign-in started in a second tab does not invalidate the first one's
+/// (each round trip still has its own single-use `state`).
+pub async fn start(
+    db: &Db,
+    provider: &str,
+    next: &str,
+    browser: Option<SecretToken>,
+) -> Result<Started, DbError> {
     let started = Started {
         state: SecretToken::generate(),
-        browser: SecretToken::generate(),
+        browser: browser.unwrap_or_else(SecretToken::generate),
         pkce_verifier: SecretToken::generate(),
     };
     sqlx::query(

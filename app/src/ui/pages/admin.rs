@@ -10,11 +10,16 @@ use leptos_router::hooks::use_query_map;
 pub fn AdminPage() -> impl IntoView {
     let users = Resource::new(|| (), |_| list_users());
     let query = use_query_map();
-    let notice = move || match query.read().get("notice").as_deref() {
+    let notice = move || {
+        match query.read().get("notice").as_deref() {
         Some("banned") => Some("The user is banned and signed out everywhere."),
         Some("unbanned") => Some("The ban is lifted."),
-        Some(_) => Some("Nothing changed: that account does not exist."),
+        Some("unknown") => Some("Nothing changed: that account does not exist."),
+        Some("self") => Some("Nothing changed: you cannot ban yourself."),
+        Some("last_admin") => Some("Nothing changed: that is the last administrator who is not banned. Make someone else an admin first."),
+        Some(_) => Some("Nothing changed: something went wrong on our side. Please try again."),
         None => None,
+    }
     };
     view! {
         <Title text="Admin · Tollgate"/>

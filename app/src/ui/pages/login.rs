@@ -7,7 +7,10 @@ use leptos_router::hooks::use_query_map;
 /// `/login`: email magic link (and, when configured, OAuth providers).
 ///
 /// The form posts to `/auth/email`, which answers with a redirect back here carrying `sent=1`
-/// or `error=<code>`, so the page works the same with JavaScript off.
+/// or `error=<code>`, so the page works the same with JavaScript off. Every sentence comes from
+/// a code: a link someone crafts cannot make this page say anything we did not write (a
+/// provider is named by its id and worded from the configured list; the address is only ever
+/// the form's value).
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
@@ -15,17 +18,11 @@ pub fn LoginPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| get_login_options());
     let next = param("next").unwrap_or_else(|| "/dashboard".into());
     let next_for_providers = next.clone();
-    let email = param("email").unwrap_or_default();
-    let provider = param("provider").unwrap_or_else(|| "the provider".into());
-    let error = param("error").map(|code| match code.as_str() {
-        "oauth_refused" => format!(
-            "{provider} did not sign you in: {}. Try again, or use your email below.",
-            param("detail").unwrap_or_else(|| "the request was refused".into())
-        ),
-        "oauth_failed" => format!("We could not complete sign-in with {provider}. Try again, or use your email below."),
-        "oauth_unverified" => format!("{provider} did not confirm an email address for your account, so we cannot sign you in with it. Verify your email there, or use your email below."),
-        code => error_message(code).to_owned(),
-    });
+    let email = param("email")
+        .map(|e| e.chars().take(254).collect::<String>())
+        .unwrap_or_default();
+    let provider_id = param("provider").unwrap_or_default();
+    let error_code = param("error");
     let sent = param("sent").is_some();
     let signed_out = param("signed_out").is_some();
 
@@ -35,15 +32,30 @@ pub fn LoginPage() -> impl IntoView {
             <h1 class="text-2xl font-bold">"Sign in to Tollgate"</h1>
             <p class="mt-1 text-sm text-slate-600">"New here? The same form creates your account."</p>
             {signed_out.then(|| view! { <p class="mt-4 rounded-lg bg-slate-100 p-3 text-sm" role="status">"You have been signed out."</p> })}
-            {error.map(|message| view! {
-                <p class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" role="alert" data-testid="login-error">{message}</p>
+            {error_code.map(|code| view! {
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let (code, provider_id) = (code.clone(), provider_id.clone());
+                        Suspend::new(async move {
+                            let providers = options.await.map(|o| o.providers).unwrap_or_default();
+                            let provider = providers
+                                .into_iter()
+                                .find(|(id, _)| *id == provider_id)
+                                .map_or_else(|| "The provider".to_owned(), |(_, label)| label);
+                            let message = provider_error_message(&code, &provider)
+                                .unwrap_or_else(|| error_message(&code).to_owned());
+                            view! {
+                                <p class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" role="alert" data-testid="login-error">{message}</p>
+                            }
+                        })
+                    }}
+                </Suspense>
             })}
             {if sent {
-                let email = email.clone();
                 view! {
                     <div class="mt-6 rounded-lg bg-emerald-50 p-4 text-sm text-emerald-900" role="status" data-testid="link-sent">
                         <p class="font-semibold">"Check your inbox"</p>
-                        <p class="mt-1">{format!("We sent a sign-in link to {email}. It works once, for 15 minutes.")}</p>
+                        <p class="mt-1">"We sent a sign-in link to the address below. It works once, for 15 minutes."</p>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
                                 options.await.ok().filter(|o| o.dev_mailbox).map(|_| view! {
@@ -97,10 +109,21 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+/// The sentence for an OAuth `?error=` code, naming the configured provider (`None` for other
+/// codes).
+fn provider_error_message(code: &str, provider: &str) -> Option<String> {
+    Some(match code {
+        "oauth_refused" => format!("{provider} did not sign you in (the request was cancelled or refused there). Try again, or use your email below."),
+        "oauth_failed" => format!("We could not complete sign-in with {provider}. Try again, or use your email below."),
+        "oauth_unverified" => format!("{provider} did not confirm an email address for your account, so we cannot sign you in with it. Verify your email there, or use your email below."),
+        _ => return None,
+    })
+}
+
 /// The sentence for an `?error=` code set by the sign-in routes.
-fn error_message(code: &str) -> &'static str {
+pub(super) fn error_message(code: &str) -> &'static str {
     match code {
-        "invalid_email" => "That does not look like an email address. Check it and try again.",
+        "invalid_email" => "That is not a plain email address. Enter just the address, like ada@example.com — without a name, quotes, angle brackets or comments.",
         "rate_limited" => "Too many sign-in emails were requested. Wait a few minutes, then try again.",
         "link_expired" => "That sign-in link has expired (links last 15 minutes). Enter your email to get a new one.",
         "link_used" => "That sign-in link was already used. Each link works once: enter your email to get a new one.",

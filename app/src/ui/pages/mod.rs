@@ -2,6 +2,7 @@
 
 pub(crate) mod account;
 mod admin;
+mod confirm_sign_in;
 mod dashboard;
 mod dev_mailbox;
 mod generate;
@@ -14,6 +15,7 @@ mod tutors;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
+pub use confirm_sign_in::ConfirmSignInPage;
 pub use dashboard::DashboardPage;
 pub use dev_mailbox::DevMailboxPage;
 pub use generate::GeneratePage;

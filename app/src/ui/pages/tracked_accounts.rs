@@ -34,9 +34,12 @@ fn Accounts(page: AccountsPageView) -> impl IntoView {
         "" => None,
         "name" => Some(NAME_ERROR.to_owned()),
         "number" => Some(NUMBER_ERROR.to_owned()),
-        "limit" => Some(q("message"))
-            .filter(|m| !m.is_empty())
-            .or(page.usage.reason.clone()),
+        "limit" => Some(
+            page.usage
+                .reason
+                .clone()
+                .unwrap_or_else(|| "Your plan allows no more tracked accounts.".to_owned()),
+        ),
         "not_found" => Some("That account no longer exists.".to_owned()),
         _ => Some("Something went wrong. Please try again.".to_owned()),
     };
@@ -57,7 +60,7 @@ fn Accounts(page: AccountsPageView) -> impl IntoView {
             <input name="name" required maxlength="80" placeholder="Name, e.g. Savings" aria-label="Account name"
                 value=q("name") class="rounded-lg border border-slate-300 px-3 py-2"/>
             <input name="account_number" required placeholder="Account number" aria-label="Account number"
-                value=q("account_number") class="rounded-lg border border-slate-300 px-3 py-2"/>
+                class="rounded-lg border border-slate-300 px-3 py-2"/>
             <button type="submit" class="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">"Add"</button>
         </form>
         {(at_limit && upgrade.is_some()).then(|| view! {

@@ -28,13 +28,26 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
     let q = |key: &str| query.read_untracked().get(key).unwrap_or_default();
     let started =
         tutor(&q("started")).map(|t| format!("Your session with {} has started.", t.name));
-    let error = match q("error").as_str() {
-        "" => None,
-        "denied" => Some(q("message")),
-        "no_such_tutor" => Some("That tutor does not exist.".to_owned()),
-        "stale_form" => Some("The form was out of date. Please try again.".to_owned()),
-        _ => Some("Something went wrong. Please try again.".to_owned()),
-    };
+    let error =
+        match q("error").as_str() {
+            "" => None,
+            // Worded from this page's own data, never from the URL: which limit refused depends
+            // on whether the tutor named by the form was a Pro one.
+            "denied" => {
+                let pro = tutor(&q("tutor")).is_some_and(|t| t.pro);
+                let refused = if pro && !page.pro_tutors.allowed {
+                    &page.pro_tutors
+                } else {
+                    &page.sessions
+                };
+                Some(refused.reason.clone().unwrap_or_else(|| {
+                    "That session could not be started on your plan.".to_owned()
+                }))
+            }
+            "no_such_tutor" => Some("That tutor does not exist.".to_owned()),
+            "stale_form" => Some("The form was out of date. Please try again.".to_owned()),
+            _ => Some("Something went wrong. Please try again.".to_owned()),
+        };
     let pro_ok = page.pro_tutors.allowed;
     let key = page.form_key.clone();
     view! {

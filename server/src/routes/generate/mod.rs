@@ -119,6 +119,10 @@ async fn run(
         Ok(id) if state.catalog.feature(&id).is_some() => id,
         _ => return internal("the plan catalog has no `generations` feature"),
     };
+    // Taken before the charge, so a refusal here costs nothing; held until the text is done.
+    let Some(slot) = state.generations_in_flight.try_start(&subject.key()) else {
+        return too_many_at_once(state.generations_in_flight.max_per_subject());
+    };
     let consumption = match state.access.consume(subject, &generations, 1, &key).await {
         Ok(c) => c,
         Err(AccessError::UnknownSubject) => {
@@ -190,7 +194,7 @@ async fn run(
             }
         }
     });
-    let body = relay(text, refund, keep);
+    let body = relay(text, refund, keep, slot);
     text_response(
         Body::from_stream(body),
         &Decision::Allowed(allowance),
@@ -223,7 +227,26 @@ async fn replayed(
             "This Idempotency-Key was already used for a different prompt. \
              Send a new Idempotency-Key for a new request.",
         ),
-        Ok(None) => json_error(
+        Ok(None) => not_kept(state, subject, key).await,
+        Err(e) => internal(e),
+    }
+}
+
+/// A key charged before whose text is not (or no longer) kept: still running, or sent too
+/// late for a replay. A late key is told so plainly — it will never work again — rather than
+/// hearing "still running" forever.
+async fn not_kept(state: &AppState, subject: &Subject, key: &IdempotencyKey) -> Response {
+    let generations = match FeatureId::parse("generations") {
+        Ok(id) => id,
+        Err(e) => return internal(e),
+    };
+    match state.access.charged_at(subject, &generations, key).await {
+        Ok(Some(at)) if unix_now() - at >= results::KEPT_FOR_SECS => json_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This Idempotency-Key was used more than 24 hours ago; its text is no longer kept and \
+             the key cannot be used again. Send a new Idempotency-Key to generate again.",
+        ),
+        Ok(_) => json_error(
             StatusCode::CONFLICT,
             "A generation with this Idempotency-Key is still running, or did not finish (it was \
              counted once). Try again in a moment, or send a new Idempotency-Key to generate again.",
@@ -258,6 +281,20 @@ fn text_response(body: Body, usage: &Decision, replayed: bool) -> Response {
     if replayed {
         headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
+    response
+}
+
+/// 429 for a caller already streaming its maximum of generations; nothing was charged.
+fn too_many_at_once(max: usize) -> Response {
+    let mut response = json_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "You already have {max} generations running at once. Wait for one to finish, then try again (nothing was counted)."
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     response
 }
 

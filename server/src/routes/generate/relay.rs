@@ -14,12 +14,16 @@ use std::future::Future;
 /// How many chunks may wait for a slow client before the generator is paused.
 const BUFFERED_CHUNKS: usize = 32;
 
-pub fn relay<Fail, FailDone, Keep, KeepDone>(
+/// `hold` lives as long as the generation (the caller's in-flight slot): it is dropped when
+/// the task ends, whether the text finished, failed, or the client left.
+pub fn relay<Fail, FailDone, Keep, KeepDone, Hold>(
     mut text: TextStream,
     on_failure: Fail,
     keep: Option<Keep>,
+    hold: Hold,
 ) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static
 where
+    Hold: Send + 'static,
     Fail: FnOnce() -> FailDone + Send + 'static,
     FailDone: Future<Output = ()> + Send,
     Keep: FnOnce(String) -> KeepDone + Send + 'static,
@@ -27,6 +31,7 @@ where
 {
     let (sender, receiver) = tokio::sync::mpsc::channel(BUFFERED_CHUNKS);
     tokio::spawn(async move {
+        let _hold = hold;
         let mut kept = keep.map(|keep| (keep, String::new()));
         while let Some(chunk) = text.next().await {
             match chunk {

@@ -1,0 +1,29 @@
+use super::wire::LinkPreview;
+use super::ApiError;
+use leptos::prelude::*;
+
+/// Whom the sign-in link with `token` would sign in; reading it uses nothing up.
+#[server]
+pub async fn preview_sign_in_link(token: String) -> Result<LinkPreview, ApiError> {
+    use crate::auth::magic_link::{self, LinkProblem};
+    use crate::auth::token::SecretToken;
+    let state = expect_context::<crate::state::AppState>();
+    let Some(token) = SecretToken::from_presented(&token) else {
+        return Ok(LinkPreview::Problem {
+            code: LinkProblem::Unknown.code().into(),
+        });
+    };
+    Ok(
+        match magic_link::peek(&state.db, &token)
+            .await
+            .map_err(ApiError::internal)?
+        {
+            Ok(email) => LinkPreview::SignsIn {
+                email: email.to_string(),
+            },
+            Err(problem) => LinkPreview::Problem {
+                code: problem.code().into(),
+            },
+        },
+    )
+}
