@@ -396,6 +396,18 @@ async fn a_ban_from_the_admin_page_stops_the_users_api_keys_too() {
         .await;
     assert_eq!(location(&banned), "/admin?notice=banned");
     assert_eq!(call().await.unwrap().status(), 403);
+    let usage = app
+        .client
+        .get(app.url("/api/usage"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        usage.status(),
+        403,
+        "every route refuses the key, not only metered ones"
+    );
 }
 
 #[tokio::test]

@@ -33,6 +33,10 @@ pub enum CallerError {
     InvalidApiKey,
     #[error("Too many new guests from your network today. Sign in to continue.")]
     TooManyGuests,
+    /// The key is real but its owner is banned: every route refuses it (403), not only the
+    /// metered ones.
+    #[error("This account has been suspended.")]
+    Banned,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -56,6 +60,7 @@ pub async fn identify(
 ) -> Result<Caller, CallerError> {
     if let Some(key) = bearer(headers) {
         return match api_keys::resolve(&state.db, key).await? {
+            Some(user) if user.banned => Err(CallerError::Banned),
             Some(user) => Ok(Caller {
                 subject: Subject::User(user.id),
                 set_cookie: None,

@@ -14,6 +14,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("Only administrators can do that.")]
     Forbidden,
+    #[error("This account has been suspended.")]
+    Suspended,
     #[error("{0}")]
     NotFound(String),
     #[error("Something went wrong on our side. Please try again in a moment.")]
@@ -35,7 +37,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => 400,
             ApiError::Unauthorized => 401,
-            ApiError::Forbidden => 403,
+            ApiError::Forbidden | ApiError::Suspended => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Internal | ApiError::Transport(_) => 500,
         }

@@ -21,6 +21,7 @@ pub async fn get_usage() -> Result<UsageSummary, ApiError> {
             caller::CallerError::InvalidApiKey | caller::CallerError::TooManyGuests => {
                 ApiError::Unauthorized
             }
+            caller::CallerError::Banned => ApiError::Suspended,
         })?;
     state
         .access

@@ -18,6 +18,9 @@ pub async fn usage(
         match caller::identify(&state, &headers, viewer.0.as_ref(), NoCookie::Unnamed).await {
             Ok(caller) => caller,
             Err(CallerError::Db(e)) => return internal_error("/api/usage", e),
+            Err(CallerError::Banned) => {
+                return json_error(StatusCode::FORBIDDEN, CallerError::Banned.to_string())
+            }
             Err(refused) => return json_error(StatusCode::UNAUTHORIZED, refused.to_string()),
         };
     match state.access.summary(&caller.subject).await {

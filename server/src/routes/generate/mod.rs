@@ -96,6 +96,7 @@ pub async fn generate(
             )
         }
         Err(CallerError::TooManyGuests) => return too_many_guests(&state),
+        Err(CallerError::Banned) => return banned(),
         Err(CallerError::Db(e)) => return internal(e),
     };
     let mut response = run(&state, &caller.subject, prompt, key, replayable).await;
@@ -296,6 +297,17 @@ fn too_many_at_once(max: usize) -> Response {
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     response
+}
+
+/// A banned owner's API key: the access module's "banned" answer, before any work.
+fn banned() -> Response {
+    let denial = Denial {
+        reason: DenyReason::Banned,
+        upgrade_to: None,
+        resets_at: None,
+        limit: None,
+    };
+    worded_denial(&denial, CallerError::Banned.to_string(), unix_now())
 }
 
 /// The guest allowance's 401, for an address that has named all its new guests for today.
