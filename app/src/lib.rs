@@ -22,6 +22,8 @@ pub mod plans_file;
 #[cfg(feature = "ssr")]
 pub mod resources;
 #[cfg(feature = "ssr")]
+pub mod site;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 pub use ui::app::{shell, App};

@@ -441,6 +441,20 @@ async fn text_streams_from_an_openai_compatible_server_with_the_plans_max_tokens
 }
 
 #[tokio::test]
+async fn a_guest_is_shown_and_given_the_same_max_tokens() {
+    let (app, fake) = with_fake_openai().await;
+    let response = app.generate("hi", None, &[]).await;
+    assert_eq!(response.status(), 200);
+    let guest = common::cookie_value(&response, "tollgate_guest").expect("a guest cookie");
+    response.text().await.unwrap();
+    let usage = app.usage(Some(&format!("tollgate_guest={guest}"))).await;
+    let shown = &usage["features"]["max_tokens"];
+    assert_eq!(shown["allowed"], true);
+    assert_eq!(shown["limit"], fake.requests()[0]["max_tokens"]);
+    assert_eq!(shown["limit"], 500, "the Free plan's setting");
+}
+
+#[tokio::test]
 async fn a_generator_failure_is_refunded_before_or_during_the_stream() {
     let (app, _fake) = with_fake_openai().await;
     let cookie = session(&app.sign_in("unlucky@example.com").await);

@@ -6,8 +6,8 @@ use crate::auth::client_ip::limit_key;
 use crate::auth::rate_limit::{self, Limit, GUESTS_PER_IP};
 use crate::auth::token::SecretToken;
 use crate::auth::{api_keys, cookie, CurrentUser};
-use crate::db::DbError;
-use crate::state::AppState;
+use crate::db::{Db, DbError};
+use crate::site::Site;
 use axum::http::{header, HeaderMap};
 use std::net::IpAddr;
 
@@ -53,13 +53,14 @@ pub enum NoCookie {
 
 /// An API key wins over cookies; then the session; then the guest cookie; then `no_cookie`.
 pub async fn identify(
-    state: &AppState,
+    db: &Db,
+    site: &Site,
     headers: &HeaderMap,
     viewer: Option<&CurrentUser>,
     no_cookie: NoCookie,
 ) -> Result<Caller, CallerError> {
     if let Some(key) = bearer(headers) {
-        return match api_keys::resolve(&state.db, key).await? {
+        return match api_keys::resolve(db, key).await? {
             Some(user) if user.banned => Err(CallerError::Banned),
             Some(user) => Ok(Caller {
                 subject: Subject::User(user.id),
@@ -74,12 +75,12 @@ pub async fn identify(
             set_cookie: None,
         });
     }
-    if let Some(token) = cookie::read(headers, GUEST_COOKIE, state.site.secure_cookies())
+    if let Some(token) = cookie::read(headers, GUEST_COOKIE, site.secure_cookies())
         .and_then(|raw| SecretToken::from_presented(&raw))
     {
         let hash = token.hash();
         // A cookie we never issued (made up, or from another database) counts as none.
-        if guests::known(&state.db, &hash).await? {
+        if guests::known(db, &hash).await? {
             return Ok(Caller {
                 subject: Subject::Guest(hash),
                 set_cookie: None,
@@ -97,10 +98,10 @@ pub async fn identify(
         NoCookie::NameGuestFrom(ip) => ip,
     };
     let limit = Limit {
-        max: state.site.guests_per_ip,
+        max: site.guests_per_ip,
         ..GUESTS_PER_IP
     };
-    if rate_limit::hit(&state.db, &format!("guest:ip:{}", limit_key(ip)), limit)
+    if rate_limit::hit(db, &format!("guest:ip:{}", limit_key(ip)), limit)
         .await?
         .is_err()
     {
@@ -108,14 +109,14 @@ pub async fn identify(
     }
     let token = SecretToken::generate();
     let hash = token.hash();
-    guests::record(&state.db, &hash).await?;
+    guests::record(db, &hash).await?;
     Ok(Caller {
         subject: Subject::Guest(hash),
         set_cookie: Some(cookie::set(
             GUEST_COOKIE,
             token.expose(),
             GUEST_COOKIE_MAX_AGE,
-            state.site.secure_cookies(),
+            site.secure_cookies(),
         )),
     })
 }

@@ -163,20 +163,8 @@ impl Access {
         let profile = subject::load(&self.db, subject, unix_now())
             .await?
             .ok_or(AccessError::UnknownSubject)?;
-        // Guests write with the Free plan's settings.
-        let who = match profile.who {
-            decision::Who::Guest => decision::Who::Member {
-                admin: false,
-                banned: false,
-                standing: crate::domain::Standing::Plan {
-                    plan: PlanId::free(),
-                    anchor: None,
-                },
-            },
-            who => who,
-        };
         Ok(
-            match decision::terms(&self.catalog, &who, feature, unix_now()) {
+            match decision::terms(&self.catalog, &profile.who, feature, unix_now()) {
                 Ok(Terms {
                     grant: Grant::Setting(value),
                     ..

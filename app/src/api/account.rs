@@ -13,7 +13,7 @@ pub const NEW_KEY_COOKIE: crate::auth::cookie::CookieName = crate::auth::cookie:
 /// short-lived cookie (and the cookie cleared), so it is shown exactly once.
 #[server]
 pub async fn get_account() -> Result<AccountView, ApiError> {
-    let me = crate::auth::require_user()?;
+    let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
     let new_api_key = use_context::<axum::http::request::Parts>()
         .and_then(|parts| {
@@ -28,14 +28,34 @@ pub async fn get_account() -> Result<AccountView, ApiError> {
             }
         }
     }
-    let sessions = crate::auth::sessions::list(&state.db, me.user.id, me.session_id)
+    use crate::auth::sessions::{self, describe_device};
+    let sessions = sessions::list(&state.db, me.user.id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(|s| super::wire::SessionView {
+            current: s.id == me.session_id,
+            id: s.id,
+            device: describe_device(&s.user_agent),
+            ip: s.ip,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+        })
+        .collect();
     let api_keys = crate::auth::api_keys::list(&state.db, me.user.id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(|k| super::wire::ApiKeyView {
+            id: k.id,
+            name: k.name,
+            prefix: k.prefix,
+            created_at: k.created_at,
+            last_used_at: k.last_used_at,
+        })
+        .collect();
     Ok(AccountView {
-        viewer: me.viewer_info(),
+        viewer: super::session::viewer_info(&me),
         sessions,
         api_keys,
         new_api_key,

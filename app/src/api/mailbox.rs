@@ -27,7 +27,21 @@ pub async fn get_dev_mailbox() -> Result<Vec<MailboxMessage>, ApiError> {
             "The dev mailbox is only shown on the machine the server runs on (open it via localhost).".into(),
         ));
     }
-    crate::auth::mailer::dev_mailbox(&state.db, 50)
+    let kept = crate::auth::mailer::dev_mailbox(&state.db, 50)
         .await
-        .map_err(ApiError::internal)
+        .map_err(ApiError::internal)?;
+    Ok(kept.into_iter().map(MailboxMessage::from).collect())
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::auth::mailer::KeptMessage> for MailboxMessage {
+    fn from(kept: crate::auth::mailer::KeptMessage) -> Self {
+        MailboxMessage {
+            id: kept.id,
+            to: kept.email.to,
+            subject: kept.email.subject,
+            body: kept.email.body,
+            sent_at: kept.kept_at,
+        }
+    }
 }

@@ -7,6 +7,8 @@ pub mod error;
 pub mod login;
 pub mod mailbox;
 pub mod pricing;
+#[cfg(feature = "ssr")]
+pub mod session;
 pub mod sign_in_link;
 pub mod tracked_accounts;
 pub mod tutors;

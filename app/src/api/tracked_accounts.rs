@@ -6,11 +6,19 @@ use leptos::prelude::*;
 #[server]
 pub async fn get_tracked_accounts() -> Result<AccountsPageView, ApiError> {
     use crate::access::Subject;
-    let me = crate::auth::require_user()?;
+    let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
     let accounts = crate::resources::tracked_accounts::list(&state.db, me.user.id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(|a| super::wire::TrackedAccountView {
+            id: a.id,
+            name: a.name,
+            account_number: a.masked_number,
+            created_at: a.created_at,
+        })
+        .collect();
     let summary = state
         .access
         .summary(&Subject::User(me.user.id))

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub async fn get_tutors() -> Result<TutorsPageView, ApiError> {
     use crate::access::Subject;
     use crate::auth::token::SecretToken;
-    let me = crate::auth::require_user()?;
+    let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
     let summary = state
         .access

@@ -11,18 +11,24 @@ pub async fn get_usage() -> Result<UsageSummary, ApiError> {
     let headers = use_context::<axum::http::request::Parts>()
         .map(|parts| parts.headers)
         .unwrap_or_default();
-    let me = crate::auth::current_user();
-    let caller = caller::identify(&state, &headers, me.as_ref(), caller::NoCookie::Unnamed)
-        .await
-        .map_err(|e| match e {
-            caller::CallerError::Db(e) => ApiError::internal(e),
-            // Pages authenticate by cookie; a stray or stale `Authorization` header only means
-            // "not signed in this way".
-            caller::CallerError::InvalidApiKey | caller::CallerError::TooManyGuests => {
-                ApiError::Unauthorized
-            }
-            caller::CallerError::Banned => ApiError::Suspended,
-        })?;
+    let me = super::session::current_user();
+    let caller = caller::identify(
+        &state.db,
+        &state.site,
+        &headers,
+        me.as_ref(),
+        caller::NoCookie::Unnamed,
+    )
+    .await
+    .map_err(|e| match e {
+        caller::CallerError::Db(e) => ApiError::internal(e),
+        // Pages authenticate by cookie; a stray or stale `Authorization` header only means
+        // "not signed in this way".
+        caller::CallerError::InvalidApiKey | caller::CallerError::TooManyGuests => {
+            ApiError::Unauthorized
+        }
+        caller::CallerError::Banned => ApiError::Suspended,
+    })?;
     state
         .access
         .summary(&caller.subject)

@@ -5,5 +5,5 @@ use leptos::prelude::*;
 /// Who is signed in on this browser, if anyone.
 #[server]
 pub async fn get_viewer() -> Result<Option<ViewerInfo>, ApiError> {
-    Ok(crate::auth::current_user().map(|me| me.viewer_info()))
+    Ok(super::session::current_user().map(|me| super::session::viewer_info(&me)))
 }

@@ -4,7 +4,6 @@
 use super::token::SecretToken;
 use super::unix_now;
 use super::users::{self, User};
-use crate::api::wire::ApiKeyView;
 use crate::db::{Db, DbError};
 use sqlx::Row;
 
@@ -43,8 +42,19 @@ pub async fn create(db: &Db, user_id: i64, name: &str) -> Result<String, DbError
     Ok(full)
 }
 
+/// A live key as stored (the key itself is never stored, only its hash and first characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    /// The first characters, e.g. `tg_AbC123`, to recognise it.
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
 /// The user's live keys, newest first.
-pub async fn list(db: &Db, user_id: i64) -> Result<Vec<ApiKeyView>, DbError> {
+pub async fn list(db: &Db, user_id: i64) -> Result<Vec<ApiKeyRow>, DbError> {
     let rows = sqlx::query(
         "SELECT id, name, prefix, created_at, last_used_at FROM api_keys
          WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
@@ -54,7 +64,7 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<ApiKeyView>, DbError> {
     .await?;
     rows.iter()
         .map(|row| {
-            Ok(ApiKeyView {
+            Ok(ApiKeyRow {
                 id: row.try_get("id")?,
                 name: row.try_get("name")?,
                 prefix: row.try_get("prefix")?,

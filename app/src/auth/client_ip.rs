@@ -9,13 +9,14 @@
 //! believed; a request straight from anyone else is judged by its peer address alone, whatever
 //! headers it sends.
 
-use crate::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use crate::site::Site;
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use ipnet::IpNet;
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 /// Extracts the client's address under the site's `TRUSTED_PROXIES`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,14 +30,19 @@ impl ClientIp {
     }
 }
 
-impl FromRequestParts<AppState> for ClientIp {
+impl<S> FromRequestParts<S> for ClientIp
+where
+    S: Send + Sync,
+    Arc<Site>: FromRef<S>,
+{
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        let site = Arc::<Site>::from_ref(state);
         Ok(ClientIp(client_ip(
             peer_of(parts),
             &parts.headers,
-            &state.site.trusted_proxies,
+            &site.trusted_proxies,
         )))
     }
 }

@@ -2,8 +2,7 @@
 //! [`Viewer`] into the request extensions; route handlers and server functions read it from there.
 
 use super::users::{Role, User};
-use crate::api::wire::ViewerInfo;
-use crate::api::ApiError;
+use crate::domain::sign_in::login_path;
 
 /// The signed-in user of a request and the session they used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,42 +15,11 @@ impl CurrentUser {
     pub fn is_admin(&self) -> bool {
         self.user.role == Role::Admin
     }
-
-    pub fn viewer_info(&self) -> ViewerInfo {
-        ViewerInfo {
-            name: self.user.name.clone(),
-            email: self.user.email.clone(),
-            avatar_url: self.user.avatar_url.clone(),
-            is_admin: self.is_admin(),
-        }
-    }
 }
 
 /// What the session middleware found; always present in the extensions of a routed request.
 #[derive(Debug, Clone, Default)]
 pub struct Viewer(pub Option<CurrentUser>);
-
-/// In a server function or during SSR: the signed-in user, if any.
-pub fn current_user() -> Option<CurrentUser> {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
-        .and_then(|viewer| viewer.0)
-}
-
-/// In a server function: the signed-in user, or a 401 the UI turns into "sign in".
-pub fn require_user() -> Result<CurrentUser, ApiError> {
-    current_user().ok_or(ApiError::Unauthorized)
-}
-
-/// In a server function: the signed-in admin, or 401/403.
-pub fn require_admin() -> Result<CurrentUser, ApiError> {
-    let me = require_user()?;
-    if me.is_admin() {
-        Ok(me)
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
 
 /// In an axum route: the signed-in user, or a redirect to `/login?next=<this page>`.
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CurrentUser {
@@ -73,10 +41,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CurrentUser {
                     .then(|| parts.uri.path_and_query().map(|p| p.as_str()))
                     .flatten();
                 let next = crate::auth::next_path::sanitize_next(here);
-                Err(axum::response::Redirect::to(&format!(
-                    "/login?next={}",
-                    crate::ui::components::url_encode(&next)
-                )))
+                Err(axum::response::Redirect::to(&login_path(&next)))
             }
         }
     }

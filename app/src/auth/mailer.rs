@@ -3,7 +3,6 @@
 //! anywhere. The log says that a message was kept, never what it says.
 
 use super::unix_now;
-use crate::api::wire::MailboxMessage;
 use crate::db::{Db, DbError};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -63,20 +62,30 @@ impl Mailer for DevMailbox {
     }
 }
 
+/// A message kept by the dev mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptMessage {
+    pub id: i64,
+    pub email: Email,
+    pub kept_at: i64,
+}
+
 /// The newest messages first.
-pub async fn dev_mailbox(db: &Db, limit: i64) -> Result<Vec<MailboxMessage>, DbError> {
+pub async fn dev_mailbox(db: &Db, limit: i64) -> Result<Vec<KeptMessage>, DbError> {
     let rows = sqlx::query("SELECT id, recipient, subject, body, created_at FROM dev_mailbox ORDER BY id DESC LIMIT $1")
         .bind(limit)
         .fetch_all(db.pool())
         .await?;
     rows.iter()
         .map(|row| {
-            Ok(MailboxMessage {
+            Ok(KeptMessage {
                 id: row.try_get("id")?,
-                to: row.try_get("recipient")?,
-                subject: row.try_get("subject")?,
-                body: row.try_get("body")?,
-                sent_at: row.try_get("created_at")?,
+                email: Email {
+                    to: row.try_get("recipient")?,
+                    subject: row.try_get("subject")?,
+                    body: row.try_get("body")?,
+                },
+                kept_at: row.try_get("created_at")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()

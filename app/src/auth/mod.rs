@@ -15,7 +15,7 @@ pub mod smtp;
 pub mod token;
 pub mod users;
 
-pub use current_user::{current_user, require_admin, require_user, CurrentUser, Viewer};
+pub use current_user::{CurrentUser, Viewer};
 
 /// Seconds since the Unix epoch: how every timestamp is stored (see docs/architecture.md).
 pub fn unix_now() -> i64 {

@@ -8,7 +8,6 @@
 use super::token::SecretToken;
 use super::unix_now;
 use super::users::{self, User};
-use crate::api::wire::SessionView;
 use crate::db::{Db, DbError};
 use sqlx::Row;
 
@@ -85,12 +84,18 @@ pub async fn resolve(db: &Db, token: &SecretToken) -> Result<Option<ResolvedSess
     }))
 }
 
+/// A live session as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: i64,
+    pub user_agent: String,
+    pub ip: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
 /// The live sessions of a user, most recently used first.
-pub async fn list(
-    db: &Db,
-    user_id: i64,
-    current_session: i64,
-) -> Result<Vec<SessionView>, DbError> {
+pub async fn list(db: &Db, user_id: i64) -> Result<Vec<SessionRow>, DbError> {
     let rows = sqlx::query(
         "SELECT id, user_agent, ip, created_at, last_seen_at FROM sessions
          WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, id DESC",
@@ -101,14 +106,12 @@ pub async fn list(
     .await?;
     rows.iter()
         .map(|row| {
-            let id: i64 = row.try_get("id")?;
-            Ok(SessionView {
-                id,
-                device: describe_device(&row.try_get::<String, _>("user_agent")?),
+            Ok(SessionRow {
+                id: row.try_get("id")?,
+                user_agent: row.try_get("user_agent")?,
                 ip: row.try_get("ip")?,
                 created_at: row.try_get("created_at")?,
                 last_seen_at: row.try_get("last_seen_at")?,
-                current: id == current_session,
             })
         })
         .collect::<Result<_, sqlx::Error>>()

@@ -15,7 +15,7 @@ pub enum Role {
 }
 
 impl Role {
-    fn from_db(raw: &str) -> Self {
+    pub(crate) fn from_db(raw: &str) -> Self {
         if raw == "admin" {
             Role::Admin
         } else {
@@ -173,11 +173,19 @@ pub async fn set_role(db: &Db, email: &EmailAddress, role: Role) -> Result<bool,
     Ok(result.rows_affected() > 0)
 }
 
+/// An account as the admin page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminListing {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub banned: bool,
+    pub live_sessions: i64,
+}
+
 /// Every account with its live session count, newest first (the admin page).
-pub async fn list_for_admin(
-    db: &Db,
-    limit: i64,
-) -> Result<Vec<crate::api::wire::AdminUserRow>, DbError> {
+pub async fn list_for_admin(db: &Db, limit: i64) -> Result<Vec<AdminListing>, DbError> {
     let rows = sqlx::query(
         "SELECT u.id, u.email, u.name, u.role, u.banned,
                 (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > $1) AS sessions
@@ -189,13 +197,13 @@ pub async fn list_for_admin(
     .await?;
     rows.iter()
         .map(|row| {
-            Ok(crate::api::wire::AdminUserRow {
+            Ok(AdminListing {
                 id: row.try_get("id")?,
                 email: row.try_get("email")?,
                 name: row.try_get("name")?,
-                is_admin: row.try_get::<String, _>("role")? == "admin",
+                role: Role::from_db(&row.try_get::<String, _>("role")?),
                 banned: row.try_get::<i64, _>("banned")? != 0,
-                sessions: row.try_get("sessions")?,
+                live_sessions: row.try_get("sessions")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()

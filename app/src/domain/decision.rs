@@ -128,21 +128,7 @@ fn deny(reason: DenyReason) -> Denial {
 /// The terms `who` has for `feature` at `now`, or why they have none.
 pub fn terms(catalog: &Catalog, who: &Who, feature: &Feature, now: i64) -> Result<Terms, Denial> {
     let (admin, standing) = match who {
-        Who::Guest => {
-            return if catalog.guest.feature == feature.id {
-                Ok(Terms {
-                    grant: Grant::Metered {
-                        limit: Some(catalog.guest.total),
-                        window: Window::FOREVER,
-                        credits: false,
-                    },
-                    upgrade_to: None,
-                    guest: true,
-                })
-            } else {
-                Err(deny(DenyReason::SignInRequired))
-            };
-        }
+        Who::Guest => return guest_terms(catalog, feature),
         Who::Member { banned: true, .. } => return Err(deny(DenyReason::Banned)),
         Who::Member {
             admin, standing, ..
@@ -194,6 +180,32 @@ pub fn terms(catalog: &Catalog, who: &Who, feature: &Feature, now: i64) -> Resul
         grant,
         upgrade_to,
         guest: false,
+    })
+}
+
+/// A guest has the catalog's guest allowance of its one feature, in total, and works with the
+/// Free plan's settings (e.g. `max_tokens`): one rule, so what `/api/usage` shows a guest is what
+/// `/api/generate` gives them. Everything else asks them to sign in.
+fn guest_terms(catalog: &Catalog, feature: &Feature) -> Result<Terms, Denial> {
+    let grant = if catalog.guest.feature == feature.id {
+        Grant::Metered {
+            limit: Some(catalog.guest.total),
+            window: Window::FOREVER,
+            credits: false,
+        }
+    } else if matches!(feature.kind, FeatureKind::Number) {
+        let free = catalog
+            .plan(&PlanId::free())
+            .and_then(|p| p.entitlement(&feature.id))
+            .and_then(limit_of);
+        Grant::Setting(free.unwrap_or(0))
+    } else {
+        return Err(deny(DenyReason::SignInRequired));
+    };
+    Ok(Terms {
+        grant,
+        upgrade_to: None,
+        guest: true,
     })
 }
 

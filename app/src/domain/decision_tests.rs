@@ -227,12 +227,7 @@ fn guests_get_five_generations_in_total_then_must_sign_in() {
         d.message(&c, &feature_of(&c, "generations")),
         "You've used your 5 free generations. Sign in to continue."
     );
-    for other in [
-        "tutor_sessions",
-        "tracked_accounts",
-        "pro_tutors",
-        "max_tokens",
-    ] {
+    for other in ["tutor_sessions", "tracked_accounts", "pro_tutors"] {
         assert_eq!(
             denied(ask(&c, &Who::Guest, other, 0, 0)).reason,
             DenyReason::SignInRequired,
@@ -329,4 +324,13 @@ fn an_unknown_plan_counts_as_free() {
     let d = denied(ask(&c, &member("legacy"), "generations", 10, 0));
     assert_eq!(d.limit, Some(10));
     assert_eq!(d.upgrade_to, Some(pro()));
+}
+
+#[test]
+fn guests_write_with_the_free_plans_settings() {
+    let c = catalog();
+    let free = allowed(ask(&c, &member("free"), "max_tokens", 0, 0)).limit;
+    let guest = allowed(ask(&c, &Who::Guest, "max_tokens", 0, 0));
+    assert_eq!(guest.limit, free);
+    assert!(free.is_some());
 }

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod idempotency;
 pub mod money;
 pub mod plan_change;
+pub mod sign_in;
 pub mod subscription;
 pub mod tracked_account;
 pub mod tutors;

@@ -3,7 +3,6 @@
 //! is always checked against the rows themselves — whatever else changed them.
 
 use crate::access::{Access, AccessError, Subject};
-use crate::api::wire::TrackedAccountView;
 use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::tracked_account::NewTrackedAccount;
@@ -35,8 +34,18 @@ impl From<sqlx::Error> for AddError {
     }
 }
 
+/// A tracked account with its number masked (the full number never leaves this module).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackedAccountRow {
+    pub id: i64,
+    pub name: String,
+    /// e.g. `•••• 6819`
+    pub masked_number: String,
+    pub created_at: i64,
+}
+
 /// The user's accounts, oldest first, numbers masked.
-pub async fn list(db: &Db, user_id: i64) -> Result<Vec<TrackedAccountView>, DbError> {
+pub async fn list(db: &Db, user_id: i64) -> Result<Vec<TrackedAccountRow>, DbError> {
     let rows = sqlx::query(
         "SELECT id, name, account_number, created_at FROM tracked_accounts
          WHERE user_id = $1 ORDER BY id",
@@ -46,10 +55,10 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<TrackedAccountView>, DbEr
     .await?;
     rows.iter()
         .map(|row| {
-            Ok(TrackedAccountView {
+            Ok(TrackedAccountRow {
                 id: row.try_get("id")?,
                 name: row.try_get("name")?,
-                account_number: NewTrackedAccount::masked(
+                masked_number: NewTrackedAccount::masked(
                     &row.try_get::<String, _>("account_number")?,
                 ),
                 created_at: row.try_get("created_at")?,

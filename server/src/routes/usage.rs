@@ -14,15 +14,22 @@ pub async fn usage(
     Extension(viewer): Extension<Viewer>,
     headers: HeaderMap,
 ) -> Response {
-    let caller =
-        match caller::identify(&state, &headers, viewer.0.as_ref(), NoCookie::Unnamed).await {
-            Ok(caller) => caller,
-            Err(CallerError::Db(e)) => return internal_error("/api/usage", e),
-            Err(CallerError::Banned) => {
-                return json_error(StatusCode::FORBIDDEN, CallerError::Banned.to_string())
-            }
-            Err(refused) => return json_error(StatusCode::UNAUTHORIZED, refused.to_string()),
-        };
+    let caller = match caller::identify(
+        &state.db,
+        &state.site,
+        &headers,
+        viewer.0.as_ref(),
+        NoCookie::Unnamed,
+    )
+    .await
+    {
+        Ok(caller) => caller,
+        Err(CallerError::Db(e)) => return internal_error("/api/usage", e),
+        Err(CallerError::Banned) => {
+            return json_error(StatusCode::FORBIDDEN, CallerError::Banned.to_string())
+        }
+        Err(refused) => return json_error(StatusCode::UNAUTHORIZED, refused.to_string()),
+    };
     match state.access.summary(&caller.subject).await {
         Ok(summary) => Json(summary).into_response(),
         Err(e) => internal_error("/api/usage", e),

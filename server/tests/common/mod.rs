@@ -334,6 +334,7 @@ impl TestApp {
             .expect("read mailbox")
             .into_iter()
             .next()
+            .map(app::api::wire::MailboxMessage::from)
     }
 
     pub async fn count(&self, table: &str) -> i64 {

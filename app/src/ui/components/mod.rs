@@ -10,6 +10,6 @@ mod usage_meter;
 pub use interval_toggle::IntervalToggle;
 pub use out_of_credits_modal::OutOfCreditsModal;
 pub use plan_card::PlanCard;
-pub use require_sign_in::{url_encode, RequireSignIn};
+pub use require_sign_in::RequireSignIn;
 pub use site_header::SiteHeader;
 pub use usage_meter::UsageMeter;

@@ -1,4 +1,5 @@
 use crate::api::ApiError;
+use crate::domain::sign_in::login_path;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
@@ -26,24 +27,10 @@ where
             } else {
                 format!("{path}?{search}")
             };
-            let next = url_encode(&here);
-            view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
+            view! { <Redirect path=login_path(&here)/> }.into_any()
         }
         Err(error) => {
             view! { <p role="alert" class="text-red-700">{error.to_string()}</p> }.into_any()
         }
     }
-}
-
-/// Percent-encodes a query value (keeps `/` so `next=/account` stays readable).
-pub fn url_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -1,5 +1,5 @@
 use crate::api::login::get_login_options;
-use crate::ui::components::url_encode;
+use crate::domain::sign_in::url_encode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -87,7 +87,15 @@ pub async fn generate(
         },
     };
     let no_cookie = NoCookie::NameGuestFrom(ip);
-    let caller = match caller::identify(&state, &headers, viewer.0.as_ref(), no_cookie).await {
+    let caller = match caller::identify(
+        &state.db,
+        &state.site,
+        &headers,
+        viewer.0.as_ref(),
+        no_cookie,
+    )
+    .await
+    {
         Ok(caller) => caller,
         Err(CallerError::InvalidApiKey) => {
             return json_error(
