@@ -95,7 +95,16 @@ async fn a_free_user_gets_ten_generations_then_the_contract_429() {
     let response = app.generate("one more", Some(&cookie), &[]).await;
     assert_eq!(response.status(), 429);
     assert!(response.headers().contains_key("retry-after"));
-    let body: serde_json::Value = response.json().await.unwrap();
+    let raw = response.text().await.unwrap();
+    let body: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(
+        raw,
+        format!(
+            r#"{{"error":"Daily limit reached","limit":10,"remaining":0,"resetAt":"{}","upgradeUrl":"/pricing"}}"#,
+            body["resetAt"].as_str().unwrap()
+        ),
+        "the seed client's body, byte for byte"
+    );
     assert_eq!(body["error"], "Daily limit reached");
     assert_eq!(body["remaining"], 0);
     assert_eq!(body["limit"], 10);
@@ -201,7 +210,12 @@ async fn unpaid_and_banned_accounts_get_their_own_answers_over_http() {
     set_subscription(&app, "late@example.com", "pro", SubscriptionStatus::Unpaid).await;
     let payment = generate_with_auth(&app, &bearer).await;
     assert_eq!(payment.status(), 402);
-    let body: serde_json::Value = payment.json().await.unwrap();
+    let raw = payment.text().await.unwrap();
+    assert_eq!(
+        raw,
+        r#"{"error":"Payment required: update your payment method to continue.","reason":"unpaid","upgradeUrl":"/account"}"#
+    );
+    let body: serde_json::Value = serde_json::from_str(&raw).unwrap();
     assert_eq!(body["reason"], "unpaid");
     assert_eq!(body["upgradeUrl"], "/account");
     assert!(!body["error"].as_str().unwrap().is_empty());

@@ -44,6 +44,49 @@ pub struct ApiKeyView {
     pub last_used_at: Option<i64>,
 }
 
+/// The body of `POST /api/generate` (ARCHITECTURE §7), sent by the page's script and by API
+/// clients; the page without JavaScript posts the same field as a form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenerateRequest {
+    #[serde(default)]
+    pub prompt: String,
+}
+
+/// The JSON body of every refused or failed `/api/*` request (ARCHITECTURE §7; the seed's
+/// client reads `error`, `resetAt` and `upgradeUrl`). Which fields appear depends on why: 401
+/// and 429 carry `limit`, `remaining` and `resetAt` (`limit` and `resetAt` may be `null`);
+/// 402 and 403 a `reason` (403 for a plan also the `plan`); other errors only `error`.
+/// Fields are declared in alphabetical order, the order these bodies had when they were built
+/// as JSON maps, so the bytes on the wire stay the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refusal {
+    /// A sentence a person can act on.
+    pub error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Option<u64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_at: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_url: Option<String>,
+}
+
+impl Refusal {
+    /// Just a sentence.
+    pub fn saying(error: impl Into<String>) -> Self {
+        Refusal {
+            error: error.into(),
+            ..Refusal::default()
+        }
+    }
+}
+
 /// What `/login` offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginOptions {

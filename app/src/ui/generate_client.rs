@@ -17,7 +17,8 @@ pub enum Outcome {
 
 #[cfg(feature = "hydrate")]
 pub async fn generate(prompt: &str, mut on_text: impl FnMut(&str)) -> Result<Outcome, String> {
-    use js_sys::{Object, Reflect, Uint8Array, JSON};
+    use crate::api::wire::{GenerateRequest, Refusal};
+    use js_sys::{Reflect, Uint8Array};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
@@ -25,16 +26,13 @@ pub async fn generate(prompt: &str, mut on_text: impl FnMut(&str)) -> Result<Out
         e.as_string()
             .unwrap_or_else(|| "The connection failed. Check your network and try again.".into())
     }
-    fn field(object: &JsValue, name: &str) -> Option<String> {
-        Reflect::get(object, &JsValue::from_str(name))
-            .ok()
-            .and_then(|v| v.as_string())
-    }
 
     let window = web_sys::window().ok_or("no window")?;
-    let payload = Object::new();
-    Reflect::set(&payload, &"prompt".into(), &JsValue::from_str(prompt)).map_err(js_err)?;
-    let body = JSON::stringify(&payload).map_err(js_err)?;
+    // The same types the server reads and writes, so neither side can drift.
+    let body = serde_json::to_string(&GenerateRequest {
+        prompt: prompt.to_owned(),
+    })
+    .map_err(|e| e.to_string())?;
     let headers = web_sys::Headers::new().map_err(js_err)?;
     headers
         .set("Content-Type", "application/json")
@@ -42,7 +40,7 @@ pub async fn generate(prompt: &str, mut on_text: impl FnMut(&str)) -> Result<Out
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
-    init.set_body(&body.into());
+    init.set_body(&JsValue::from_str(&body));
     let response: web_sys::Response =
         JsFuture::from(window.fetch_with_str_and_init("/api/generate", &init))
             .await
@@ -51,14 +49,18 @@ pub async fn generate(prompt: &str, mut on_text: impl FnMut(&str)) -> Result<Out
             .map_err(js_err)?;
     let status = response.status();
     if status != 200 {
-        let json = JsFuture::from(response.json().map_err(js_err)?)
+        let text = JsFuture::from(response.text().map_err(js_err)?)
             .await
-            .map_err(js_err)?;
+            .map_err(js_err)?
+            .as_string()
+            .unwrap_or_default();
+        let refusal: Refusal = serde_json::from_str(&text)
+            .unwrap_or_else(|_| Refusal::saying("The request was refused."));
         return Ok(Outcome::Refused {
             status,
-            error: field(&json, "error").unwrap_or_else(|| "The request was refused.".into()),
-            reset_at: field(&json, "resetAt"),
-            upgrade_url: field(&json, "upgradeUrl").unwrap_or_else(|| "/pricing".into()),
+            error: refusal.error,
+            reset_at: refusal.reset_at.flatten(),
+            upgrade_url: refusal.upgrade_url.unwrap_or_else(|| "/pricing".into()),
         });
     }
     let remaining = response.headers().get("x-usage-remaining").ok().flatten();

@@ -1,69 +1,124 @@
-//! JSON answers of the `/api/*` routes: errors as `{"error": "…"}` with their status, and
-//! access denials in the shape the seed's client reads (ARCHITECTURE §7).
+//! The one error type of the JSON routes (`/api/*`): every way a request can end without its
+//! normal answer, each turned into its status and a [`Refusal`] body. Handlers return
+//! `Result<Response, ApiFailure>` and read as a few lines of `?`.
 
+use app::api::wire::Refusal;
 use app::domain::calendar::iso8601;
 use app::domain::{Catalog, Denial, DenyReason, Feature};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 
-pub fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+#[derive(Debug)]
+pub enum ApiFailure {
+    /// A 4xx with a sentence a person can act on.
+    Refused(StatusCode, String),
+    /// The access module said no (401 sign in, 402 payment, 403 plan or ban, 429 limit): the
+    /// sentence, and where to go next. `now` dates the `Retry-After` of a 429.
+    Denied {
+        denial: Denial,
+        error: String,
+        now: i64,
+    },
+    /// 429 for a moment: try again in `retry_after` seconds.
+    Busy { error: String, retry_after: u64 },
+    /// A failure of ours: logged once with its cause, answered with the generic sentence the
+    /// server functions use (`ApiError::Internal`).
+    Internal { route: &'static str, cause: String },
 }
 
-/// A failure of ours: logged once with its cause, answered with the same generic sentence the
-/// server functions use (`ApiError::Internal`).
-pub fn internal_error(route: &str, cause: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %cause, route, "API route failed");
-    json_error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        app::api::ApiError::Internal.to_string(),
-    )
+impl ApiFailure {
+    pub fn bad_request(sentence: impl Into<String>) -> Self {
+        ApiFailure::Refused(StatusCode::BAD_REQUEST, sentence.into())
+    }
+
+    /// A denial worded by the access decision for `feature`.
+    pub fn denied(catalog: &Catalog, feature: &Feature, denial: Denial, now: i64) -> Self {
+        let error = denial.message(catalog, feature);
+        ApiFailure::Denied { denial, error, now }
+    }
+
+    pub fn internal(route: &'static str, cause: impl std::fmt::Display) -> Self {
+        ApiFailure::Internal {
+            route,
+            cause: cause.to_string(),
+        }
+    }
 }
 
-/// 401 sign in, 402 payment, 403 plan or ban, 429 limit — each with a sentence and where to
-/// go next.
-pub fn denial_response(
-    catalog: &Catalog,
-    feature: &Feature,
-    denial: &Denial,
-    now: i64,
-) -> Response {
-    worded_denial(denial, denial.message(catalog, feature), now)
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        match self {
+            ApiFailure::Refused(status, error) => {
+                (status, Json(Refusal::saying(error))).into_response()
+            }
+            ApiFailure::Denied { denial, error, now } => denied(&denial, error, now),
+            ApiFailure::Busy { error, retry_after } => {
+                let mut response =
+                    (StatusCode::TOO_MANY_REQUESTS, Json(Refusal::saying(error))).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                response
+            }
+            ApiFailure::Internal { route, cause } => {
+                tracing::error!(error = %cause, route, "API route failed");
+                let error = app::api::ApiError::Internal.to_string();
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(Refusal::saying(error)),
+                )
+                    .into_response()
+            }
+        }
+    }
 }
 
-/// `denial_response` with a sentence of the caller's own, for a refusal the access module did
-/// not word (e.g. an address out of new guests), in the same shape and status.
-pub fn worded_denial(denial: &Denial, error: String, now: i64) -> Response {
-    let reset_at = denial.resets_at.map(iso8601);
+/// The status and body of each denial reason, in the shape the seed's client reads.
+fn denied(denial: &Denial, error: String, now: i64) -> Response {
+    let metered = |upgrade_url: &str| Refusal {
+        error: error.clone(),
+        limit: Some(denial.limit),
+        remaining: Some(0),
+        reset_at: Some(denial.resets_at.map(iso8601)),
+        upgrade_url: Some(upgrade_url.to_owned()),
+        ..Refusal::default()
+    };
     let (status, body) = match &denial.reason {
-        DenyReason::SignInRequired => (
-            StatusCode::UNAUTHORIZED,
-            json!({"error": error, "remaining": 0, "limit": denial.limit, "resetAt": reset_at, "upgradeUrl": "/login"}),
-        ),
-        DenyReason::LimitReached | DenyReason::OutOfCredits => (
-            StatusCode::TOO_MANY_REQUESTS,
-            json!({"error": error, "remaining": 0, "limit": denial.limit, "resetAt": reset_at, "upgradeUrl": "/pricing"}),
-        ),
+        DenyReason::SignInRequired => (StatusCode::UNAUTHORIZED, metered("/login")),
+        DenyReason::LimitReached | DenyReason::OutOfCredits => {
+            (StatusCode::TOO_MANY_REQUESTS, metered("/pricing"))
+        }
         DenyReason::PaymentRequired(status) => (
             StatusCode::PAYMENT_REQUIRED,
-            json!({"error": error, "reason": status.as_str(), "upgradeUrl": "/account"}),
+            Refusal {
+                reason: Some(status.as_str().to_owned()),
+                upgrade_url: Some("/account".into()),
+                ..Refusal::saying(error)
+            },
         ),
         DenyReason::RequiresPlan(plan) => (
             StatusCode::FORBIDDEN,
-            json!({"error": error, "reason": "requires_plan", "plan": plan.as_str(), "upgradeUrl": "/pricing"}),
+            Refusal {
+                plan: Some(plan.as_str().to_owned()),
+                reason: Some("requires_plan".into()),
+                upgrade_url: Some("/pricing".into()),
+                ..Refusal::saying(error)
+            },
         ),
         DenyReason::Banned => (
             StatusCode::FORBIDDEN,
-            json!({"error": error, "reason": "banned"}),
+            Refusal {
+                reason: Some("banned".into()),
+                ..Refusal::saying(error)
+            },
         ),
     };
     let mut response = (status, Json(body)).into_response();
     if let (StatusCode::TOO_MANY_REQUESTS, Some(reset)) = (status, denial.resets_at) {
-        if let Ok(value) = HeaderValue::from_str(&(reset - now).max(0).to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from((reset - now).max(0)));
     }
     response
 }

@@ -1,37 +1,33 @@
 //! `GET /api/usage` (contract, ARCHITECTURE §7): the caller's usage summary as JSON.
 
-use super::api_error::{internal_error, json_error};
+use super::api_error::ApiFailure;
 use app::access::caller::{self, CallerError, NoCookie};
 use app::auth::Viewer;
+use app::domain::UsageSummary;
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+
+const ROUTE: &str = "/api/usage";
 
 pub async fn usage(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     headers: HeaderMap,
-) -> Response {
-    let caller = match caller::identify(
-        &state.db,
-        &state.site,
-        &headers,
-        viewer.0.as_ref(),
-        NoCookie::Unnamed,
-    )
-    .await
-    {
-        Ok(caller) => caller,
-        Err(CallerError::Db(e)) => return internal_error("/api/usage", e),
-        Err(CallerError::Banned) => {
-            return json_error(StatusCode::FORBIDDEN, CallerError::Banned.to_string())
-        }
-        Err(refused) => return json_error(StatusCode::UNAUTHORIZED, refused.to_string()),
-    };
-    match state.access.summary(&caller.subject).await {
-        Ok(summary) => Json(summary).into_response(),
-        Err(e) => internal_error("/api/usage", e),
-    }
+) -> Result<Json<UsageSummary>, ApiFailure> {
+    let me = viewer.0.as_ref();
+    let caller = caller::identify(&state.db, &state.site, &headers, me, NoCookie::Unnamed)
+        .await
+        .map_err(|refused| match refused {
+            CallerError::Db(e) => ApiFailure::internal(ROUTE, e),
+            CallerError::Banned => ApiFailure::Refused(StatusCode::FORBIDDEN, refused.to_string()),
+            refused => ApiFailure::Refused(StatusCode::UNAUTHORIZED, refused.to_string()),
+        })?;
+    let summary = state
+        .access
+        .summary(&caller.subject)
+        .await
+        .map_err(|e| ApiFailure::internal(ROUTE, e))?;
+    Ok(Json(summary))
 }
