@@ -156,7 +156,8 @@ async fn open_access(config: &Config) -> Result<(Db, Access), String> {
     let catalog = plans_file::load(&config.plans_file).map_err(|e| e.to_string())?;
     let db = open_db(config).await?;
     db.migrate().await.map_err(|e| e.to_string())?;
-    let access = Access::new(db.clone(), Arc::new(catalog));
+    let access = Access::new(db.clone(), Arc::new(catalog))
+        .map_err(|problem| format!("{}: {problem}", config.plans_file.display()))?;
     Ok((db, access))
 }
 

@@ -124,12 +124,15 @@ pub async fn start(
         ),
     };
     let catalog = Arc::new(catalog);
+    let access = Access::new(db.clone(), catalog.clone()).map_err(|problem| {
+        StartError::Provider(format!("{}: {problem}", config.plans_file.display()))
+    })?;
     let state = AppState {
         generator,
         generations_in_flight: InFlight::new(config.max_concurrent_generations),
         providers: Arc::new(providers),
         leptos_options,
-        access: Access::new(db.clone(), catalog.clone()),
+        access,
         db: db.clone(),
         catalog,
         mailer,

@@ -28,7 +28,7 @@ async fn fixture() -> Fixture {
     db.migrate().await.expect("migrate");
     let catalog = app::plans_file::load(&workspace_file("plans.toml")).expect("plans.toml");
     Fixture {
-        access: Access::new(db.clone(), Arc::new(catalog)),
+        access: Access::new(db.clone(), Arc::new(catalog)).expect("the shipped catalog"),
         db,
         _database: database,
     }

@@ -34,6 +34,43 @@ async fn a_malformed_plan_catalog_stops_startup_naming_file_and_line() {
 }
 
 #[tokio::test]
+async fn a_catalog_without_a_feature_the_app_uses_stops_startup_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("plans.toml");
+    let shipped = std::fs::read_to_string(workspace_file("plans.toml")).unwrap();
+    // A valid catalog that simply has no `max_tokens` (its feature and every plan's value).
+    let without = shipped
+        .replace(
+            "[[features]]\nid = \"max_tokens\"\nkind = \"number\"\nname = \"Maximum length\"\nunit = \"token\"\nunits = \"tokens\"\nsuffix = \"per generation\"\n",
+            "",
+        )
+        .lines()
+        .filter(|line| !line.starts_with("max_tokens ="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !without.contains("max_tokens"),
+        "the test removed every trace"
+    );
+    std::fs::write(&plans, without).unwrap();
+    let database = TestDatabase::fresh().await;
+    let mut config = test_config(&database);
+    config.plans_file = plans.clone();
+    let error = server::serve::start(config, std::future::pending())
+        .await
+        .err()
+        .expect("start-up refused");
+    let message = error.to_string();
+    assert_eq!(
+        message,
+        format!(
+            "{}: the app needs a number feature `max_tokens`, but the catalog does not define it",
+            plans.display()
+        )
+    );
+}
+
+#[tokio::test]
 async fn the_binary_exits_with_one_line_on_a_bad_setting() {
     let database = TestDatabase::fresh().await;
     let output = tollgate(&database, &["serve"], &[("BIND_ADDR", "nowhere")]);

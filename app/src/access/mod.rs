@@ -18,7 +18,7 @@ use crate::db::{Db, DbError};
 use crate::domain::decision::{self, Decision, Denial, DenyReason, Grant, Terms, Usage};
 use crate::domain::{
     can_change_plan, Catalog, DowngradeBlocked, Feature, FeatureId, FeatureKind, IdempotencyKey,
-    PlanId, UsageSummary,
+    PlanId, Product, UsageSummary,
 };
 use meter::{Charge, Meter};
 use sqlx::{Any, Transaction};
@@ -76,15 +76,28 @@ pub enum Replay {
 pub struct Access {
     db: Db,
     catalog: Arc<Catalog>,
+    product: Arc<Product>,
 }
 
 impl Access {
-    pub fn new(db: Db, catalog: Arc<Catalog>) -> Self {
-        Self { db, catalog }
+    /// The module over `catalog`; refused (with one sentence) when the catalog lacks a feature
+    /// the product's code names (see [`Product`]).
+    pub fn new(db: Db, catalog: Arc<Catalog>) -> Result<Self, String> {
+        let product = Arc::new(Product::resolve(&catalog)?);
+        Ok(Self {
+            db,
+            catalog,
+            product,
+        })
     }
 
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// The features the product's code uses, resolved at start-up.
+    pub fn product(&self) -> &Product {
+        &self.product
     }
 
     fn feature(&self, id: &FeatureId) -> Result<&Feature, AccessError> {

@@ -26,7 +26,7 @@ pub async fn get_tracked_accounts() -> Result<AccountsPageView, ApiError> {
         .map_err(ApiError::internal)?;
     let usage = summary
         .features
-        .get("tracked_accounts")
+        .get(state.access.product().tracked_accounts.as_str())
         .cloned()
         .ok_or_else(|| ApiError::internal("the catalog has no tracked_accounts feature"))?;
     Ok(AccountsPageView { accounts, usage })

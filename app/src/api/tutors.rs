@@ -25,8 +25,8 @@ pub async fn get_tutors() -> Result<TutorsPageView, ApiError> {
         .await
         .map_err(ApiError::internal)?;
     Ok(TutorsPageView {
-        sessions: feature("tutor_sessions")?,
-        pro_tutors: feature("pro_tutors")?,
+        sessions: feature(state.access.product().tutor_sessions.as_str())?,
+        pro_tutors: feature(state.access.product().pro_tutors.as_str())?,
         form_key: SecretToken::generate().expose().to_owned(),
         recent,
     })

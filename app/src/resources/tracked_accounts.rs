@@ -6,13 +6,8 @@ use crate::access::{Access, AccessError, Subject};
 use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::tracked_account::NewTrackedAccount;
-use crate::domain::{Denial, FeatureId};
+use crate::domain::Denial;
 use sqlx::{Any, Row, Transaction};
-
-/// The count feature these rows spend.
-pub fn feature() -> FeatureId {
-    FeatureId::parse("tracked_accounts").unwrap_or_else(|_| unreachable!("a valid slug"))
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AddError {
@@ -75,12 +70,13 @@ pub async fn add(
     account: &NewTrackedAccount,
 ) -> Result<i64, AddError> {
     let subject = Subject::User(user_id);
-    let slot = match access.slot_terms(&subject, &feature()).await? {
+    let feature = &access.product().tracked_accounts;
+    let slot = match access.slot_terms(&subject, feature).await? {
         Ok(slot) => slot,
         Err(denial) => return Err(AddError::Denied(denial)),
     };
     let mut tx = db.pool().begin().await?;
-    access.lock_count(&mut tx, &subject, &feature()).await?;
+    access.lock_count(&mut tx, &subject, feature).await?;
     let live = count_live(&mut tx, user_id).await?;
     if let Err(denial) = access.take_slot(&mut tx, &slot, live).await? {
         tx.rollback().await?;
@@ -104,8 +100,9 @@ pub async fn add(
 /// else's id included).
 pub async fn delete(access: &Access, db: &Db, user_id: i64, id: i64) -> Result<bool, AccessError> {
     let subject = Subject::User(user_id);
+    let feature = &access.product().tracked_accounts;
     let mut tx = db.pool().begin().await?;
-    access.lock_count(&mut tx, &subject, &feature()).await?;
+    access.lock_count(&mut tx, &subject, feature).await?;
     let deleted = sqlx::query("DELETE FROM tracked_accounts WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user_id)
@@ -115,7 +112,7 @@ pub async fn delete(access: &Access, db: &Db, user_id: i64, id: i64) -> Result<b
     if deleted == 1 {
         let live = count_live(&mut tx, user_id).await?;
         access
-            .record_count(&mut tx, &subject, &feature(), live)
+            .record_count(&mut tx, &subject, feature, live)
             .await?;
     }
     tx.commit().await?;

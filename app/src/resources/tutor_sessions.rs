@@ -8,10 +8,6 @@ use crate::domain::tutors::Tutor;
 use crate::domain::{Decision, Denial, FeatureId, IdempotencyKey};
 use sqlx::Row;
 
-fn id(raw: &str) -> FeatureId {
-    FeatureId::parse(raw).unwrap_or_else(|_| unreachable!("a valid slug"))
-}
-
 #[derive(Debug)]
 pub enum Started {
     New,
@@ -35,7 +31,7 @@ pub async fn start(
 ) -> Result<Started, AccessError> {
     let subject = Subject::User(user_id);
     if tutor.pro {
-        let pro = id("pro_tutors");
+        let pro = access.product().pro_tutors.clone();
         if let Decision::Denied(denial) = access.check(&subject, &pro).await? {
             return Ok(Started::Denied {
                 feature: pro,
@@ -43,7 +39,7 @@ pub async fn start(
             });
         }
     }
-    let sessions = id("tutor_sessions");
+    let sessions = access.product().tutor_sessions.clone();
     let consumption = access.consume(&subject, &sessions, 1, key).await?;
     match (consumption.replay, consumption.decision) {
         (Some(Replay::Charged), _) => Ok(Started::AlreadyStarted),

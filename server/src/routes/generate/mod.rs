@@ -10,7 +10,7 @@ use app::access::caller::{self, CallerError, NoCookie};
 use app::access::{AccessError, Subject};
 use app::auth::client_ip::ClientIp;
 use app::auth::{unix_now, Viewer};
-use app::domain::{Decision, Denial, DenyReason, FeatureId};
+use app::domain::{Decision, Denial, DenyReason};
 use app::generation::results;
 use app::generation::GenerationRequest;
 use app::state::AppState;
@@ -61,12 +61,7 @@ async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Respon
         key,
         replayable,
     } = asked;
-    let generations = FeatureId::parse("generations")
-        .ok()
-        .filter(|id| state.catalog.feature(id).is_some())
-        .ok_or_else(|| {
-            ApiFailure::internal(ROUTE, "the plan catalog has no `generations` feature")
-        })?;
+    let generations = state.access.product().generations.clone();
     // Taken before the charge, so a refusal here costs nothing; held until the text is done.
     let slot = state
         .generations_in_flight
@@ -100,17 +95,18 @@ async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Respon
             ));
         }
     };
-    // A catalog without `max_tokens` (or a failed lookup, logged) falls back to a modest cap
-    // rather than refusing a generation that was already paid for.
-    let max_tokens = match FeatureId::parse("max_tokens") {
-        Ok(id) => match state.access.setting(subject, &id).await {
-            Ok(value) => value,
-            Err(e) => {
-                tracing::warn!(error = %e, "max_tokens lookup failed; using 500");
-                None
-            }
-        },
-        Err(_) => None,
+    // A failed lookup (logged) falls back to a modest cap rather than refusing a generation
+    // that was already paid for.
+    let max_tokens = match state
+        .access
+        .setting(subject, &state.access.product().max_tokens)
+        .await
+    {
+        Ok(value) => value,
+        Err(e) => {
+            tracing::warn!(error = %e, "max_tokens lookup failed; using 500");
+            None
+        }
     }
     .unwrap_or(500);
     let request = GenerationRequest {
