@@ -6,6 +6,7 @@ pub mod admin;
 pub mod error;
 pub mod login;
 pub mod mailbox;
+pub mod outcomes;
 pub mod pricing;
 #[cfg(feature = "ssr")]
 pub mod session;

@@ -5,12 +5,13 @@ use leptos::prelude::*;
 /// Whom the sign-in link with `token` would sign in; reading it uses nothing up.
 #[server]
 pub async fn preview_sign_in_link(token: String) -> Result<LinkPreview, ApiError> {
-    use crate::auth::magic_link::{self, LinkProblem};
+    use super::outcomes::LoginError;
+    use crate::auth::magic_link;
     use crate::auth::token::SecretToken;
     let state = expect_context::<crate::state::AppState>();
     let Some(token) = SecretToken::from_presented(&token) else {
         return Ok(LinkPreview::Problem {
-            code: LinkProblem::Unknown.code().into(),
+            code: LoginError::LinkInvalid.code().into(),
         });
     };
     Ok(
@@ -22,7 +23,7 @@ pub async fn preview_sign_in_link(token: String) -> Result<LinkPreview, ApiError
                 email: email.to_string(),
             },
             Err(problem) => LinkPreview::Problem {
-                code: problem.code().into(),
+                code: LoginError::from(problem).code().into(),
             },
         },
     )

@@ -21,17 +21,6 @@ pub enum LinkProblem {
     AlreadyUsed,
 }
 
-impl LinkProblem {
-    /// The `?error=` code `/login` turns into a sentence.
-    pub fn code(self) -> &'static str {
-        match self {
-            LinkProblem::Unknown => "link_invalid",
-            LinkProblem::Expired => "link_expired",
-            LinkProblem::AlreadyUsed => "link_used",
-        }
-    }
-}
-
 /// Issues a link for `email` that will land on `next` after sign-in.
 pub async fn issue(db: &Db, email: &EmailAddress, next: &str) -> Result<SecretToken, DbError> {
     let token = SecretToken::generate();

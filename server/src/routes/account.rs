@@ -1,6 +1,7 @@
 //! `/account` forms: ending sessions, creating and revoking API keys.
 
 use super::redirect_with;
+use app::api::outcomes::{AccountError, AccountNotice};
 use app::auth::CurrentUser;
 use app::auth::{api_keys, cookie, sessions};
 use app::state::AppState;
@@ -26,17 +27,24 @@ pub async fn revoke_session(
         .as_deref()
         .and_then(|id| id.trim().parse::<i64>().ok())
     else {
-        return redirect_with("/account", &[("error", "no_such_session")]).into_response();
+        return redirect_with("/account", &[("error", AccountError::NoSuchSession.code())])
+            .into_response();
     };
     match sessions::revoke(&state.db, me.user.id, session_id).await {
         Ok(true) if session_id == me.session_id => {
             redirect_with("/login", &[("signed_out", "1")]).into_response()
         }
-        Ok(true) => redirect_with("/account", &[("notice", "session_revoked")]).into_response(),
-        Ok(false) => redirect_with("/account", &[("error", "no_such_session")]).into_response(),
+        Ok(true) => redirect_with(
+            "/account",
+            &[("notice", AccountNotice::SessionRevoked.code())],
+        )
+        .into_response(),
+        Ok(false) => redirect_with("/account", &[("error", AccountError::NoSuchSession.code())])
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "revoking a session failed");
-            redirect_with("/account", &[("error", "unavailable")]).into_response()
+            redirect_with("/account", &[("error", AccountError::Unavailable.code())])
+                .into_response()
         }
     }
 }
@@ -46,12 +54,16 @@ pub async fn revoke_other_sessions(State(state): State<AppState>, me: CurrentUse
     match sessions::revoke_others(&state.db, me.user.id, me.session_id).await {
         Ok(count) => redirect_with(
             "/account",
-            &[("notice", "others_revoked"), ("count", &count.to_string())],
+            &[
+                ("notice", AccountNotice::OthersRevoked.code()),
+                ("count", &count.to_string()),
+            ],
         )
         .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "revoking other sessions failed");
-            redirect_with("/account", &[("error", "unavailable")]).into_response()
+            redirect_with("/account", &[("error", AccountError::Unavailable.code())])
+                .into_response()
         }
     }
 }
@@ -74,20 +86,24 @@ pub async fn create_api_key(
 ) -> Response {
     let name = match api_keys::parse_name(&form.name) {
         Ok(name) => name,
-        Err(_) => return redirect_with("/account", &[("error", "key_name")]).into_response(),
+        Err(_) => {
+            return redirect_with("/account", &[("error", AccountError::KeyName.code())])
+                .into_response()
+        }
     };
     match api_keys::create(&state.db, me.user.id, &name).await {
         Ok(key) => {
             let flash = cookie::set(NEW_KEY_COOKIE, &key, 120, state.site.secure_cookies());
             (
                 [(header::SET_COOKIE, flash)],
-                redirect_with("/account", &[("notice", "key_created")]),
+                redirect_with("/account", &[("notice", AccountNotice::KeyCreated.code())]),
             )
                 .into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, "creating an API key failed");
-            redirect_with("/account", &[("error", "unavailable")]).into_response()
+            redirect_with("/account", &[("error", AccountError::Unavailable.code())])
+                .into_response()
         }
     }
 }
@@ -108,14 +124,19 @@ pub async fn revoke_api_key(
         .as_deref()
         .and_then(|id| id.trim().parse::<i64>().ok())
     else {
-        return redirect_with("/account", &[("error", "no_such_key")]).into_response();
+        return redirect_with("/account", &[("error", AccountError::NoSuchKey.code())])
+            .into_response();
     };
     match api_keys::revoke(&state.db, me.user.id, key_id).await {
-        Ok(true) => redirect_with("/account", &[("notice", "key_revoked")]).into_response(),
-        Ok(false) => redirect_with("/account", &[("error", "no_such_key")]).into_response(),
+        Ok(true) => redirect_with("/account", &[("notice", AccountNotice::KeyRevoked.code())])
+            .into_response(),
+        Ok(false) => {
+            redirect_with("/account", &[("error", AccountError::NoSuchKey.code())]).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "revoking an API key failed");
-            redirect_with("/account", &[("error", "unavailable")]).into_response()
+            redirect_with("/account", &[("error", AccountError::Unavailable.code())])
+                .into_response()
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `/admin` forms: banning and unbanning accounts.
 
 use super::redirect_with;
+use app::api::outcomes::AdminNotice;
 use app::auth::users::{self, BanOutcome};
 use app::auth::CurrentUser;
 use app::domain::EmailAddress;
@@ -36,29 +37,37 @@ async fn set_banned(
         return (StatusCode::FORBIDDEN, "Only administrators can do that.").into_response();
     }
     let Ok(email) = EmailAddress::lookup(form.email.as_deref().unwrap_or_default()) else {
-        return redirect_with("/admin", &[("notice", "unknown")]).into_response();
+        return redirect_with("/admin", &[("notice", AdminNotice::Unknown.code())]).into_response();
     };
     if banned && email.as_str() == me.user.email {
-        return redirect_with("/admin", &[("notice", "self")]).into_response();
+        return redirect_with("/admin", &[("notice", AdminNotice::SelfBan.code())]).into_response();
     }
     match users::set_banned(&state.db, &email, banned).await {
         Ok(BanOutcome::Done) => {
             tracing::info!(admin = me.user.id, banned, "account ban changed");
             redirect_with(
                 "/admin",
-                &[("notice", if banned { "banned" } else { "unbanned" })],
+                &[(
+                    "notice",
+                    if banned {
+                        AdminNotice::Banned
+                    } else {
+                        AdminNotice::Unbanned
+                    }
+                    .code(),
+                )],
             )
             .into_response()
         }
         Ok(BanOutcome::NoSuchAccount) => {
-            redirect_with("/admin", &[("notice", "unknown")]).into_response()
+            redirect_with("/admin", &[("notice", AdminNotice::Unknown.code())]).into_response()
         }
         Ok(BanOutcome::LastAdmin) => {
-            redirect_with("/admin", &[("notice", "last_admin")]).into_response()
+            redirect_with("/admin", &[("notice", AdminNotice::LastAdmin.code())]).into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, "changing a ban failed");
-            redirect_with("/admin", &[("notice", "unavailable")]).into_response()
+            redirect_with("/admin", &[("notice", AdminNotice::Unavailable.code())]).into_response()
         }
     }
 }

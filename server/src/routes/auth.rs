@@ -1,6 +1,7 @@
 //! Email sign-in, the link it sends, and sign-out.
 
 use super::redirect_with;
+use app::api::outcomes::LoginError;
 use app::auth::client_ip::{limit_key, ClientIp};
 use app::auth::cookie::{self, SESSION_COOKIE};
 use app::auth::magic_link::{self, LINK_LIFETIME_SECS};
@@ -41,7 +42,7 @@ pub async fn request_link(
             return redirect_with(
                 "/login",
                 &[
-                    ("error", "invalid_email"),
+                    ("error", LoginError::InvalidEmail.code()),
                     ("email", &typed),
                     ("next", &next),
                 ],
@@ -68,7 +69,7 @@ pub async fn request_link(
             return redirect_with(
                 "/login",
                 &[
-                    ("error", "rate_limited"),
+                    ("error", LoginError::RateLimited.code()),
                     ("email", email.as_str()),
                     ("next", &next),
                 ],
@@ -99,7 +100,7 @@ pub async fn request_link(
         return redirect_with(
             "/login",
             &[
-                ("error", "mail_failed"),
+                ("error", LoginError::MailFailed.code()),
                 ("email", email.as_str()),
                 ("next", &next),
             ],
@@ -124,7 +125,7 @@ pub struct TokenParams {
 pub async fn open_old_link(Query(query): Query<TokenParams>) -> Response {
     match query.token.as_deref().and_then(SecretToken::from_presented) {
         Some(token) => redirect_with("/auth/email/confirm", &[("token", token.expose())]),
-        None => redirect_with("/login", &[("error", "link_invalid")]),
+        None => redirect_with("/login", &[("error", LoginError::LinkInvalid.code())]),
     }
     .into_response()
 }
@@ -138,12 +139,14 @@ pub async fn redeem_link(
     Form(form): Form<TokenParams>,
 ) -> Response {
     let Some(token) = form.token.as_deref().and_then(SecretToken::from_presented) else {
-        return redirect_with("/login", &[("error", "link_invalid")]).into_response();
+        return redirect_with("/login", &[("error", LoginError::LinkInvalid.code())])
+            .into_response();
     };
     let (email, next) = match magic_link::redeem(&state.db, &token).await {
         Ok(Ok(found)) => found,
         Ok(Err(problem)) => {
-            return redirect_with("/login", &[("error", problem.code())]).into_response()
+            let error = LoginError::from(problem);
+            return redirect_with("/login", &[("error", error.code())]).into_response();
         }
         Err(e) => return failure("redeem magic link", e, "/dashboard"),
     };
@@ -165,7 +168,7 @@ pub async fn start_session(
     next: &str,
 ) -> Response {
     if user.banned {
-        return redirect_with("/login", &[("error", "banned")]).into_response();
+        return redirect_with("/login", &[("error", LoginError::Banned.code())]).into_response();
     }
     let user_agent = headers
         .get(USER_AGENT)
@@ -211,5 +214,9 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 /// An unexpected failure: logged with its cause, shown as a retryable message on `/login`.
 pub(super) fn failure(what: &str, error: impl std::fmt::Display, next: &str) -> Response {
     tracing::error!(error = %error, "{what} failed");
-    redirect_with("/login", &[("error", "unavailable"), ("next", next)]).into_response()
+    redirect_with(
+        "/login",
+        &[("error", LoginError::Unavailable.code()), ("next", next)],
+    )
+    .into_response()
 }

@@ -2,6 +2,7 @@
 
 use super::auth::{failure, start_session};
 use super::redirect_with;
+use app::api::outcomes::LoginError;
 use app::auth::client_ip::{limit_key, ClientIp};
 use app::auth::cookie::{self, CookieName};
 use app::auth::next_path::sanitize_next;
@@ -48,7 +49,8 @@ pub async fn start(
     Query(query): Query<StartQuery>,
 ) -> Response {
     let Some(provider) = provider(&state, &id) else {
-        return redirect_with("/login", &[("error", "oauth_unknown")]).into_response();
+        return redirect_with("/login", &[("error", LoginError::OauthUnknown.code())])
+            .into_response();
     };
     let next = sanitize_next(query.next.as_deref());
     let limit = Limit {
@@ -58,8 +60,11 @@ pub async fn start(
     match rate_limit::hit(&state.db, &format!("oauth:ip:{}", limit_key(ip)), limit).await {
         Ok(Ok(())) => {}
         Ok(Err(_)) => {
-            return redirect_with("/login", &[("error", "rate_limited"), ("next", &next)])
-                .into_response()
+            return redirect_with(
+                "/login",
+                &[("error", LoginError::RateLimited.code()), ("next", &next)],
+            )
+            .into_response()
         }
         Err(e) => return failure("OAuth sign-in", &e, &next),
     }
@@ -107,7 +112,8 @@ pub async fn callback(
     Query(query): Query<CallbackQuery>,
 ) -> Response {
     let Some(provider) = provider(&state, &id) else {
-        return redirect_with("/login", &[("error", "oauth_unknown")]).into_response();
+        return redirect_with("/login", &[("error", LoginError::OauthUnknown.code())])
+            .into_response();
     };
     let browser = cookie::read(&headers, BROWSER_COOKIE, state.site.secure_cookies());
     // Consume the state first, whatever the provider said: it must never be usable again.
@@ -133,12 +139,16 @@ pub async fn callback(
         tracing::info!(provider = provider.id(), %error, %detail, "provider refused sign-in");
         return redirect_with(
             "/login",
-            &[("error", "oauth_refused"), ("provider", provider.id())],
+            &[
+                ("error", LoginError::OauthRefused.code()),
+                ("provider", provider.id()),
+            ],
         )
         .into_response();
     }
     let (Some(code), Some((pkce_verifier, next))) = (query.code, round_trip) else {
-        return redirect_with("/login", &[("error", "oauth_state")]).into_response();
+        return redirect_with("/login", &[("error", LoginError::OauthState.code())])
+            .into_response();
     };
     let identity = match provider
         .exchange(&callback_url(&state, provider.id()), code, pkce_verifier)
@@ -149,7 +159,10 @@ pub async fn callback(
             tracing::warn!(provider = provider.id(), error = %e, "OAuth exchange failed");
             return redirect_with(
                 "/login",
-                &[("error", "oauth_failed"), ("provider", provider.id())],
+                &[
+                    ("error", LoginError::OauthFailed.code()),
+                    ("provider", provider.id()),
+                ],
             )
             .into_response();
         }
@@ -159,7 +172,10 @@ pub async fn callback(
         Ok(Err(LinkRefusal::UnverifiedEmail)) => {
             return redirect_with(
                 "/login",
-                &[("error", "oauth_unverified"), ("provider", provider.id())],
+                &[
+                    ("error", LoginError::OauthUnverified.code()),
+                    ("provider", provider.id()),
+                ],
             )
             .into_response()
         }

@@ -1,6 +1,7 @@
 //! `/accounts` forms: add and delete tracked accounts.
 
 use super::redirect_with;
+use app::api::outcomes::{AccountsError, AccountsNotice};
 use app::auth::CurrentUser;
 use app::domain::tracked_account::{NewTrackedAccount, NAME_MAX_CHARS};
 use app::resources::tracked_accounts::{self, AddError};
@@ -27,20 +28,22 @@ pub async fn add(
     Form(form): Form<AddForm>,
 ) -> Response {
     let name: String = form.name.trim().chars().take(NAME_MAX_CHARS).collect();
-    let back = |error: &str| {
-        redirect_with("/accounts", &[("error", error), ("name", &name)]).into_response()
+    let back = |error: AccountsError| {
+        redirect_with("/accounts", &[("error", error.code()), ("name", &name)]).into_response()
     };
     let account = match NewTrackedAccount::parse(&form.name, &form.account_number) {
         Ok(account) => account,
-        Err(e) => return back(e.code()),
+        Err(e) => return back(AccountsError::from(&e)),
     };
     match tracked_accounts::add(&state.access, &state.db, me.user.id, &account).await {
-        Ok(_) => redirect_with("/accounts", &[("notice", "added")]).into_response(),
+        Ok(_) => {
+            redirect_with("/accounts", &[("notice", AccountsNotice::Added.code())]).into_response()
+        }
         // The page words the limit from the usage it loads itself.
-        Err(AddError::Denied(_)) => back("limit"),
+        Err(AddError::Denied(_)) => back(AccountsError::Limit),
         Err(AddError::Access(e)) => {
             tracing::error!(error = %e, "adding a tracked account failed");
-            back("unavailable")
+            back(AccountsError::Unavailable)
         }
     }
 }
@@ -61,14 +64,19 @@ pub async fn delete(
         .as_deref()
         .and_then(|id| id.trim().parse::<i64>().ok())
     else {
-        return redirect_with("/accounts", &[("error", "not_found")]).into_response();
+        return redirect_with("/accounts", &[("error", AccountsError::NotFound.code())])
+            .into_response();
     };
     match tracked_accounts::delete(&state.access, &state.db, me.user.id, id).await {
-        Ok(true) => redirect_with("/accounts", &[("notice", "deleted")]).into_response(),
-        Ok(false) => redirect_with("/accounts", &[("error", "not_found")]).into_response(),
+        Ok(true) => redirect_with("/accounts", &[("notice", AccountsNotice::Deleted.code())])
+            .into_response(),
+        Ok(false) => {
+            redirect_with("/accounts", &[("error", AccountsError::NotFound.code())]).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "deleting a tracked account failed");
-            redirect_with("/accounts", &[("error", "unavailable")]).into_response()
+            redirect_with("/accounts", &[("error", AccountsError::Unavailable.code())])
+                .into_response()
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `/tutors` form: start a session with a tutor.
 
 use super::redirect_with;
+use app::api::outcomes::TutorsError;
 use app::auth::CurrentUser;
 use app::domain::tutors::tutor;
 use app::domain::IdempotencyKey;
@@ -27,25 +28,29 @@ pub async fn start(
     Form(form): Form<StartForm>,
 ) -> Response {
     let Some(tutor) = tutor(&form.tutor) else {
-        return redirect_with("/tutors", &[("error", "no_such_tutor")]).into_response();
+        return redirect_with("/tutors", &[("error", TutorsError::NoSuchTutor.code())])
+            .into_response();
     };
     let Ok(key) = IdempotencyKey::parse(&form.key) else {
-        return redirect_with("/tutors", &[("error", "stale_form")]).into_response();
+        return redirect_with("/tutors", &[("error", TutorsError::StaleForm.code())])
+            .into_response();
     };
     match tutor_sessions::start(&state.access, &state.db, me.user.id, tutor, &key).await {
         Ok(Started::New | Started::AlreadyStarted) => {
             redirect_with("/tutors", &[("started", tutor.id)]).into_response()
         }
         Ok(Started::StaleForm) => {
-            redirect_with("/tutors", &[("error", "stale_form")]).into_response()
+            redirect_with("/tutors", &[("error", TutorsError::StaleForm.code())]).into_response()
         }
         // The page words the refusal from its own data: no sentence travels in the URL.
-        Ok(Started::Denied { .. }) => {
-            redirect_with("/tutors", &[("error", "denied"), ("tutor", tutor.id)]).into_response()
-        }
+        Ok(Started::Denied { .. }) => redirect_with(
+            "/tutors",
+            &[("error", TutorsError::Denied.code()), ("tutor", tutor.id)],
+        )
+        .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "starting a tutor session failed");
-            redirect_with("/tutors", &[("error", "unavailable")]).into_response()
+            redirect_with("/tutors", &[("error", TutorsError::Unavailable.code())]).into_response()
         }
     }
 }

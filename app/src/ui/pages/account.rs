@@ -1,4 +1,5 @@
 use crate::api::account::get_account;
+use crate::api::outcomes::{AccountError, AccountNotice};
 use crate::api::wire::{AccountView, ApiKeyView, SessionView};
 use crate::ui::components::RequireSignIn;
 use leptos::prelude::*;
@@ -12,20 +13,27 @@ pub fn AccountPage() -> impl IntoView {
     let query = use_query_map();
     let notice = move || {
         let query = query.read();
-        match query.get("notice").as_deref() {
-            Some("session_revoked") => Some("That session has been signed out.".to_owned()),
-            Some("others_revoked") => Some(format!(
-                "Signed out of {} other session(s).",
-                query.get("count").unwrap_or_default()
-            )),
-            Some("key_revoked") => Some("The API key has been revoked.".to_owned()),
-            _ => match query.get("error").as_deref() {
-                Some("no_such_session") => Some("That session no longer exists.".to_owned()),
-                Some("no_such_key") => Some("That API key no longer exists.".to_owned()),
-                Some("key_name") => Some("Give the key a name of 1 to 60 characters.".to_owned()),
-                Some(_) => Some("Something went wrong. Please try again.".to_owned()),
-                None => None,
-            },
+        let notice = query
+            .get("notice")
+            .and_then(|c| AccountNotice::from_code(&c));
+        match notice {
+            Some(AccountNotice::OthersRevoked) => {
+                let count: u64 = query.get("count").and_then(|c| c.parse().ok()).unwrap_or(0);
+                Some(
+                    AccountNotice::OthersRevoked
+                        .message()
+                        .replace("{count}", &count.to_string()),
+                )
+            }
+            // The new key itself is shown below; no notice needed.
+            Some(AccountNotice::KeyCreated) => None,
+            Some(notice) => Some(notice.message().to_owned()),
+            None => query.get("error").map(|code| {
+                AccountError::from_code(&code)
+                    .unwrap_or(AccountError::Unavailable)
+                    .message()
+                    .to_owned()
+            }),
         }
     };
     view! {

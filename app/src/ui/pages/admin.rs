@@ -1,4 +1,5 @@
 use crate::api::admin::list_users;
+use crate::api::outcomes::AdminNotice;
 use crate::api::wire::AdminUserRow;
 use crate::ui::components::RequireSignIn;
 use leptos::prelude::*;
@@ -11,15 +12,12 @@ pub fn AdminPage() -> impl IntoView {
     let users = Resource::new(|| (), |_| list_users());
     let query = use_query_map();
     let notice = move || {
-        match query.read().get("notice").as_deref() {
-        Some("banned") => Some("The user is banned and signed out everywhere."),
-        Some("unbanned") => Some("The ban is lifted."),
-        Some("unknown") => Some("Nothing changed: that account does not exist."),
-        Some("self") => Some("Nothing changed: you cannot ban yourself."),
-        Some("last_admin") => Some("Nothing changed: that is the last administrator who is not banned. Make someone else an admin first."),
-        Some(_) => Some("Nothing changed: something went wrong on our side. Please try again."),
-        None => None,
-    }
+        let code = query.read().get("notice")?;
+        // A code this page does not know still says that nothing is certain.
+        Some(
+            AdminNotice::from_code(&code)
+                .map_or(AdminNotice::Unavailable.message(), AdminNotice::message),
+        )
     };
     view! {
         <Title text="Admin · Tollgate"/>

@@ -34,7 +34,7 @@ pub fn ConfirmSignInPage() -> impl IntoView {
                         }.into_any(),
                         Ok(LinkPreview::Problem { code }) => view! {
                             <h1 class="text-2xl font-bold">"This link cannot sign you in"</h1>
-                            <p class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" role="alert" data-testid="login-error">{error_message(&code)}</p>
+                            <p class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" role="alert" data-testid="login-error">{error_message(&code, "")}</p>
                             <a href="/login" class="mt-6 inline-block font-semibold text-indigo-700">"Get a new link →"</a>
                         }.into_any(),
                         Err(error) => view! {

@@ -1,4 +1,5 @@
 use crate::api::login::get_login_options;
+use crate::api::outcomes::LoginError;
 use crate::domain::sign_in::url_encode;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,8 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                                 .into_iter()
                                 .find(|(id, _)| *id == provider_id)
                                 .map_or_else(|| "The provider".to_owned(), |(_, label)| label);
-                            let message = provider_error_message(&code, &provider)
-                                .unwrap_or_else(|| error_message(&code).to_owned());
+                            let message = error_message(&code, &provider);
                             view! {
                                 <p class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" role="alert" data-testid="login-error">{message}</p>
                             }
@@ -109,31 +109,12 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// The sentence for an OAuth `?error=` code, naming the configured provider (`None` for other
-/// codes).
-fn provider_error_message(code: &str, provider: &str) -> Option<String> {
-    Some(match code {
-        "oauth_refused" => format!("{provider} did not sign you in (the request was cancelled or refused there). Try again, or use your email below."),
-        "oauth_failed" => format!("We could not complete sign-in with {provider}. Try again, or use your email below."),
-        "oauth_unverified" => format!("{provider} did not confirm an email address for your account, so we cannot sign you in with it. Verify your email there, or use your email below."),
-        _ => return None,
-    })
-}
-
-/// The sentence for an `?error=` code set by the sign-in routes.
-pub(super) fn error_message(code: &str) -> &'static str {
-    match code {
-        "invalid_email" => "That is not a plain email address. Enter just the address, like ada@example.com — without a name, quotes, angle brackets or comments.",
-        "rate_limited" => "Too many sign-in emails were requested. Wait a few minutes, then try again.",
-        "link_expired" => "That sign-in link has expired (links last 15 minutes). Enter your email to get a new one.",
-        "link_used" => "That sign-in link was already used. Each link works once: enter your email to get a new one.",
-        "link_invalid" => "That sign-in link is not valid. Enter your email to get a new one.",
-        "banned" => "This account has been suspended. Contact support if you think this is a mistake.",
-        "mail_failed" => "We could not send the email just now. Try again in a moment.",
-        "oauth_state" => "That sign-in attempt expired or was started in another browser. Start again below.",
-        "oauth_unknown" => "That sign-in method is not available here. Use your email below.",
-        _ => "Something went wrong while signing you in. Please try again.",
-    }
+/// The sentence for an `?error=` code set by the sign-in routes (`provider`: the name of the
+/// provider an OAuth code is about). A code we never set still reads as a sentence.
+pub(super) fn error_message(code: &str, provider: &str) -> String {
+    LoginError::from_code(code)
+        .unwrap_or(LoginError::Unavailable)
+        .message_for(provider)
 }
 
 #[cfg(test)]
@@ -141,14 +122,12 @@ mod tests {
     use super::error_message;
 
     #[test]
-    fn every_link_problem_tells_how_to_get_a_new_link() {
-        for code in ["link_expired", "link_used", "link_invalid"] {
-            assert!(error_message(code).contains("get a new one"), "{code}");
-        }
+    fn unknown_codes_still_read_as_a_sentence() {
+        assert!(error_message("<script>", "x").starts_with("Something went wrong"));
     }
 
     #[test]
-    fn unknown_codes_still_read_as_a_sentence() {
-        assert!(error_message("<script>").starts_with("Something went wrong"));
+    fn oauth_errors_name_the_provider() {
+        assert!(error_message("oauth_failed", "GitHub").contains("with GitHub"));
     }
 }

@@ -1,6 +1,6 @@
+use crate::api::outcomes::{AccountsError, AccountsNotice};
 use crate::api::tracked_accounts::get_tracked_accounts;
 use crate::api::wire::{AccountsPageView, TrackedAccountView};
-use crate::domain::tracked_account::{NAME_ERROR, NUMBER_ERROR};
 use crate::ui::components::{RequireSignIn, UsageMeter};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,23 +25,19 @@ pub fn TrackedAccountsPage() -> impl IntoView {
 fn Accounts(page: AccountsPageView) -> impl IntoView {
     let query = use_query_map();
     let q = |key: &str| query.read_untracked().get(key).unwrap_or_default();
-    let notice = match q("notice").as_str() {
-        "added" => Some("Account added."),
-        "deleted" => Some("Account removed."),
-        _ => None,
-    };
+    let notice = AccountsNotice::from_code(&q("notice")).map(AccountsNotice::message);
     let error = match q("error").as_str() {
         "" => None,
-        "name" => Some(NAME_ERROR.to_owned()),
-        "number" => Some(NUMBER_ERROR.to_owned()),
-        "limit" => Some(
-            page.usage
+        code => Some(match AccountsError::from_code(code) {
+            // Worded from the usage this page loaded: the plan's own sentence.
+            Some(AccountsError::Limit) => page
+                .usage
                 .reason
                 .clone()
-                .unwrap_or_else(|| "Your plan allows no more tracked accounts.".to_owned()),
-        ),
-        "not_found" => Some("That account no longer exists.".to_owned()),
-        _ => Some("Something went wrong. Please try again.".to_owned()),
+                .unwrap_or_else(|| AccountsError::Limit.message().to_owned()),
+            Some(error) => error.message().to_owned(),
+            None => AccountsError::Unavailable.message().to_owned(),
+        }),
     };
     let at_limit = !page.usage.allowed;
     let upgrade = page.usage.upgrade_to.clone();

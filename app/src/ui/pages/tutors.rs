@@ -1,3 +1,4 @@
+use crate::api::outcomes::TutorsError;
 use crate::api::tutors::get_tutors;
 use crate::api::wire::TutorsPageView;
 use crate::domain::tutors::{tutor, Tutor, TUTORS};
@@ -28,26 +29,27 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
     let q = |key: &str| query.read_untracked().get(key).unwrap_or_default();
     let started =
         tutor(&q("started")).map(|t| format!("Your session with {} has started.", t.name));
-    let error =
-        match q("error").as_str() {
-            "" => None,
+    let error = match q("error").as_str() {
+        "" => None,
+        code => Some(match TutorsError::from_code(code) {
             // Worded from this page's own data, never from the URL: which limit refused depends
             // on whether the tutor named by the form was a Pro one.
-            "denied" => {
+            Some(TutorsError::Denied) => {
                 let pro = tutor(&q("tutor")).is_some_and(|t| t.pro);
                 let refused = if pro && !page.pro_tutors.allowed {
                     &page.pro_tutors
                 } else {
                     &page.sessions
                 };
-                Some(refused.reason.clone().unwrap_or_else(|| {
-                    "That session could not be started on your plan.".to_owned()
-                }))
+                refused
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| TutorsError::Denied.message().to_owned())
             }
-            "no_such_tutor" => Some("That tutor does not exist.".to_owned()),
-            "stale_form" => Some("The form was out of date. Please try again.".to_owned()),
-            _ => Some("Something went wrong. Please try again.".to_owned()),
-        };
+            Some(error) => error.message().to_owned(),
+            None => TutorsError::Unavailable.message().to_owned(),
+        }),
+    };
     let pro_ok = page.pro_tutors.allowed;
     let key = page.form_key.clone();
     view! {
