@@ -132,7 +132,7 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Housekeeping => {
             let db = open_db(&config).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
-            let purged = app::housekeeping::run(&db, app::auth::unix_now()).await;
+            let purged = app::housekeeping::run(&db, db.now()).await;
             db.close().await;
             println!("{}.", purged.map_err(|e| e.to_string())?);
             Ok(())

@@ -51,7 +51,7 @@ pub async fn set_plan(
             return Err(format!("{blocked} (or pass --force)"));
         }
     }
-    let now = app::auth::unix_now();
+    let now = db.now();
     let user_id = subject.user_id().unwrap_or_default();
     let current = subscriptions::find(db, user_id)
         .await

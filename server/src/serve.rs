@@ -166,7 +166,7 @@ async fn housekeep_every(db: Db, interval: Duration) {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match app::housekeeping::run(&db, app::auth::unix_now()).await {
+        match app::housekeeping::run(&db, db.now()).await {
             Ok(purged) if purged.total() > 0 => tracing::info!("housekeeping: {purged}"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed; trying again later"),

@@ -318,7 +318,7 @@ async fn sessions_slide_forward_when_used_and_end_when_they_expire() {
     );
 
     // Last used two days ago, one hour left: this visit renews it for the full lifetime.
-    let now = app::auth::unix_now();
+    let now = app::clock::system_now();
     sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2")
         .bind(now - 2 * 86_400)
         .bind(now + 3_600)
@@ -346,7 +346,7 @@ async fn sessions_slide_forward_when_used_and_end_when_they_expire() {
     assert!(expires >= now + SESSION_LIFETIME_SECS, "{expires}");
 
     sqlx::query("UPDATE sessions SET expires_at = $1")
-        .bind(app::auth::unix_now() - 1)
+        .bind(app::clock::system_now() - 1)
         .execute(pool)
         .await
         .unwrap();

@@ -90,7 +90,7 @@ async fn housekeeping_purges_what_expired_and_keeps_what_is_live() {
     .await
     .unwrap();
     let pool = app.running.state.db.pool();
-    let now = app::auth::unix_now();
+    let now = app::clock::system_now();
     let year = 400 * 86_400;
     for sql in [
         "UPDATE oauth_states SET expires_at = $1 - 1",
@@ -342,7 +342,7 @@ async fn a_late_idempotency_key_gets_a_clear_answer_not_409_forever() {
     first.text().await.unwrap();
     // A day and an hour later the kept text is gone (housekeeping) and the charge is old.
     let pool = app.running.state.db.pool();
-    let then = app::auth::unix_now() - 25 * 3600;
+    let then = app::clock::system_now() - 25 * 3600;
     sqlx::query("UPDATE usage_ledger SET created_at = $1")
         .bind(then)
         .execute(pool)

@@ -270,7 +270,7 @@ async fn a_session_ends_after_its_absolute_lifetime_however_active() {
     use app::auth::sessions::SESSION_ABSOLUTE_SECS;
     let app = spawn_app().await;
     let cookie = app.sign_in("ada@example.com").await;
-    let now = app::auth::unix_now();
+    let now = app::clock::system_now();
     sqlx::query("UPDATE sessions SET created_at = $1, last_seen_at = $2, expires_at = $3")
         .bind(now - SESSION_ABSOLUTE_SECS - 1)
         .bind(now - 60)

@@ -2,7 +2,6 @@
 //! a cookie a client made up itself names nobody, so it cannot mint a fresh allowance and
 //! skip the per-address cap on new guests.
 
-use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 
 pub async fn record(db: &Db, token_hash: &str) -> Result<(), DbError> {
@@ -11,7 +10,7 @@ pub async fn record(db: &Db, token_hash: &str) -> Result<(), DbError> {
          ON CONFLICT (token_hash) DO NOTHING",
     )
     .bind(token_hash)
-    .bind(unix_now())
+    .bind(db.now())
     .execute(db.pool())
     .await?;
     Ok(())

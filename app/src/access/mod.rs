@@ -13,7 +13,6 @@ mod summary;
 
 pub use subject::Subject;
 
-use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::decision::{self, Decision, Denial, DenyReason, Grant, Terms, Usage};
 use crate::domain::{
@@ -156,7 +155,7 @@ impl Access {
         feature: &FeatureId,
     ) -> Result<Decision, AccessError> {
         let feature = self.feature(feature)?;
-        let now = unix_now();
+        let now = self.db.now();
         let terms = match self.terms(subject, feature, now).await? {
             Ok(terms) => terms,
             Err(denial) => return Ok(Decision::Denied(denial)),
@@ -173,11 +172,11 @@ impl Access {
         feature: &FeatureId,
     ) -> Result<Option<u64>, AccessError> {
         let feature = self.feature(feature)?;
-        let profile = subject::load(&self.db, subject, unix_now())
+        let profile = subject::load(&self.db, subject, self.db.now())
             .await?
             .ok_or(AccessError::UnknownSubject)?;
         Ok(
-            match decision::terms(&self.catalog, &profile.who, feature, unix_now()) {
+            match decision::terms(&self.catalog, &profile.who, feature, self.db.now()) {
                 Ok(Terms {
                     grant: Grant::Setting(value),
                     ..
@@ -202,7 +201,7 @@ impl Access {
         if !matches!(feature.kind, FeatureKind::Metered { .. }) {
             return Err(AccessError::NotMetered(feature.id.to_string()));
         }
-        let now = unix_now();
+        let now = self.db.now();
         let terms = match self.terms(subject, feature, now).await? {
             Ok(terms) => terms,
             Err(denial) => {
@@ -266,7 +265,7 @@ impl Access {
     ) -> Result<bool, AccessError> {
         let feature = self.feature(feature)?;
         let ledger_key = ledger_key(subject, feature, key);
-        Ok(meter::refund(self.db.pool(), &ledger_key, unix_now()).await?)
+        Ok(meter::refund(self.db.pool(), &ledger_key, self.db.now()).await?)
     }
 
     /// When `consume(subject, feature, _, key)` charged, if it did: tells a retry that is
@@ -304,7 +303,7 @@ impl Access {
             feature.id.as_str(),
             n,
             &ledger_key,
-            unix_now(),
+            self.db.now(),
         )
         .await?)
     }
@@ -318,7 +317,7 @@ impl Access {
         feature: &FeatureId,
     ) -> Result<Result<SlotTerms, Denial>, AccessError> {
         let feature = self.feature(feature)?;
-        let terms = match self.terms(subject, feature, unix_now()).await? {
+        let terms = match self.terms(subject, feature, self.db.now()).await? {
             Ok(terms) => terms,
             Err(denial) => return Ok(Err(denial)),
         };

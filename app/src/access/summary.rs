@@ -1,14 +1,13 @@
 //! `Access::summary`: every feature's usage for one subject, from the same decision.
 
 use super::{meter, subject, Access, AccessError, Subject};
-use crate::auth::unix_now;
 use crate::domain::calendar::iso8601;
 use crate::domain::decision::{self, Decision, Grant, Usage, Who};
 use crate::domain::{FeatureUsage, PlanId, Standing, UsageSummary};
 use std::collections::BTreeMap;
 
 pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSummary, AccessError> {
-    let now = unix_now();
+    let now = access.db().now();
     let catalog = access.catalog();
     let profile = subject::load(access.db(), subject, now)
         .await?

@@ -2,7 +2,6 @@
 //! hash like session tokens, shown in full exactly once.
 
 use super::token::SecretToken;
-use super::unix_now;
 use super::users::{self, User};
 use crate::db::{Db, DbError};
 use sqlx::Row;
@@ -36,7 +35,7 @@ pub async fn create(db: &Db, user_id: i64, name: &str) -> Result<String, DbError
     .bind(name)
     .bind(&full[..PREFIX.len() + 6])
     .bind(token.hash())
-    .bind(unix_now())
+    .bind(db.now())
     .execute(db.pool())
     .await?;
     Ok(full)
@@ -81,7 +80,7 @@ pub async fn revoke(db: &Db, user_id: i64, key_id: i64) -> Result<bool, DbError>
     let done = sqlx::query(
         "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
     )
-    .bind(unix_now())
+    .bind(db.now())
     .bind(key_id)
     .bind(user_id)
     .execute(db.pool())
@@ -109,7 +108,7 @@ pub async fn resolve(db: &Db, presented: &str) -> Result<Option<User>, DbError> 
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let now = unix_now();
+    let now = db.now();
     let last_used: Option<i64> = row.try_get("last_used_at")?;
     if last_used.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
         let key_id: i64 = row.try_get("key_id")?;

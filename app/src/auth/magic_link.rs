@@ -5,7 +5,6 @@
 //! up, and nobody is signed into an account they did not see named first.
 
 use super::token::SecretToken;
-use super::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::EmailAddress;
 use sqlx::Row;
@@ -24,7 +23,7 @@ pub enum LinkProblem {
 /// Issues a link for `email` that will land on `next` after sign-in.
 pub async fn issue(db: &Db, email: &EmailAddress, next: &str) -> Result<SecretToken, DbError> {
     let token = SecretToken::generate();
-    let now = unix_now();
+    let now = db.now();
     sqlx::query("INSERT INTO login_links (token_hash, email, next_path, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token.hash())
         .bind(email.as_str())
@@ -42,7 +41,7 @@ pub async fn redeem(
     db: &Db,
     token: &SecretToken,
 ) -> Result<Result<(EmailAddress, String), LinkProblem>, DbError> {
-    let now = unix_now();
+    let now = db.now();
     let row = sqlx::query(
         "UPDATE login_links SET used_at = $1
          WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
@@ -83,7 +82,7 @@ pub async fn peek(
     if row.try_get::<Option<i64>, _>("used_at")?.is_some() {
         return Ok(Err(LinkProblem::AlreadyUsed));
     }
-    if row.try_get::<i64, _>("expires_at")? <= unix_now() {
+    if row.try_get::<i64, _>("expires_at")? <= db.now() {
         return Ok(Err(LinkProblem::Expired));
     }
     Ok(EmailAddress::lookup(&row.try_get::<String, _>("email")?).map_err(|_| LinkProblem::Unknown))

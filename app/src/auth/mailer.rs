@@ -2,7 +2,6 @@
 //! `/dev/mailbox` to visitors on this machine only), so sign-in works offline with no account
 //! anywhere. The log says that a message was kept, never what it says.
 
-use super::unix_now;
 use crate::db::{Db, DbError};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -49,7 +48,7 @@ impl Mailer for DevMailbox {
                 .bind(&email.to)
                 .bind(&email.subject)
                 .bind(&email.body)
-                .bind(unix_now())
+                .bind(self.db.now())
                 .execute(self.db.pool())
                 .await
                 .map_err(DbError::from)?;

@@ -16,11 +16,3 @@ pub mod token;
 pub mod users;
 
 pub use current_user::{CurrentUser, Viewer};
-
-/// Seconds since the Unix epoch: how every timestamp is stored (see docs/architecture.md).
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}

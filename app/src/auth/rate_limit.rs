@@ -1,6 +1,5 @@
 //! Fixed-window rate limits kept in the database, so they hold across every app process.
 
-use super::unix_now;
 use crate::db::{Db, DbError};
 
 /// A limit: at most `max` hits per `window_secs` for one bucket (e.g. `email:ada@example.com`).
@@ -54,7 +53,7 @@ pub async fn hit(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>,
 /// IP cannot use up a victim's per-address budget with requests its own limit refuses), and
 /// counts nowhere — a window that is full stays full either way.
 pub async fn hit_all(db: &Db, buckets: &[(&str, Limit)]) -> Result<Result<(), Refused>, DbError> {
-    let now = unix_now();
+    let now = db.now();
     let mut tx = db.pool().begin().await?;
     for (index, (bucket, limit)) in buckets.iter().enumerate() {
         let window_start = now - now.rem_euclid(limit.window_secs);

@@ -6,7 +6,6 @@
 //! days after sign-in (absolute lifetime), so a stolen cookie cannot be kept alive forever.
 
 use super::token::SecretToken;
-use super::unix_now;
 use super::users::{self, User};
 use crate::db::{Db, DbError};
 use sqlx::Row;
@@ -33,7 +32,7 @@ pub async fn create(
     ip: &str,
 ) -> Result<SecretToken, DbError> {
     let token = SecretToken::generate();
-    let now = unix_now();
+    let now = db.now();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, user_agent, ip, created_at, last_seen_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $5, $6)",
@@ -51,7 +50,7 @@ pub async fn create(
 
 /// The live session of `token` with its (not banned) user, renewing it when due.
 pub async fn resolve(db: &Db, token: &SecretToken) -> Result<Option<ResolvedSession>, DbError> {
-    let now = unix_now();
+    let now = db.now();
     let row = sqlx::query(&format!(
         "SELECT s.id AS session_id, s.last_seen_at, s.created_at AS session_created_at, {}
          FROM sessions s JOIN users u ON u.id = s.user_id
@@ -101,7 +100,7 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<SessionRow>, DbError> {
          WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, id DESC",
     )
     .bind(user_id)
-    .bind(unix_now())
+    .bind(db.now())
     .fetch_all(db.pool())
     .await?;
     rows.iter()

@@ -1,6 +1,5 @@
 //! Accounts: one row per verified email address.
 
-use super::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::EmailAddress;
 use serde::{Deserialize, Serialize};
@@ -100,7 +99,7 @@ pub async fn find_or_create(
     .bind(email.as_str())
     .bind(name)
     .bind(avatar_url)
-    .bind(unix_now())
+    .bind(db.now())
     .fetch_one(db.pool())
     .await?;
     Ok(from_row(&row)?)
@@ -191,7 +190,7 @@ pub async fn list_for_admin(db: &Db, limit: i64) -> Result<Vec<AdminListing>, Db
                 (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > $1) AS sessions
          FROM users u ORDER BY u.id DESC LIMIT $2",
     )
-    .bind(unix_now())
+    .bind(db.now())
     .bind(limit)
     .fetch_all(db.pool())
     .await?;

@@ -1,6 +1,5 @@
 //! The `subscriptions` table: one row per user with a subscription; no row means Free.
 
-use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::{PlanId, Subscription, SubscriptionStatus};
 use sqlx::any::AnyRow;
@@ -46,7 +45,7 @@ pub async fn find(db: &Db, user_id: i64) -> Result<Option<Subscription>, DbError
 /// Writes the user's subscription as given. `past_due_since` is kept from the stored row while
 /// the status stays `past_due`, so re-syncing does not restart the grace period.
 pub async fn upsert(db: &Db, user_id: i64, sub: &Subscription) -> Result<(), DbError> {
-    let now = unix_now();
+    let now = db.now();
     let past_due_since = match sub.status {
         SubscriptionStatus::PastDue => Some(sub.past_due_since.unwrap_or(now)),
         _ => None,

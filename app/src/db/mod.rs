@@ -10,6 +10,7 @@ mod url;
 
 pub use url::{Backend, DatabaseUrl};
 
+use crate::clock::Clock;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use std::time::Duration;
@@ -45,6 +46,7 @@ pub enum DbError {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    clock: Clock,
 }
 
 impl Db {
@@ -80,6 +82,7 @@ impl Db {
         Ok(Self {
             pool,
             backend: url.backend(),
+            clock: Clock::default(),
         })
     }
 
@@ -101,6 +104,16 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Now, in Unix seconds, from the one clock (see [`crate::clock`]).
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// The clock itself, to set it (tests, QA).
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Closes every connection; used on shutdown so SQLite checkpoints its WAL.

@@ -3,7 +3,6 @@
 //! is always checked against the rows themselves — whatever else changed them.
 
 use crate::access::{Access, AccessError, Subject};
-use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::tracked_account::NewTrackedAccount;
 use crate::domain::Denial;
@@ -89,7 +88,7 @@ pub async fn add(
     .bind(user_id)
     .bind(&account.name)
     .bind(&account.account_number)
-    .bind(unix_now())
+    .bind(db.now())
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;

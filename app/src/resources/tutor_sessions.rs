@@ -2,7 +2,6 @@
 //! month's `tutor_sessions`, once per form submission (the form's key).
 
 use crate::access::{Access, AccessError, Replay, Subject};
-use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 use crate::domain::tutors::Tutor;
 use crate::domain::{Decision, Denial, FeatureId, IdempotencyKey};
@@ -54,7 +53,7 @@ pub async fn start(
             )
             .bind(user_id)
             .bind(tutor.id)
-            .bind(unix_now())
+            .bind(db.now())
             .execute(db.pool())
             .await;
             if let Err(e) = inserted {

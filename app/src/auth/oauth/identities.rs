@@ -1,7 +1,6 @@
 //! Which account an OAuth identity belongs to.
 
 use super::Identity;
-use crate::auth::unix_now;
 use crate::auth::users::{self, User};
 use crate::db::{Db, DbError};
 
@@ -53,7 +52,7 @@ pub async fn account_for(
     .bind(provider)
     .bind(&identity.subject)
     .bind(user.id)
-    .bind(unix_now())
+    .bind(db.now())
     .execute(db.pool())
     .await?;
     Ok(Ok(user))

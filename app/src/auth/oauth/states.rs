@@ -1,7 +1,6 @@
 //! Pending OAuth round trips: one row per "Sign in with …" click, consumed by the callback.
 
 use crate::auth::token::SecretToken;
-use crate::auth::unix_now;
 use crate::db::{Db, DbError};
 use sqlx::Row;
 
@@ -39,7 +38,7 @@ pub async fn start(
     .bind(started.browser.hash())
     .bind(started.pkce_verifier.expose())
     .bind(next)
-    .bind(unix_now() + STATE_LIFETIME_SECS)
+    .bind(db.now() + STATE_LIFETIME_SECS)
     .execute(db.pool())
     .await?;
     Ok(started)
@@ -67,7 +66,7 @@ pub async fn finish(
         .map(|b| b.hash());
     let valid = row.try_get::<String, _>("provider")? == provider
         && browser_hash.as_deref() == Some(row.try_get::<String, _>("browser_hash")?.as_str())
-        && row.try_get::<i64, _>("expires_at")? > unix_now();
+        && row.try_get::<i64, _>("expires_at")? > db.now();
     Ok(valid
         .then(|| Ok::<_, sqlx::Error>((row.try_get("pkce_verifier")?, row.try_get("next_path")?)))
         .transpose()?)

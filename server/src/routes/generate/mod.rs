@@ -9,7 +9,7 @@ use super::api_error::ApiFailure;
 use app::access::caller::{self, CallerError, NoCookie};
 use app::access::{AccessError, Subject};
 use app::auth::client_ip::ClientIp;
-use app::auth::{unix_now, Viewer};
+use app::auth::Viewer;
 use app::domain::{Decision, Denial, DenyReason};
 use app::generation::results;
 use app::generation::GenerationRequest;
@@ -91,7 +91,7 @@ async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Respon
                 &state.catalog,
                 feature,
                 denial,
-                unix_now(),
+                state.db.now(),
             ));
         }
     };
@@ -141,7 +141,7 @@ async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Respon
         let db = state.db.clone();
         let subject = subject.clone();
         move |text: String| async move {
-            let saved = results::save(&db, &subject, &key, &prompt, &text, unix_now()).await;
+            let saved = results::save(&db, &subject, &key, &prompt, &text, db.now()).await;
             if let Err(e) = saved {
                 // The generation stands; only a retry with its key will not find it.
                 tracing::warn!(error = %e, "keeping a finished generation for retries failed");
@@ -197,7 +197,7 @@ fn caller_refused(state: &AppState, refused: CallerError) -> ApiFailure {
             limit,
         },
         error: refused.to_string(),
-        now: unix_now(),
+        now: state.db.now(),
     };
     match refused {
         CallerError::InvalidApiKey => {

@@ -5,7 +5,6 @@
 use super::super::api_error::ApiFailure;
 use super::text_response;
 use app::access::{Replay, Subject};
-use app::auth::unix_now;
 use app::domain::{Decision, FeatureId, IdempotencyKey};
 use app::generation::results::{self, Kept};
 use app::state::AppState;
@@ -32,7 +31,7 @@ pub async fn replayed(
                 .into(),
         ));
     }
-    let kept = results::find(&state.db, subject, key, prompt, unix_now())
+    let kept = results::find(&state.db, subject, key, prompt, state.db.now())
         .await
         .map_err(|e| ApiFailure::internal(ROUTE, e))?;
     match kept {
@@ -57,7 +56,7 @@ async fn not_kept(
     key: &IdempotencyKey,
 ) -> ApiFailure {
     match state.access.charged_at(subject, generations, key).await {
-        Ok(Some(at)) if unix_now() - at >= results::KEPT_FOR_SECS => ApiFailure::Refused(
+        Ok(Some(at)) if state.db.now() - at >= results::KEPT_FOR_SECS => ApiFailure::Refused(
             StatusCode::UNPROCESSABLE_ENTITY,
             "This Idempotency-Key was used more than 24 hours ago; its text is no longer kept and \
              the key cannot be used again. Send a new Idempotency-Key to generate again."
