@@ -461,3 +461,51 @@ async fn unknown_features_and_zero_amounts_are_errors_not_decisions() {
         .unwrap_err();
     assert!(err.to_string().contains("not a metered feature"));
 }
+
+#[tokio::test]
+async fn writes_joined_into_one_transaction_are_kept_or_dropped_together() {
+    let f = fixture().await;
+    let s = f.user("payer@example.com").await;
+    let user_id = s.user_id().unwrap();
+    let generations = feature("generations");
+    let pro = Subscription {
+        plan: PlanId::parse("pro").unwrap(),
+        status: SubscriptionStatus::Active,
+        current_period_start: None,
+        current_period_end: None,
+        past_due_since: None,
+    };
+    let write_both = |mut tx: app::db::Tx| {
+        let (f, s, generations, pro) = (&f, &s, &generations, &pro);
+        async move {
+            let granted = f
+                .access
+                .grant_credits_in(&mut tx, s, generations, 100, &idem("pack-9"))
+                .await
+                .unwrap();
+            subscriptions::upsert_in(&mut tx, f.db.now(), user_id, pro)
+                .await
+                .unwrap();
+            (granted, tx)
+        }
+    };
+
+    let (granted, tx) = write_both(f.db.begin().await.unwrap()).await;
+    assert!(granted);
+    tx.rollback().await.unwrap();
+    assert_eq!(f.access.summary(&s).await.unwrap().credits, 0);
+    assert!(subscriptions::find(&f.db, user_id).await.unwrap().is_none());
+
+    let (granted, tx) = write_both(f.db.begin().await.unwrap()).await;
+    assert!(granted, "the rolled-back grant left no trace of its key");
+    tx.commit().await.unwrap();
+    let summary = f.access.summary(&s).await.unwrap();
+    assert_eq!((summary.credits, summary.plan.as_str()), (100, "pro"));
+    let ledger = f
+        .scalar(
+            "SELECT COUNT(*) FROM usage_ledger WHERE subject = $1 AND kind = 'grant'",
+            &s,
+        )
+        .await;
+    assert_eq!(ledger, 1);
+}

@@ -187,25 +187,23 @@ pub async fn refund(pool: &Pool<Any>, key: &str, now: i64) -> Result<bool, DbErr
 /// Adds `n` credits once per `key` (a purchase, an operator's grant); false when the key was
 /// used before.
 pub async fn grant(
-    pool: &Pool<Any>,
+    tx: &mut Transaction<'_, Any>,
     subject: &str,
     feature: &str,
     n: u64,
     key: &str,
     now: i64,
 ) -> Result<bool, DbError> {
-    let mut tx = pool.begin().await?;
     let meter = Meter {
         subject,
         feature,
         window_start: 0,
     };
-    if !append(&mut tx, meter, "grant", key, 0, n, now).await? {
-        tx.rollback().await?;
+    // A key granted before appends nothing (unique key), and then nothing is added.
+    if !append(tx, meter, "grant", key, 0, n, now).await? {
         return Ok(false);
     }
-    add_credits(&mut tx, subject, feature, to_db(n)).await?;
-    tx.commit().await?;
+    add_credits(tx, subject, feature, to_db(n)).await?;
     Ok(true)
 }
 

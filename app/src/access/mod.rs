@@ -13,7 +13,7 @@ mod summary;
 
 pub use subject::Subject;
 
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, Tx};
 use crate::domain::decision::{self, Decision, Denial, DenyReason, Grant, Terms, Usage};
 use crate::domain::{
     can_change_plan, Catalog, DowngradeBlocked, Feature, FeatureId, FeatureKind, IdempotencyKey,
@@ -289,6 +289,24 @@ impl Access {
         n: u64,
         key: &IdempotencyKey,
     ) -> Result<bool, AccessError> {
+        let mut tx = self.db.begin().await?;
+        let granted = self
+            .grant_credits_in(&mut tx, subject, feature, n, key)
+            .await?;
+        tx.commit().await.map_err(DbError::from)?;
+        Ok(granted)
+    }
+
+    /// [`Access::grant_credits`] as part of the caller's transaction: kept only if the caller
+    /// commits (a webhook grants a pack's credits in the transaction that records its event).
+    pub async fn grant_credits_in(
+        &self,
+        tx: &mut Tx,
+        subject: &Subject,
+        feature: &FeatureId,
+        n: u64,
+        key: &IdempotencyKey,
+    ) -> Result<bool, AccessError> {
         if n == 0 {
             return Err(AccessError::ZeroAmount);
         }
@@ -298,7 +316,7 @@ impl Access {
         }
         let ledger_key = format!("grant:{}:{}:{}", subject.key(), feature.id, key.as_str());
         Ok(meter::grant(
-            self.db.pool(),
+            tx,
             &subject.key(),
             feature.id.as_str(),
             n,

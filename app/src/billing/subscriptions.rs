@@ -1,6 +1,6 @@
 //! The `subscriptions` table: one row per user with a subscription; no row means Free.
 
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, Tx};
 use crate::domain::{PlanId, Subscription, SubscriptionStatus};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -45,7 +45,19 @@ pub async fn find(db: &Db, user_id: i64) -> Result<Option<Subscription>, DbError
 /// Writes the user's subscription as given. `past_due_since` is kept from the stored row while
 /// the status stays `past_due`, so re-syncing does not restart the grace period.
 pub async fn upsert(db: &Db, user_id: i64, sub: &Subscription) -> Result<(), DbError> {
-    let now = db.now();
+    let mut tx = db.begin().await?;
+    upsert_in(&mut tx, db.now(), user_id, sub).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`upsert`] as part of the caller's transaction, at `now`.
+pub async fn upsert_in(
+    tx: &mut Tx,
+    now: i64,
+    user_id: i64,
+    sub: &Subscription,
+) -> Result<(), DbError> {
     let past_due_since = match sub.status {
         SubscriptionStatus::PastDue => Some(sub.past_due_since.unwrap_or(now)),
         _ => None,
@@ -72,7 +84,7 @@ pub async fn upsert(db: &Db, user_id: i64, sub: &Subscription) -> Result<(), DbE
     .bind(sub.current_period_end)
     .bind(past_due_since)
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

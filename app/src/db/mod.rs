@@ -41,6 +41,10 @@ pub enum DbError {
     Query(#[from] sqlx::Error),
 }
 
+/// A transaction that several services' writes can join (e.g. a webhook recording its event,
+/// a subscription and a credit grant as one).
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
 /// A cheap-to-clone handle on the connection pool.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -90,6 +94,11 @@ impl Db {
     /// from several processes (sqlx takes an advisory lock on PostgreSQL).
     pub async fn migrate(&self) -> Result<usize, DbError> {
         migrations::run(&self.pool, self.backend).await
+    }
+
+    /// Opens a transaction for writes to join; nothing is kept unless it is committed.
+    pub async fn begin(&self) -> Result<Tx, DbError> {
+        Ok(self.pool.begin().await?)
     }
 
     /// A round trip to the database, for health checks.
