@@ -505,6 +505,16 @@ async fn usage_reports_every_feature_in_the_contract_shape() {
     assert_eq!(usage["status"], "active");
     assert_eq!(usage["credits"], 0);
     let g = &usage["features"]["generations"];
+    let mut keys: Vec<_> = usage.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, ["credits", "features", "plan", "planName", "status"]);
+    let mut keys: Vec<_> = g.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["allowed", "limit", "remaining", "resetsAt", "used"],
+        "exactly the contract's fields: the UI's words stay out"
+    );
     assert_eq!(
         (
             g["used"].clone(),

@@ -3,7 +3,7 @@
 use super::{meter, subject, Access, AccessError, Subject};
 use crate::domain::calendar::iso8601;
 use crate::domain::decision::{self, Decision, Grant, Usage, Who};
-use crate::domain::{FeatureUsage, PlanId, Standing, UsageSummary};
+use crate::domain::{FeatureKind, FeatureUsage, Period, PlanId, Renewal, Standing, UsageSummary};
 use std::collections::BTreeMap;
 
 pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSummary, AccessError> {
@@ -65,6 +65,24 @@ pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSum
             Ok(t) => decision::decide(t, usage, 1),
             Err(denial) => Decision::Denied(denial.clone()),
         };
+        let renewal = match (&terms, feature.kind) {
+            (Ok(t), _) if t.guest => Renewal::Never,
+            (
+                _,
+                FeatureKind::Metered {
+                    period: Period::Day,
+                },
+            ) => Renewal::Day,
+            (
+                _,
+                FeatureKind::Metered {
+                    period: Period::Month,
+                },
+            ) => Renewal::Month,
+            (_, FeatureKind::Count) => Renewal::Held,
+            (_, FeatureKind::Boolean | FeatureKind::Number) => Renewal::NotSpent,
+        };
+        let words = (feature.unit.clone(), feature.units.clone());
         let line = match decision {
             Decision::Allowed(a) => FeatureUsage {
                 used: usage.used,
@@ -74,6 +92,9 @@ pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSum
                 allowed: true,
                 reason: None,
                 upgrade_to: None,
+                unit: words.0,
+                units: words.1,
+                renewal,
             },
             Decision::Denied(d) => FeatureUsage {
                 used: usage.used,
@@ -83,6 +104,9 @@ pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSum
                 allowed: false,
                 reason: Some(d.message(catalog, feature)),
                 upgrade_to: d.upgrade_to.map(|p| p.to_string()),
+                unit: words.0,
+                units: words.1,
+                renewal,
             },
         };
         features.insert(feature.id.to_string(), line);

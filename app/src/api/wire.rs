@@ -87,6 +87,59 @@ impl Refusal {
     }
 }
 
+/// `GET /api/usage` (ARCHITECTURE §7 contract): the usage summary's contract fields, exactly
+/// as they have always been sent — the UI's words (units, renewal) stay out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageJson {
+    pub plan: String,
+    pub plan_name: String,
+    pub status: String,
+    pub features: std::collections::BTreeMap<String, FeatureUsageJson>,
+    pub credits: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureUsageJson {
+    pub used: u64,
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    pub resets_at: Option<String>,
+    pub allowed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_to: Option<String>,
+}
+
+impl From<crate::domain::UsageSummary> for UsageJson {
+    fn from(summary: crate::domain::UsageSummary) -> Self {
+        UsageJson {
+            plan: summary.plan,
+            plan_name: summary.plan_name,
+            status: summary.status,
+            features: summary
+                .features
+                .into_iter()
+                .map(|(id, f)| {
+                    let json = FeatureUsageJson {
+                        used: f.used,
+                        limit: f.limit,
+                        remaining: f.remaining,
+                        resets_at: f.resets_at,
+                        allowed: f.allowed,
+                        reason: f.reason,
+                        upgrade_to: f.upgrade_to,
+                    };
+                    (id, json)
+                })
+                .collect(),
+            credits: summary.credits,
+        }
+    }
+}
+
 /// What `/login` offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginOptions {

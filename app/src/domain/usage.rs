@@ -1,5 +1,6 @@
-//! The usage summary: what `GET /api/usage` returns and the UI shows (credit counter, badges,
-//! the out-of-credits modal). Field names are the contract of ARCHITECTURE §7.
+//! The usage summary the UI shows (credit counter, badges, the out-of-credits modal), with each
+//! feature's unit words and renewal taken from the catalog, so no page re-types them.
+//! `GET /api/usage` sends its contract fields (ARCHITECTURE §7) through `api::wire::UsageJson`.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,6 +38,50 @@ pub struct FeatureUsage {
     /// The plan to offer when not allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_to: Option<String>,
+    /// The catalog's words for one and for many, e.g. "generation" / "generations".
+    pub unit: String,
+    pub units: String,
+    /// When what is left comes back.
+    pub renewal: Renewal,
+}
+
+/// When a feature's allowance comes back, as the UI says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Renewal {
+    /// At 00:00 UTC.
+    Day,
+    /// On the billing anchor.
+    Month,
+    /// Never: a guest's allowance is all there is.
+    Never,
+    /// A count of things held: freed by removing one.
+    Held,
+    /// A flag or a setting: nothing is spent.
+    NotSpent,
+}
+
+impl Renewal {
+    /// The words after "You have 3 generations left …".
+    pub fn words(self) -> &'static str {
+        match self {
+            Renewal::Day => "today",
+            Renewal::Month => "this month",
+            Renewal::Never => "to try",
+            Renewal::Held => "on your plan",
+            Renewal::NotSpent => "",
+        }
+    }
+}
+
+impl FeatureUsage {
+    /// "generation" for one, "generations" otherwise.
+    pub fn units_for(&self, n: u64) -> &str {
+        if n == 1 {
+            &self.unit
+        } else {
+            &self.units
+        }
+    }
 }
 
 impl UsageSummary {

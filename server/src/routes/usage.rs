@@ -2,8 +2,8 @@
 
 use super::api_error::ApiFailure;
 use app::access::caller::{self, CallerError, NoCookie};
+use app::api::wire::UsageJson;
 use app::auth::Viewer;
-use app::domain::UsageSummary;
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -15,7 +15,7 @@ pub async fn usage(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     headers: HeaderMap,
-) -> Result<Json<UsageSummary>, ApiFailure> {
+) -> Result<Json<UsageJson>, ApiFailure> {
     let me = viewer.0.as_ref();
     let caller = caller::identify(&state.db, &state.site, &headers, me, NoCookie::Unnamed)
         .await
@@ -29,5 +29,5 @@ pub async fn usage(
         .summary(&caller.subject)
         .await
         .map_err(|e| ApiFailure::internal(ROUTE, e))?;
-    Ok(Json(summary))
+    Ok(Json(UsageJson::from(summary)))
 }

@@ -1,17 +1,12 @@
 use crate::domain::FeatureUsage;
+#[cfg(test)]
+use crate::domain::Renewal;
 use leptos::prelude::*;
 
 /// "You have 3 generations left today", with a bar; unlimited and exhausted read as such.
 #[component]
-pub fn UsageMeter(
-    usage: FeatureUsage,
-    /// Plural unit, e.g. "generations".
-    units: &'static str,
-    /// When it renews, in words: "today", "this month", "in total".
-    period: &'static str,
-    #[prop(into)] testid: String,
-) -> impl IntoView {
-    let text = usage_sentence(&usage, units, period);
+pub fn UsageMeter(usage: FeatureUsage, #[prop(into)] testid: String) -> impl IntoView {
+    let text = usage_sentence(&usage);
     let percent = percent_left(&usage);
     let bar = if percent <= 10 {
         "bg-red-500"
@@ -28,15 +23,16 @@ pub fn UsageMeter(
     }
 }
 
-/// The meter's sentence: "You have 3 generations left today", singular for one, and plain
-/// words for none and for unlimited.
-pub fn usage_sentence(usage: &FeatureUsage, units: &str, period: &str) -> String {
-    match usage.remaining {
-        None => format!("Unlimited {units} {period}"),
-        Some(0) => format!("No {units} left {period}"),
-        Some(1) => format!("You have 1 {} left {period}", units.trim_end_matches('s')),
-        Some(n) => format!("You have {n} {units} left {period}"),
-    }
+/// The meter's sentence: "You have 3 generations left today", in the catalog's words for one
+/// and for many, and plain words for none and for unlimited.
+pub fn usage_sentence(usage: &FeatureUsage) -> String {
+    let period = usage.renewal.words();
+    let sentence = match usage.remaining {
+        None => format!("Unlimited {} {period}", usage.units),
+        Some(0) => format!("No {} left {period}", usage.units),
+        Some(n) => format!("You have {n} {} left {period}", usage.units_for(n)),
+    };
+    sentence.trim_end().to_owned()
 }
 
 /// How full the bar is: what is left of the limit, in percent (100 when unlimited).
@@ -61,16 +57,26 @@ mod tests {
             allowed: remaining != Some(0),
             reason: None,
             upgrade_to: None,
+            unit: "tutor session".into(),
+            units: "tutor sessions".into(),
+            renewal: Renewal::Month,
         }
     }
 
     #[test]
     fn the_sentence_counts_down_in_plain_words() {
-        let say = |r, l| usage_sentence(&usage(r, l), "generations", "today");
-        assert_eq!(say(Some(3), Some(10)), "You have 3 generations left today");
-        assert_eq!(say(Some(1), Some(10)), "You have 1 generation left today");
-        assert_eq!(say(Some(0), Some(10)), "No generations left today");
-        assert_eq!(say(None, None), "Unlimited generations today");
+        let say = |r, l| usage_sentence(&usage(r, l));
+        assert_eq!(
+            say(Some(3), Some(10)),
+            "You have 3 tutor sessions left this month"
+        );
+        assert_eq!(
+            say(Some(1), Some(10)),
+            "You have 1 tutor session left this month",
+            "the catalog's singular, not a trimmed plural"
+        );
+        assert_eq!(say(Some(0), Some(10)), "No tutor sessions left this month");
+        assert_eq!(say(None, None), "Unlimited tutor sessions this month");
     }
 
     #[test]

@@ -31,14 +31,10 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn Allowances(summary: UsageSummary) -> impl IntoView {
-    let line = |id: &str,
-                units: &'static str,
-                period: &'static str,
-                href: &'static str,
-                label: &'static str| {
+    let line = |id: &str, href: &'static str, label: &'static str| {
         summary.feature(id).cloned().map(|usage| view! {
             <div class="rounded-2xl border border-slate-200 bg-white p-5">
-                <UsageMeter usage units period testid=format!("meter-{id}")/>
+                <UsageMeter usage testid=format!("meter-{id}")/>
                 <a href=href class="mt-3 inline-block text-sm font-semibold text-indigo-700 hover:text-indigo-900">{label}</a>
             </div>
         }.into_any())
@@ -49,9 +45,9 @@ fn Allowances(summary: UsageSummary) -> impl IntoView {
             {(summary.credits > 0).then(|| format!(" · {} credits", summary.credits))}
         </p>
         <div class="mt-4 grid gap-4 sm:grid-cols-3">
-            {line("generations", "generations", "today", "/generate", "Write something →")}
-            {line("tutor_sessions", "tutor sessions", "this month", "/tutors", "Book a tutor →")}
-            {line("tracked_accounts", "tracked accounts", "on your plan", "/accounts", "Manage accounts →")}
+            {line("generations", "/generate", "Write something →")}
+            {line("tutor_sessions", "/tutors", "Book a tutor →")}
+            {line("tracked_accounts", "/accounts", "Manage accounts →")}
         </div>
     }
 }

@@ -18,8 +18,7 @@ pub fn GeneratePage() -> impl IntoView {
                 match usage.await {
                     Ok(summary) => {
                         let generations = summary.feature("generations").cloned();
-                        let period = if summary.plan == "guest" { "to try" } else { "today" };
-                        view! { <Writer generations period/> }.into_any()
+                        view! { <Writer generations/> }.into_any()
                     }
                     Err(e) => view! { <p role="alert" class="text-red-700">{e.to_string()}</p> }.into_any(),
                 }
@@ -29,7 +28,7 @@ pub fn GeneratePage() -> impl IntoView {
 }
 
 #[component]
-fn Writer(generations: Option<crate::domain::FeatureUsage>, period: &'static str) -> impl IntoView {
+fn Writer(generations: Option<crate::domain::FeatureUsage>) -> impl IntoView {
     let usage = RwSignal::new(generations);
     let prompt = RwSignal::new(String::new());
     let output = RwSignal::new(String::new());
@@ -70,7 +69,7 @@ fn Writer(generations: Option<crate::domain::FeatureUsage>, period: &'static str
     };
 
     view! {
-        {move || usage.get().map(|u| view! { <div class="mt-4 max-w-md"><UsageMeter usage=u units="generations" period testid="generations-meter"/></div> })}
+        {move || usage.get().map(|u| view! { <div class="mt-4 max-w-md"><UsageMeter usage=u testid="generations-meter"/></div> })}
         <form method="post" action="/api/generate" class="mt-6 space-y-3" on:submit=on_submit>
             <label for="prompt" class="block text-sm font-medium">"What should we write?"</label>
             <textarea id="prompt" name="prompt" rows="4" required maxlength="8000"

@@ -44,7 +44,7 @@ fn Accounts(page: AccountsPageView) -> impl IntoView {
     view! {
         <h1 class="text-3xl font-bold">"Tracked accounts"</h1>
         <div class="mt-4 max-w-md">
-            <UsageMeter usage=page.usage.clone() units="tracked accounts" period="on your plan" testid="accounts-meter"/>
+            <UsageMeter usage=page.usage.clone() testid="accounts-meter"/>
         </div>
         {notice.map(|n| view! { <p role="status" class="mt-4 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900">{n}</p> })}
         {error.map(|e| view! { <p role="alert" class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" data-testid="accounts-error">{e}</p> })}

@@ -55,7 +55,7 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
     view! {
         <h1 class="text-3xl font-bold">"Tutors"</h1>
         <div class="mt-4 max-w-md">
-            <UsageMeter usage=page.sessions.clone() units="tutor sessions" period="this month" testid="tutor-meter"/>
+            <UsageMeter usage=page.sessions.clone() testid="tutor-meter"/>
         </div>
         {started.map(|s| view! { <p role="status" class="mt-4 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900" data-testid="tutor-started">{s}</p> })}
         {error.map(|e| view! {
