@@ -387,7 +387,7 @@ async fn a_keyed_generation_finishes_after_the_client_hangs_up_and_its_retry_rea
 #[tokio::test]
 async fn a_guest_cookie_the_server_never_issued_counts_as_none() {
     let app = spawn_app_with(|c| c.guests_per_ip = 1).await;
-    let made_up = |n: u32| format!("tollgate_guest={}", format!("{n:0>43}"));
+    let made_up = |n: u32| format!("tollgate_guest={n:0>43}");
     let first = app.generate("hello", Some(&made_up(1)), &[]).await;
     assert_eq!(first.status(), 200);
     let issued = cookie_value(&first, "tollgate_guest").expect("a real guest cookie is issued");
