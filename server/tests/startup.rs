@@ -3,17 +3,13 @@ mod common;
 
 use common::{test_config, tollgate, workspace_file, TestDatabase};
 
-#[tokio::test]
-async fn a_malformed_plan_catalog_stops_startup_naming_file_and_line() {
+/// Starts the server on a copy of the shipped catalog changed by `edit`; returns the catalog's
+/// path and the one line start-up refused with.
+async fn refused_with_catalog(edit: impl FnOnce(String) -> String) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
     let plans = dir.path().join("plans.toml");
     let shipped = std::fs::read_to_string(workspace_file("plans.toml")).unwrap();
-    std::fs::write(
-        &plans,
-        shipped.replacen("pro_tutors = true", "pro_tutors = \"yes\"", 1),
-    )
-    .unwrap();
-
+    std::fs::write(&plans, edit(shipped)).unwrap();
     let database = TestDatabase::fresh().await;
     let mut config = test_config(&database);
     config.plans_file = plans.clone();
@@ -21,11 +17,16 @@ async fn a_malformed_plan_catalog_stops_startup_naming_file_and_line() {
         .await
         .err()
         .expect("start-up refused");
-    let message = error.to_string();
-    assert!(
-        message.starts_with(&format!("{}:", plans.display())),
-        "{message}"
-    );
+    (plans.display().to_string(), error.to_string())
+}
+
+#[tokio::test]
+async fn a_malformed_plan_catalog_stops_startup_naming_file_and_line() {
+    let (plans, message) = refused_with_catalog(|shipped| {
+        shipped.replacen("pro_tutors = true", "pro_tutors = \"yes\"", 1)
+    })
+    .await;
+    assert!(message.starts_with(&format!("{plans}:")), "{message}");
     assert!(
         message.contains("plan `pro` sets `pro_tutors`"),
         "{message}"
@@ -35,11 +36,9 @@ async fn a_malformed_plan_catalog_stops_startup_naming_file_and_line() {
 
 #[tokio::test]
 async fn a_catalog_without_a_feature_the_app_uses_stops_startup_in_one_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let plans = dir.path().join("plans.toml");
-    let shipped = std::fs::read_to_string(workspace_file("plans.toml")).unwrap();
     // A valid catalog that simply has no `max_tokens` (its feature and every plan's value).
-    let without = shipped
+    let (plans, message) = refused_with_catalog(|shipped| {
+        let without = shipped
         .replace(
             "[[features]]\nid = \"max_tokens\"\nkind = \"number\"\nname = \"Maximum length\"\nunit = \"token\"\nunits = \"tokens\"\nsuffix = \"per generation\"\n",
             "",
@@ -48,25 +47,13 @@ async fn a_catalog_without_a_feature_the_app_uses_stops_startup_in_one_line() {
         .filter(|line| !line.starts_with("max_tokens ="))
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(
-        !without.contains("max_tokens"),
-        "the test removed every trace"
-    );
-    std::fs::write(&plans, without).unwrap();
-    let database = TestDatabase::fresh().await;
-    let mut config = test_config(&database);
-    config.plans_file = plans.clone();
-    let error = server::serve::start(config, std::future::pending())
-        .await
-        .err()
-        .expect("start-up refused");
-    let message = error.to_string();
+        assert!(!without.contains("max_tokens"), "the test removed every trace");
+        without
+    })
+    .await;
     assert_eq!(
         message,
-        format!(
-            "{}: the app needs a number feature `max_tokens`, but the catalog does not define it",
-            plans.display()
-        )
+        format!("{plans}: the app needs a number feature `max_tokens`, but the catalog does not define it")
     );
 }
 
