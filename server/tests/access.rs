@@ -509,3 +509,31 @@ async fn writes_joined_into_one_transaction_are_kept_or_dropped_together() {
         .await;
     assert_eq!(ledger, 1);
 }
+
+#[tokio::test]
+async fn a_visitor_the_server_has_not_named_reads_a_fresh_allowance_and_can_spend_nothing() {
+    let f = fixture().await;
+    let nobody = Subject::UnnamedGuest;
+    let summary = f.access.summary(&nobody).await.unwrap();
+    assert_eq!(summary.plan, "guest");
+    assert_eq!(summary.features["generations"].remaining, Some(5));
+    let generations = feature("generations");
+    assert!(f
+        .access
+        .consume(&nobody, &generations, 1, &idem("x"))
+        .await
+        .is_err());
+    assert!(f
+        .access
+        .grant_credits(&nobody, &generations, 1, &idem("y"))
+        .await
+        .is_err());
+    assert_eq!(
+        f.scalar(
+            "SELECT COUNT(*) FROM usage_ledger WHERE subject = $1",
+            &nobody
+        )
+        .await,
+        0
+    );
+}

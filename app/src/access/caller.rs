@@ -88,10 +88,9 @@ pub async fn identify(
         }
     }
     let ip = match no_cookie {
-        // Hashes are hex, so "-" names nobody: a guest who has used nothing.
         NoCookie::Unnamed => {
             return Ok(Caller {
-                subject: Subject::Guest("-".into()),
+                subject: Subject::UnnamedGuest,
                 set_cookie: None,
             })
         }

@@ -197,6 +197,10 @@ impl Access {
         if n == 0 {
             return Err(AccessError::ZeroAmount);
         }
+        // Nothing is spent or held by a visitor the server has not named.
+        if *subject == Subject::UnnamedGuest {
+            return Err(AccessError::UnknownSubject);
+        }
         let feature = self.feature(feature)?;
         if !matches!(feature.kind, FeatureKind::Metered { .. }) {
             return Err(AccessError::NotMetered(feature.id.to_string()));
@@ -309,6 +313,9 @@ impl Access {
     ) -> Result<bool, AccessError> {
         if n == 0 {
             return Err(AccessError::ZeroAmount);
+        }
+        if *subject == Subject::UnnamedGuest {
+            return Err(AccessError::UnknownSubject);
         }
         let feature = self.feature(feature)?;
         if !matches!(feature.kind, FeatureKind::Metered { .. }) {

@@ -11,7 +11,11 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Subject {
     User(i64),
+    /// A guest the server named (the hash of their cookie's token).
     Guest(String),
+    /// A visitor without a guest cookie, on a route that only reads: they have used nothing
+    /// and hold nothing. Spending routes name a guest first (`caller::NoCookie::NameGuestFrom`).
+    UnnamedGuest,
 }
 
 impl Subject {
@@ -23,7 +27,7 @@ impl Subject {
     pub fn user_id(&self) -> Option<i64> {
         match self {
             Subject::User(id) => Some(*id),
-            Subject::Guest(_) => None,
+            Subject::Guest(_) | Subject::UnnamedGuest => None,
         }
     }
 }
@@ -33,6 +37,9 @@ impl fmt::Display for Subject {
         match self {
             Subject::User(id) => write!(f, "u:{id}"),
             Subject::Guest(hash) => write!(f, "g:{hash}"),
+            // No stored row has this key (named guests' keys carry a 64-digit hash), so every
+            // read finds nothing used.
+            Subject::UnnamedGuest => f.write_str("g:"),
         }
     }
 }
@@ -48,7 +55,7 @@ pub struct Profile {
 /// `None` when the user does not exist (deleted since the caller looked).
 pub async fn load(db: &Db, subject: &Subject, now: i64) -> Result<Option<Profile>, DbError> {
     let user_id = match subject {
-        Subject::Guest(_) => {
+        Subject::Guest(_) | Subject::UnnamedGuest => {
             return Ok(Some(Profile {
                 who: Who::Guest,
                 subscription: None,
