@@ -29,12 +29,16 @@ pub enum Charge {
     Insufficient,
 }
 
-fn to_db(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+/// An amount as the database stores it; one too large for the column is an error, not a
+/// silently smaller number.
+fn to_db(n: u64) -> Result<i64, DbError> {
+    i64::try_from(n).map_err(|_| DbError::OutOfRange(format!("the amount {n} is too large")))
 }
 
-fn from_db(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
+/// A stored count or balance; a negative one means the rows were changed behind the ledger's
+/// back, and is reported rather than read as 0.
+fn from_db(n: i64, what: &str) -> Result<u64, DbError> {
+    u64::try_from(n).map_err(|_| DbError::OutOfRange(format!("a {what} of {n} is stored")))
 }
 
 /// Charges `n` to the window's allowance when it fits under `limit` (`None` = unlimited), else
@@ -76,8 +80,11 @@ pub async fn charge(
     .bind(meter.subject)
     .bind(meter.feature)
     .bind(meter.window_start)
-    .bind(to_db(n))
-    .bind(limit.map_or(-1, to_db))
+    .bind(to_db(n)?)
+    .bind(match limit {
+        Some(limit) => to_db(limit)?,
+        None => -1,
+    })
     .fetch_optional(&mut *tx)
     .await?;
     let (from_allowance, from_credits) = match used {
@@ -90,7 +97,7 @@ pub async fn charge(
             )
             .bind(meter.subject)
             .bind(meter.feature)
-            .bind(to_db(n))
+            .bind(to_db(n)?)
             .fetch_optional(&mut *tx)
             .await?;
             if left.is_none() {
@@ -203,7 +210,7 @@ pub async fn grant(
     if !append(tx, meter, "grant", key, 0, n, now).await? {
         return Ok(false);
     }
-    add_credits(tx, subject, feature, to_db(n)).await?;
+    add_credits(tx, subject, feature, to_db(n)?).await?;
     Ok(true)
 }
 
@@ -246,7 +253,7 @@ pub async fn record_count(
     )
     .bind(subject)
     .bind(feature)
-    .bind(to_db(live))
+    .bind(to_db(live)?)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -268,7 +275,7 @@ pub async fn total_credits(pool: &Pool<Any>, subject: &str) -> Result<u64, DbErr
     .bind(subject)
     .fetch_one(pool)
     .await?;
-    Ok(from_db(total.unwrap_or(0)))
+    from_db(total.unwrap_or(0), "credit total")
 }
 
 async fn ensure_counter(conn: &mut AnyConnection, meter: Meter<'_>) -> Result<(), DbError> {
@@ -304,8 +311,8 @@ async fn append(
     .bind(meter.feature)
     .bind(kind)
     .bind(meter.window_start)
-    .bind(to_db(from_allowance))
-    .bind(to_db(from_credits))
+    .bind(to_db(from_allowance)?)
+    .bind(to_db(from_credits)?)
     .bind(now)
     .execute(conn)
     .await?
@@ -340,7 +347,7 @@ async fn counter(conn: &mut AnyConnection, meter: Meter<'_>) -> Result<u64, DbEr
     .bind(meter.window_start)
     .fetch_optional(conn)
     .await?;
-    Ok(from_db(used.unwrap_or(0)))
+    from_db(used.unwrap_or(0), "usage count")
 }
 
 async fn balance(conn: &mut AnyConnection, subject: &str, feature: &str) -> Result<u64, DbError> {
@@ -351,5 +358,19 @@ async fn balance(conn: &mut AnyConnection, subject: &str, feature: &str) -> Resu
     .bind(feature)
     .fetch_optional(conn)
     .await?;
-    Ok(from_db(balance.unwrap_or(0)))
+    from_db(balance.unwrap_or(0), "credit balance")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_numbers_are_errors_not_clamped() {
+        assert_eq!(to_db(5).unwrap(), 5);
+        assert!(to_db(u64::MAX).is_err());
+        assert_eq!(from_db(7, "usage count").unwrap(), 7);
+        let err = from_db(-3, "usage count").unwrap_err().to_string();
+        assert!(err.contains("a usage count of -3"), "{err}");
+    }
 }

@@ -39,6 +39,10 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    /// A stored number that cannot be what it says (a negative count, an amount past what the
+    /// column holds): refused loudly rather than clamped into a plausible lie.
+    #[error("impossible number in the database: {0}")]
+    OutOfRange(String),
 }
 
 /// A transaction that several services' writes can join (e.g. a webhook recording its event,
