@@ -134,14 +134,31 @@ async fn requests_the_ip_limit_refuses_do_not_spend_the_victims_address_budget()
         }
     }
     assert_eq!(sent, 3, "the attacker's address is stopped after 3");
-    // The victim, from home, still has the 5 − 3 = 2 links the attacker did not get sent.
-    for _ in 0..2 {
+    // The victim, from home, still has a whole budget of their own: neither the refused nor
+    // the accepted requests of the attacker's address spent it.
+    for _ in 0..3 {
         let to = request_link_from(&app, "victim@example.com", "198.51.100.1").await;
         assert!(to.starts_with("/login?sent=1"), "{to}");
     }
-    let sixth = request_link_from(&app, "victim@example.com", "198.51.100.1").await;
-    assert!(sixth.starts_with("/login?error=rate_limited"), "{sixth}");
-    assert_eq!(app.count("dev_mailbox").await, 5);
+    let fourth = request_link_from(&app, "victim@example.com", "198.51.100.1").await;
+    assert!(
+        fourth.starts_with("/login?error=rate_limited"),
+        "the victim's own IP limit (3) applies: {fourth}"
+    );
+    assert_eq!(app.count("dev_mailbox").await, 6);
+}
+
+#[tokio::test]
+async fn one_address_gets_at_most_twenty_links_a_quarter_hour_from_all_networks_together() {
+    let app = spawn_app_with(|c| c.trusted_proxies = via_proxy()).await;
+    for i in 0..20 {
+        let from = format!("203.0.113.{}", i / 4);
+        let to = request_link_from(&app, "bombed@example.com", &from).await;
+        assert!(to.starts_with("/login?sent=1"), "{i}: {to}");
+    }
+    let more = request_link_from(&app, "bombed@example.com", "198.51.100.200").await;
+    assert!(more.starts_with("/login?error=rate_limited"), "{more}");
+    assert_eq!(app.count("dev_mailbox").await, 20);
 }
 
 #[tokio::test]

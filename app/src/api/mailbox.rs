@@ -7,21 +7,14 @@ use leptos::prelude::*;
 /// anybody.
 #[server]
 pub async fn get_dev_mailbox() -> Result<Vec<MailboxMessage>, ApiError> {
-    use crate::auth::client_ip::{client_ip, peer_of, ClientIp};
+    use crate::auth::client_ip::is_local_request;
     let state = expect_context::<crate::state::AppState>();
     if !state.mailer.has_dev_mailbox() {
         return Err(ApiError::NotFound(
             "The dev mailbox is off because real email is configured (SMTP_URL).".into(),
         ));
     }
-    let local = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
-        ClientIp(client_ip(
-            peer_of(&parts),
-            &parts.headers,
-            &state.site.trusted_proxies,
-        ))
-        .is_local()
-    });
+    let local = use_context::<axum::http::request::Parts>().is_some_and(|p| is_local_request(&p));
     if !local {
         return Err(ApiError::NotFound(
             "The dev mailbox is only shown on the machine the server runs on (open it via localhost).".into(),

@@ -22,14 +22,6 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
-impl ClientIp {
-    /// A person on this very machine (loopback), after proxies are accounted for: a request
-    /// relayed by a local reverse proxy for a remote client is *not* local.
-    pub fn is_local(self) -> bool {
-        self.0.to_canonical().is_loopback()
-    }
-}
-
 impl<S> FromRequestParts<S> for ClientIp
 where
     S: Send + Sync,
@@ -45,6 +37,38 @@ where
             &site.trusted_proxies,
         )))
     }
+}
+
+/// Whether a request certainly comes from a person on this machine, talking to the server
+/// directly: the TCP peer is loopback, nothing relayed it (no `Forwarded`, `X-Forwarded-For`
+/// or `X-Real-IP`), and it was addressed to a loopback name. A tunnel or a proxy on the same
+/// host (every internet visitor would arrive from 127.0.0.1) and DNS rebinding (a page on
+/// `evil.example` resolving to 127.0.0.1 sends `Host: evil.example`) are therefore not local.
+pub fn is_local_request(parts: &Parts) -> bool {
+    let relayed = ["forwarded", "x-forwarded-for", "x-real-ip"]
+        .iter()
+        .any(|h| parts.headers.contains_key(*h));
+    let host = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| parts.uri.authority().map(|a| a.to_string()));
+    peer_of(parts).to_canonical().is_loopback()
+        && !relayed
+        && host.is_some_and(|h| is_loopback_host(&h))
+}
+
+/// `localhost`, `127.0.0.1`, `[::1]` (any port).
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// The TCP peer; served without connect info (never by `tollgate serve`): one shared unknown
@@ -218,13 +242,40 @@ mod tests {
         assert!(parse_trusted_proxies("proxy.local").is_err());
     }
 
+    fn parts(peer: &str, host: &str, extra: &[(&str, &str)]) -> Parts {
+        let mut request = axum::http::Request::builder()
+            .uri("/dev/mailbox")
+            .header("host", host);
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        let (mut parts, ()) = request.body(()).unwrap().into_parts();
+        let peer: SocketAddr = format!("{peer}:50000").parse().unwrap();
+        parts.extensions.insert(ConnectInfo(peer));
+        parts
+    }
+
     #[test]
-    fn only_loopback_clients_are_local() {
-        assert!(ClientIp(ip("127.0.0.1")).is_local());
-        assert!(ClientIp(ip("::1")).is_local());
-        assert!(ClientIp(ip("::ffff:127.0.0.1")).is_local());
-        assert!(!ClientIp(ip("0.0.0.0")).is_local());
-        assert!(!ClientIp(ip("192.168.1.5")).is_local());
+    fn a_local_request_is_direct_from_loopback_to_a_loopback_name() {
+        assert!(is_local_request(&parts("127.0.0.1", "127.0.0.1:3000", &[])));
+        assert!(is_local_request(&parts("127.0.0.1", "localhost:3000", &[])));
+        assert!(is_local_request(&parts("[::1]", "[::1]:3000", &[])));
+        // DNS rebinding: loopback peer, foreign name.
+        assert!(!is_local_request(&parts(
+            "127.0.0.1",
+            "evil.example:3000",
+            &[]
+        )));
+        // A tunnel or proxy on this host relays internet visitors from 127.0.0.1.
+        for header in ["x-forwarded-for", "forwarded", "x-real-ip"] {
+            let relayed = parts("127.0.0.1", "localhost:3000", &[(header, "203.0.113.9")]);
+            assert!(!is_local_request(&relayed), "{header}");
+        }
+        assert!(!is_local_request(&parts(
+            "192.168.1.5",
+            "localhost:3000",
+            &[]
+        )));
     }
 
     #[test]

@@ -9,12 +9,22 @@ pub struct Limit {
     pub window_secs: i64,
 }
 
-/// Magic-link requests: per address (stops mail-bombing one person) and per IP (stops one
-/// client spraying many addresses).
-pub const LINKS_PER_EMAIL: Limit = Limit {
+/// Magic-link requests for one address from one client address: what a person retrying needs.
+/// Keyed by both, so requests from someone else's IP never spend the owner's own budget.
+pub const LINKS_PER_EMAIL_FROM_IP: Limit = Limit {
     max: 5,
     window_secs: 15 * 60,
 };
+
+/// Magic-link requests for one address from anywhere: stops mail-bombing one person from many
+/// addresses, loose enough that locking the owner out takes several networks at once.
+pub const LINKS_PER_EMAIL: Limit = Limit {
+    max: 20,
+    window_secs: 15 * 60,
+};
+
+/// Magic-link requests per IP (stops one client spraying many addresses); `max` comes from
+/// `LOGIN_LINKS_PER_IP`.
 pub const LINKS_PER_IP: Limit = Limit {
     max: 20,
     window_secs: 15 * 60,

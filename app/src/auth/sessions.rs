@@ -97,10 +97,12 @@ pub struct SessionRow {
 pub async fn list(db: &Db, user_id: i64) -> Result<Vec<SessionRow>, DbError> {
     let rows = sqlx::query(
         "SELECT id, user_agent, ip, created_at, last_seen_at FROM sessions
-         WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, id DESC",
+         WHERE user_id = $1 AND expires_at > $2 AND created_at > $3
+         ORDER BY last_seen_at DESC, id DESC",
     )
     .bind(user_id)
     .bind(db.now())
+    .bind(db.now() - SESSION_ABSOLUTE_SECS)
     .fetch_all(db.pool())
     .await?;
     rows.iter()

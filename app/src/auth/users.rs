@@ -187,11 +187,13 @@ pub struct AdminListing {
 pub async fn list_for_admin(db: &Db, limit: i64) -> Result<Vec<AdminListing>, DbError> {
     let rows = sqlx::query(
         "SELECT u.id, u.email, u.name, u.role, u.banned,
-                (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > $1) AS sessions
+                (SELECT COUNT(*) FROM sessions s
+                 WHERE s.user_id = u.id AND s.expires_at > $1 AND s.created_at > $3) AS sessions
          FROM users u ORDER BY u.id DESC LIMIT $2",
     )
     .bind(db.now())
     .bind(limit)
+    .bind(db.now() - super::sessions::SESSION_ABSOLUTE_SECS)
     .fetch_all(db.pool())
     .await?;
     rows.iter()

@@ -17,8 +17,9 @@ const LOCAL_SPECIALS: &str = "!#$%&'*+/=?^_`{|}~.-";
 
 impl EmailAddress {
     /// A new account's address: `local@domain.tld` with a plain local part (letters, digits,
-    /// `LOCAL_SPECIALS`, no leading, trailing or double dots) and a domain of letter/digit/hyphen
-    /// labels, at most 254 characters, lowercased. The error is a sentence for the sign-in form.
+    /// `LOCAL_SPECIALS`, no leading, trailing or double dots) and a domain of ASCII
+    /// letter/digit/hyphen labels (internationalised domains in their `xn--` form, so one
+    /// domain has one spelling), at most 254 characters, lowercased. The error is a sentence for the sign-in form.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let decorated = raw.trim().chars().any(|c| "<>\"(),;:[]\\".contains(c));
         let email = match Self::lookup(raw) {
@@ -39,7 +40,7 @@ impl EmailAddress {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
         if plain_local && plain_domain {
             Ok(email)
@@ -167,6 +168,8 @@ mod tests {
             "victim@-example.com",
             "victim@exa_mple.com",
             "victim@[127.0.0.1]",
+            "victim@exämple.com",
+            "victim@ｅxample.com",
         ] {
             let err = EmailAddress::parse(bad).unwrap_err();
             assert!(

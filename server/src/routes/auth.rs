@@ -7,7 +7,7 @@ use app::auth::cookie::{self, SESSION_COOKIE};
 use app::auth::magic_link::{self, LINK_LIFETIME_SECS};
 use app::auth::mailer::Email;
 use app::auth::next_path::sanitize_next;
-use app::auth::rate_limit::{self, Limit, LINKS_PER_EMAIL, LINKS_PER_IP};
+use app::auth::rate_limit::{self, Limit, LINKS_PER_EMAIL, LINKS_PER_EMAIL_FROM_IP, LINKS_PER_IP};
 use app::auth::sessions::{self, SESSION_LIFETIME_SECS};
 use app::auth::token::SecretToken;
 use app::auth::users;
@@ -51,9 +51,13 @@ pub async fn request_link(
         }
         Err(e) => return failure("sign-in address", e, &next),
     };
-    // The client's own budget first: a request its address may not make must not spend the
-    // budget of the address it names (that would let one IP lock anyone out).
-    let ip_bucket = format!("link:ip:{}", limit_key(ip));
+    // The client's own budget first, then the address's from this client, then the
+    // address's from anywhere; a refused request spends none of them. So one IP can neither
+    // spend a victim's budget with requests its own limit refuses, nor lock the owner out
+    // with the few it is allowed (the owner has a budget of their own from their network).
+    let ip_key = limit_key(ip);
+    let ip_bucket = format!("link:ip:{ip_key}");
+    let pair_bucket = format!("link:email-ip:{email}:{ip_key}");
     let email_bucket = format!("link:email:{email}");
     let ip_limit = Limit {
         max: state.site.login_links_per_ip,
@@ -61,6 +65,7 @@ pub async fn request_link(
     };
     let buckets = [
         (ip_bucket.as_str(), ip_limit),
+        (pair_bucket.as_str(), LINKS_PER_EMAIL_FROM_IP),
         (email_bucket.as_str(), LINKS_PER_EMAIL),
     ];
     match rate_limit::hit_all(&state.db, &buckets).await {
