@@ -35,6 +35,7 @@ async fn click_continue(app: &TestApp, browser: Option<&str>) -> (String, String
 async fn oauth_clicks_are_limited_per_client_address() {
     let fake = FakeOidc::start(ada()).await;
     let app = app_with_oidc(&fake, |c| c.login_links_per_ip = 3).await;
+    app.at_start_of_a_rate_window();
     for _ in 0..3 {
         click_continue(&app, None).await;
     }
@@ -309,6 +310,7 @@ async fn forwarded_for_is_believed_only_from_a_listed_proxy_address() {
         c.login_links_per_ip = 2;
     })
     .await;
+    app.at_start_of_a_rate_window();
     let mut outcomes = Vec::new();
     for (i, forged) in ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
         .iter()

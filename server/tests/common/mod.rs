@@ -383,6 +383,13 @@ impl TestApp {
             .await
     }
 
+    /// Moves the server's clock to the first second of the next quarter hour, so a test that
+    /// counts requests against a 15-minute rate-limit window cannot straddle two windows.
+    pub fn at_start_of_a_rate_window(&self) {
+        let clock = self.running.state.db.clock();
+        clock.set((clock.now() / 900 + 1) * 900 + 1);
+    }
+
     /// Signs `email` in and makes the account an admin; returns the session cookie.
     pub async fn sign_in_admin(&self, email: &str) -> String {
         let cookie = self.sign_in(email).await;
