@@ -42,19 +42,9 @@ pub const GUESTS_PER_IP: Limit = Limit {
     window_secs: 24 * 60 * 60,
 };
 
-/// A request refused by the bucket at `index` of the list, which reopens in `retry_after`
-/// seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refused {
-    pub index: usize,
-    pub retry_after: i64,
-}
-
 /// Counts a hit in one bucket; `Err(seconds)` says how long until the window reopens.
 pub async fn hit(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>, DbError> {
-    Ok(hit_all(db, &[(bucket, limit)])
-        .await?
-        .map_err(|refused| refused.retry_after))
+    hit_all(db, &[(bucket, limit)]).await
 }
 
 /// Counts one hit in every bucket, or in none: the buckets are tried in order, each with a
@@ -62,10 +52,11 @@ pub async fn hit(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>,
 /// at the first bucket that refuses. So a refused request spends no other bucket's budget (one
 /// IP cannot use up a victim's per-address budget with requests its own limit refuses), and
 /// counts nowhere — a window that is full stays full either way.
-pub async fn hit_all(db: &Db, buckets: &[(&str, Limit)]) -> Result<Result<(), Refused>, DbError> {
+/// `Err(seconds)` says how long until the refusing bucket's window reopens.
+pub async fn hit_all(db: &Db, buckets: &[(&str, Limit)]) -> Result<Result<(), i64>, DbError> {
     let now = db.now();
-    let mut tx = db.pool().begin().await?;
-    for (index, (bucket, limit)) in buckets.iter().enumerate() {
+    let mut tx = db.begin().await?;
+    for (bucket, limit) in buckets {
         let window_start = now - now.rem_euclid(limit.window_secs);
         let counted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
@@ -80,10 +71,7 @@ pub async fn hit_all(db: &Db, buckets: &[(&str, Limit)]) -> Result<Result<(), Re
         .await?;
         if counted.is_none() {
             tx.rollback().await?;
-            return Ok(Err(Refused {
-                index,
-                retry_after: window_start + limit.window_secs - now,
-            }));
+            return Ok(Err(window_start + limit.window_secs - now));
         }
     }
     tx.commit().await?;

@@ -70,7 +70,7 @@ pub async fn request_link(
     ];
     match rate_limit::hit_all(&state.db, &buckets).await {
         Ok(Ok(())) => {}
-        Ok(Err(_refused)) => {
+        Ok(Err(_retry_after)) => {
             return redirect_with(
                 "/login",
                 &[
