@@ -5,7 +5,9 @@ use app::auth::token::SecretToken;
 use app::auth::users;
 use app::billing::subscriptions;
 use app::db::Db;
-use app::domain::{EmailAddress, IdempotencyKey, PlanId, Subscription, SubscriptionStatus};
+use app::domain::{
+    EmailAddress, IdempotencyKey, PlanChange, PlanId, Subscription, SubscriptionStatus,
+};
 
 async fn subject_of(db: &Db, raw_email: &str) -> Result<(EmailAddress, Subject), String> {
     let email = EmailAddress::lookup(raw_email)?;
@@ -43,7 +45,7 @@ pub async fn set_plan(
     let status = SubscriptionStatus::parse(raw_status)?;
     let (email, subject) = subject_of(db, raw_email).await?;
     if !force {
-        if let Err(blocked) = access
+        if let PlanChange::Blocked(blocked) = access
             .can_change_plan(&subject, &plan)
             .await
             .map_err(|e| e.to_string())?

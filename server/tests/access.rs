@@ -3,14 +3,14 @@
 
 mod common;
 
-use app::access::{Access, Replay, Subject};
+use app::access::{Access, Consumed, Subject};
 use app::auth::users;
 use app::billing::subscriptions;
 use app::db::Db;
 use app::domain::tracked_account::NewTrackedAccount;
 use app::domain::{
-    Decision, DenyReason, EmailAddress, FeatureId, IdempotencyKey, PlanId, Subscription,
-    SubscriptionStatus,
+    Decision, DenyReason, EmailAddress, FeatureId, IdempotencyKey, PlanChange, PlanId,
+    Subscription, SubscriptionStatus,
 };
 use app::resources::tracked_accounts;
 use common::{workspace_file, TestDatabase};
@@ -61,7 +61,8 @@ impl Fixture {
             .consume(subject, &feature("generations"), 1, &idem(key))
             .await
             .unwrap()
-            .decision
+            .decision()
+            .expect("a fresh key is charged or refused")
     }
 
     async fn scalar(&self, sql: &str, subject: &Subject) -> i64 {
@@ -166,10 +167,10 @@ async fn replaying_an_idempotency_key_never_charges_twice_even_concurrently() {
         .collect();
     let mut fresh = 0;
     for task in tasks {
-        let c = task.await.unwrap();
-        assert!(c.decision.is_allowed());
-        if c.replay.is_none() {
-            fresh += 1;
+        match task.await.unwrap() {
+            Consumed::Charged(_) => fresh += 1,
+            Consumed::AlreadyCharged(now) => assert!(now.is_allowed()),
+            other => panic!("every attempt is a charge or a replay of one, got {other:?}"),
         }
     }
     assert_eq!(fresh, 4, "one real charge per key");
@@ -179,8 +180,10 @@ async fn replaying_an_idempotency_key_never_charges_twice_even_concurrently() {
         .consume(&subject, &feature("generations"), 1, &idem("k0"))
         .await
         .unwrap();
-    assert_eq!(again.replay, Some(Replay::Charged));
-    assert_eq!(again.decision.remaining(), Some(6));
+    let Consumed::AlreadyCharged(now) = again else {
+        panic!("a used key is a replay, got {again:?}");
+    };
+    assert_eq!(now.remaining(), Some(6));
 }
 
 #[tokio::test]
@@ -194,8 +197,10 @@ async fn keys_are_per_subject_so_two_users_never_collide() {
         .consume(&b, &feature("generations"), 1, &idem("same"))
         .await
         .unwrap();
-    assert_eq!(c.replay, None);
-    assert_eq!(c.decision.remaining(), Some(9));
+    let Consumed::Charged(left) = c else {
+        panic!("another user's key is a fresh charge, got {c:?}");
+    };
+    assert_eq!(left.remaining, Some(9));
 }
 
 #[tokio::test]
@@ -233,8 +238,7 @@ async fn a_refund_gives_the_use_back_once() {
         .consume(&s, &generations, 1, &idem("g3"))
         .await
         .unwrap();
-    assert_eq!(replay.replay, Some(Replay::Refunded));
-    assert!(!replay.is_fresh_charge());
+    assert_eq!(replay, Consumed::AlreadyRefunded);
 }
 
 #[tokio::test]
@@ -293,7 +297,7 @@ async fn plans_and_statuses_change_what_is_allowed_at_once() {
     );
     f.set_plan(&s, "pro", SubscriptionStatus::Paused).await;
     assert_eq!(
-        reason(&f.access.check(&s, &pro_tutors).await.unwrap()),
+        reason(&f.access.check(&s, &pro_tutors).await.unwrap().decision()),
         Some(DenyReason::RequiresPlan(PlanId::parse("pro").unwrap()))
     );
     let summary = f.access.summary(&s).await.unwrap();
@@ -324,6 +328,7 @@ async fn guests_get_five_in_total() {
                 .check(&guest, &feature("tutor_sessions"))
                 .await
                 .unwrap()
+                .decision()
         ),
         Some(DenyReason::SignInRequired)
     );
@@ -343,7 +348,7 @@ async fn count_slots_hold_under_concurrency_and_block_downgrades() {
                 let user = s.user_id().unwrap();
                 match tracked_accounts::add(&f.access, &f.db, user, &account).await {
                     Ok(_) => true,
-                    Err(tracked_accounts::AddError::Denied(_)) => false,
+                    Err(tracked_accounts::AddError::Refused(_)) => false,
                     Err(e) => panic!("{e}"),
                 }
             })
@@ -354,22 +359,21 @@ async fn count_slots_hold_under_concurrency_and_block_downgrades() {
         taken += i32::from(task.await.unwrap());
     }
     assert_eq!(taken, 5, "Pro allows 5 tracked accounts");
-    let blocked = f
-        .access
-        .can_change_plan(&s, &PlanId::free())
-        .await
-        .unwrap()
-        .unwrap_err();
+    let blocked = f.access.can_change_plan(&s, &PlanId::free()).await.unwrap();
+    let PlanChange::Blocked(blocked) = blocked else {
+        panic!("a downgrade below the live count must be blocked, got {blocked:?}");
+    };
     assert_eq!(
         blocked.message,
         "You have 5 tracked accounts; Free allows 3. Remove 2 to switch."
     );
-    assert!(f
-        .access
-        .can_change_plan(&s, &PlanId::parse("team").unwrap())
-        .await
-        .unwrap()
-        .is_ok());
+    assert!(
+        f.access
+            .can_change_plan(&s, &PlanId::parse("team").unwrap())
+            .await
+            .unwrap()
+            == PlanChange::Allowed
+    );
 }
 
 #[tokio::test]
@@ -396,7 +400,7 @@ async fn the_count_limit_is_the_number_of_live_rows_whatever_changed_them() {
     assert!(
         matches!(
             tracked_accounts::add(&f.access, &f.db, user, &account).await,
-            Err(tracked_accounts::AddError::Denied(_))
+            Err(tracked_accounts::AddError::Refused(_))
         ),
         "3 live rows fill Free's 3"
     );
@@ -408,7 +412,7 @@ async fn the_count_limit_is_the_number_of_live_rows_whatever_changed_them() {
     tracked_accounts::add(&f.access, &f.db, user, &account)
         .await
         .unwrap();
-    assert!(tracked_accounts::delete(&f.access, &f.db, user, first)
+    assert!(tracked_accounts::delete(&f.access, user, first)
         .await
         .unwrap());
     let summary = f.access.summary(&s).await.unwrap();
@@ -535,5 +539,96 @@ async fn a_visitor_the_server_has_not_named_reads_a_fresh_allowance_and_can_spen
         )
         .await,
         0
+    );
+}
+
+#[tokio::test]
+async fn paid_work_is_refunded_when_it_fails_or_is_abandoned_and_never_runs_twice() {
+    use app::access::Metered;
+    let f = fixture().await;
+    let s = f.user("work@example.com").await;
+    let generations = feature("generations");
+    let ran = std::sync::atomic::AtomicU32::new(0);
+    let work = |fail: bool| {
+        let ran = &ran;
+        move |_refund| async move {
+            ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if fail {
+                Err("the upstream broke")
+            } else {
+                Ok("done")
+            }
+        }
+    };
+    let done = f
+        .access
+        .metered(&s, &generations, &idem("w1"), work(false))
+        .await
+        .unwrap();
+    assert!(
+        matches!(done, Metered::Done { output: "done", ref left } if left.remaining == Some(9))
+    );
+    let again = f
+        .access
+        .metered(&s, &generations, &idem("w1"), work(false))
+        .await
+        .unwrap();
+    assert!(matches!(again, Metered::AlreadyDone(ref now) if now.remaining() == Some(9)));
+    assert_eq!(
+        ran.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "a paid key never runs twice"
+    );
+
+    let failed = f
+        .access
+        .metered(&s, &generations, &idem("w2"), work(true))
+        .await
+        .unwrap();
+    assert!(matches!(failed, Metered::Failed("the upstream broke")));
+    assert_eq!(
+        f.counter_and_ledger(&s).await,
+        (1, 1),
+        "the failed use came back"
+    );
+    let retried = f
+        .access
+        .metered(&s, &generations, &idem("w2"), work(false))
+        .await
+        .unwrap();
+    assert!(matches!(retried, Metered::AlreadyRefunded));
+
+    // A request cancelled while its work runs (the client hung up) gets its use back.
+    let abandoned = tokio::time::timeout(
+        std::time::Duration::from_millis(200),
+        f.access
+            .metered(&s, &generations, &idem("w3"), |_refund| async {
+                std::future::pending::<Result<(), ()>>().await
+            }),
+    )
+    .await;
+    assert!(abandoned.is_err(), "the work never finishes");
+    let mut after = None;
+    for _ in 0..100 {
+        after = Some(
+            f.access
+                .consume(&s, &generations, 1, &idem("w3"))
+                .await
+                .unwrap(),
+        );
+        if after == Some(Consumed::AlreadyRefunded) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        after,
+        Some(Consumed::AlreadyRefunded),
+        "charged, then given back"
+    );
+    assert_eq!(
+        f.counter_and_ledger(&s).await,
+        (1, 1),
+        "the abandoned use came back"
     );
 }

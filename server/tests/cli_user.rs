@@ -164,7 +164,7 @@ async fn setting_the_same_plan_again_keeps_the_months_usage() {
         .consume(&app::access::Subject::User(user.id), &sessions, 1, &key)
         .await
         .unwrap();
-    assert!(spent.is_fresh_charge());
+    assert!(matches!(spent, app::access::Consumed::Charged(_)));
     let used = |usage: serde_json::Value| usage["features"]["tutor_sessions"]["used"].clone();
     assert_eq!(used(app.usage(Some(&cookie)).await), 1);
     let args = [

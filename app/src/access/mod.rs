@@ -8,19 +8,24 @@
 pub mod caller;
 mod guests;
 mod meter;
+mod metered;
+mod outcome;
+mod slots;
 pub mod subject;
 mod summary;
 
+pub use metered::Refund;
+pub use outcome::{Checked, Consumed, Metered, Refused};
+pub use slots::{CountLock, CountedRows};
 pub use subject::Subject;
 
 use crate::db::{Db, DbError, Tx};
-use crate::domain::decision::{self, Decision, Denial, DenyReason, Grant, Terms, Usage};
+use crate::domain::decision::{self, Allowance, Decision, Denial, DenyReason, Grant, Terms, Usage};
 use crate::domain::{
-    can_change_plan, Catalog, DowngradeBlocked, Feature, FeatureId, FeatureKind, IdempotencyKey,
-    PlanId, Product, UsageSummary,
+    can_change_plan, Catalog, Feature, FeatureId, FeatureKind, IdempotencyKey, PlanChange, PlanId,
+    Product, UsageSummary,
 };
 use meter::{Charge, Meter};
-use sqlx::{Any, Transaction};
 use std::sync::Arc;
 
 /// Why an access question could not be answered (as opposed to being answered "no").
@@ -30,6 +35,8 @@ pub enum AccessError {
     UnknownFeature(String),
     #[error("`{0}` is not a metered feature: it cannot be consumed or granted")]
     NotMetered(String),
+    #[error("`{0}` is not a count feature: it has no items to add or remove")]
+    NotCounted(String),
     #[error("the amount must be at least 1")]
     ZeroAmount,
     #[error("the account no longer exists")]
@@ -44,26 +51,9 @@ impl From<sqlx::Error> for AccessError {
     }
 }
 
-/// The outcome of `consume`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Consumption {
-    /// For a fresh call: whether it was charged. For a replay: only what is left now — a
-    /// replay pays for nothing, so it must never be read as leave to do the work again.
-    pub decision: Decision,
-    /// `Some` when the key had been used before; this call then changed nothing.
-    pub replay: Option<Replay>,
-}
-
-impl Consumption {
-    /// Charged by this very call: the work may be done.
-    pub fn is_fresh_charge(&self) -> bool {
-        self.replay.is_none() && self.decision.is_allowed()
-    }
-}
-
-/// What happened to the earlier use of a replayed key.
+/// What happened to the earlier use of a replayed key (the ledger's view).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Replay {
+enum Replay {
     /// It was charged and still counts.
     Charged,
     /// It was charged and then refunded (the work failed).
@@ -103,6 +93,14 @@ impl Access {
         self.catalog
             .feature(id)
             .ok_or_else(|| AccessError::UnknownFeature(id.to_string()))
+    }
+
+    /// `denial` with its sentence, worded once here for every caller.
+    fn worded(&self, denial: Denial, feature: &Feature) -> Refused {
+        Refused {
+            message: denial.message(&self.catalog, feature),
+            denial,
+        }
     }
 
     /// The catalog's feature named `raw` (for callers holding a string from a URL or CLI).
@@ -153,15 +151,18 @@ impl Access {
         &self,
         subject: &Subject,
         feature: &FeatureId,
-    ) -> Result<Decision, AccessError> {
+    ) -> Result<Checked, AccessError> {
         let feature = self.feature(feature)?;
         let now = self.db.now();
         let terms = match self.terms(subject, feature, now).await? {
             Ok(terms) => terms,
-            Err(denial) => return Ok(Decision::Denied(denial)),
+            Err(denial) => return Ok(Checked::Refused(self.worded(denial, feature))),
         };
         let usage = self.usage_under(subject, feature, &terms).await?;
-        Ok(decision::decide(&terms, usage, 1))
+        Ok(match decision::decide(&terms, usage, 1) {
+            Decision::Allowed(allowance) => Checked::Allowed(allowance),
+            Decision::Denied(denial) => Checked::Refused(self.worded(denial, feature)),
+        })
     }
 
     /// The value of a numeric setting for `subject` (e.g. `max_tokens`); `None` when the
@@ -193,7 +194,7 @@ impl Access {
         feature: &FeatureId,
         n: u64,
         key: &IdempotencyKey,
-    ) -> Result<Consumption, AccessError> {
+    ) -> Result<Consumed, AccessError> {
         if n == 0 {
             return Err(AccessError::ZeroAmount);
         }
@@ -208,12 +209,7 @@ impl Access {
         let now = self.db.now();
         let terms = match self.terms(subject, feature, now).await? {
             Ok(terms) => terms,
-            Err(denial) => {
-                return Ok(Consumption {
-                    decision: Decision::Denied(denial),
-                    replay: None,
-                })
-            }
+            Err(denial) => return Ok(Consumed::Refused(self.worded(denial, feature))),
         };
         let Grant::Metered {
             limit,
@@ -232,31 +228,39 @@ impl Access {
         let ledger_key = ledger_key(subject, feature, key);
         let charge =
             meter::charge(self.db.pool(), meter, n, *limit, *credits, &ledger_key, now).await?;
-        let (decision, replay) = match charge {
+        Ok(match charge {
             Charge::Charged { used, credits } => {
-                (decision::decide(&terms, Usage { used, credits }, 0), None)
+                match decision::decide(&terms, Usage { used, credits }, 0) {
+                    Decision::Allowed(left) => Consumed::Charged(left),
+                    // Charged with nothing left over: what is left is none, until the reset.
+                    Decision::Denied(denial) => Consumed::Charged(Allowance {
+                        remaining: Some(0),
+                        limit: denial.limit,
+                        resets_at: denial.resets_at,
+                    }),
+                }
             }
-            Charge::Replayed(replay) => {
+            Charge::Replayed(Replay::Refunded) => Consumed::AlreadyRefunded,
+            Charge::Replayed(Replay::Charged) => {
                 let usage = self.usage_under(subject, feature, &terms).await?;
-                (decision::decide(&terms, usage, 0), Some(replay))
+                Consumed::AlreadyCharged(decision::decide(&terms, usage, 0))
             }
             Charge::Insufficient => {
                 let usage = self.usage_under(subject, feature, &terms).await?;
-                let decision = match decision::decide(&terms, usage, n) {
+                let denial = match decision::decide(&terms, usage, n) {
+                    Decision::Denied(denial) => denial,
                     // Someone refunded between our charge and this read: still a "no" for
                     // this call, which changed nothing.
-                    Decision::Allowed(_) => Decision::Denied(Denial {
+                    Decision::Allowed(_) => Denial {
                         reason: DenyReason::LimitReached,
                         upgrade_to: terms.upgrade_to.clone(),
                         resets_at: window.end,
                         limit: *limit,
-                    }),
-                    denied => denied,
+                    },
                 };
-                (decision, None)
+                Consumed::Refused(self.worded(denial, feature))
             }
-        };
-        Ok(Consumption { decision, replay })
+        })
     }
 
     /// Gives back what `consume(subject, feature, _, key)` took (e.g. the upstream generation
@@ -333,79 +337,12 @@ impl Access {
         .await?)
     }
 
-    /// The terms for adding one item of a count feature, read before the caller's transaction
-    /// starts (so the transaction never waits on a second pool connection). `Err` is the
-    /// denial to show (plan, ban, payment…).
-    pub async fn slot_terms(
-        &self,
-        subject: &Subject,
-        feature: &FeatureId,
-    ) -> Result<Result<SlotTerms, Denial>, AccessError> {
-        let feature = self.feature(feature)?;
-        let terms = match self.terms(subject, feature, self.db.now()).await? {
-            Ok(terms) => terms,
-            Err(denial) => return Ok(Err(denial)),
-        };
-        let Grant::Count { limit } = terms.grant else {
-            return Err(AccessError::NotMetered(feature.id.to_string()));
-        };
-        Ok(Ok(SlotTerms {
-            subject: subject.key(),
-            feature: feature.id.clone(),
-            limit,
-            upgrade_to: terms.upgrade_to,
-        }))
-    }
-
-    /// Locks `subject`'s count of `feature` until `tx` ends: no other transaction adds or
-    /// removes one of these items meanwhile. The caller then counts its live rows in `tx`, so
-    /// the limit applies to the rows themselves, not to a number kept beside them.
-    pub async fn lock_count(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        subject: &Subject,
-        feature: &FeatureId,
-    ) -> Result<(), AccessError> {
-        Ok(meter::lock_count(tx, &subject.key(), feature.as_str()).await?)
-    }
-
-    /// With `live` items counted under `lock_count`: admits one more (and records `live + 1`),
-    /// or `Err` with the "limit reached" denial, and the caller rolls back.
-    pub async fn take_slot(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        slot: &SlotTerms,
-        live: u64,
-    ) -> Result<Result<(), Denial>, AccessError> {
-        if slot.limit.is_some_and(|limit| live >= limit) {
-            return Ok(Err(Denial {
-                reason: DenyReason::LimitReached,
-                upgrade_to: slot.upgrade_to.clone(),
-                resets_at: None,
-                limit: slot.limit,
-            }));
-        }
-        meter::record_count(tx, &slot.subject, slot.feature.as_str(), live + 1).await?;
-        Ok(Ok(()))
-    }
-
-    /// Records `live`, the items left after the caller deleted one under `lock_count`.
-    pub async fn record_count(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        subject: &Subject,
-        feature: &FeatureId,
-        live: u64,
-    ) -> Result<(), AccessError> {
-        Ok(meter::record_count(tx, &subject.key(), feature.as_str(), live).await?)
-    }
-
     /// Whether `subject` may move to `target`: refused while they hold more than it allows.
     pub async fn can_change_plan(
         &self,
         subject: &Subject,
         target: &PlanId,
-    ) -> Result<Result<(), DowngradeBlocked>, AccessError> {
+    ) -> Result<PlanChange, AccessError> {
         let mut counts = Vec::new();
         for feature in self
             .catalog
@@ -424,7 +361,7 @@ impl Access {
             .await?;
             counts.push((feature.id.clone(), used));
         }
-        Ok(can_change_plan(&self.catalog, target, &counts))
+        Ok(can_change_plan(&self.catalog, target, &counts).into())
     }
 
     /// What the UI and `GET /api/usage` show: plan, status and every feature's usage.
@@ -435,15 +372,6 @@ impl Access {
     pub(crate) fn db(&self) -> &Db {
         &self.db
     }
-}
-
-/// What `take_slot` needs: who, which feature, how many slots the plan allows.
-#[derive(Debug, Clone)]
-pub struct SlotTerms {
-    subject: String,
-    feature: FeatureId,
-    limit: Option<u64>,
-    upgrade_to: Option<PlanId>,
 }
 
 /// Ledger keys are namespaced by subject and feature, so one caller's key never collides with

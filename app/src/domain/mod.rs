@@ -34,7 +34,7 @@ pub use decision::{Allowance, Decision, Denial, DenyReason, Grant, Terms, Usage,
 pub use email::EmailAddress;
 pub use idempotency::IdempotencyKey;
 pub use money::Money;
-pub use plan_change::{can_change_plan, DowngradeBlocked};
+pub use plan_change::{can_change_plan, DowngradeBlocked, PlanChange};
 pub use product::Product;
 pub use subscription::{Standing, Subscription, SubscriptionStatus};
 pub use usage::{FeatureUsage, Renewal, UsageSummary};

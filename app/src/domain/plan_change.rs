@@ -11,6 +11,23 @@ pub struct DowngradeBlocked {
     pub message: String,
 }
 
+/// Whether a move to another plan may go ahead (what `Access::can_change_plan` answers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanChange {
+    Allowed,
+    /// Refused, with the sentence naming what to remove.
+    Blocked(DowngradeBlocked),
+}
+
+impl From<Result<(), DowngradeBlocked>> for PlanChange {
+    fn from(checked: Result<(), DowngradeBlocked>) -> Self {
+        match checked {
+            Ok(()) => PlanChange::Allowed,
+            Err(blocked) => PlanChange::Blocked(blocked),
+        }
+    }
+}
+
 /// `counts` holds the live count of each count feature (missing = 0).
 pub fn can_change_plan(
     catalog: &Catalog,

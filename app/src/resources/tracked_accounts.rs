@@ -1,17 +1,16 @@
-//! Tracked accounts: a count-limited resource. Adding and deleting lock the user's count of
-//! `tracked_accounts` first, then count the live rows in the same transaction, so the limit
-//! is always checked against the rows themselves — whatever else changed them.
+//! Tracked accounts: a count-limited resource. Adding and deleting go through the access
+//! module's count lock (`Access::begin_add` / `begin_remove`), so the limit is always checked
+//! against the rows themselves — whatever else changed them.
 
-use crate::access::{Access, AccessError, Subject};
+use crate::access::{Access, AccessError, CountedRows, Refused, Subject};
 use crate::db::{Db, DbError};
 use crate::domain::tracked_account::NewTrackedAccount;
-use crate::domain::Denial;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AddError {
-    #[error("refused by the plan")]
-    Denied(Denial),
+    #[error("{}", .0.message)]
+    Refused(Refused),
     #[error(transparent)]
     Access(#[from] AccessError),
 }
@@ -62,6 +61,15 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<TrackedAccountRow>, DbErr
         .map_err(DbError::from)
 }
 
+/// Where the `tracked_accounts` limit counts: the user's live rows.
+fn rows_of(user_id: i64) -> CountedRows {
+    CountedRows {
+        table: "tracked_accounts",
+        owner_column: "user_id",
+        owner: user_id,
+    }
+}
+
 pub async fn add(
     access: &Access,
     db: &Db,
@@ -70,17 +78,13 @@ pub async fn add(
 ) -> Result<i64, AddError> {
     let subject = Subject::User(user_id);
     let feature = &access.product().tracked_accounts;
-    let slot = match access.slot_terms(&subject, feature).await? {
+    let mut slot = match access
+        .begin_add(&subject, feature, rows_of(user_id))
+        .await?
+    {
         Ok(slot) => slot,
-        Err(denial) => return Err(AddError::Denied(denial)),
+        Err(refused) => return Err(AddError::Refused(refused)),
     };
-    let mut tx = db.pool().begin().await?;
-    access.lock_count(&mut tx, &subject, feature).await?;
-    let live = count_live(&mut tx, user_id).await?;
-    if let Err(denial) = access.take_slot(&mut tx, &slot, live).await? {
-        tx.rollback().await?;
-        return Err(AddError::Denied(denial));
-    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tracked_accounts (user_id, name, account_number, created_at)
          VALUES ($1, $2, $3, $4) RETURNING id",
@@ -89,42 +93,26 @@ pub async fn add(
     .bind(&account.name)
     .bind(&account.account_number)
     .bind(db.now())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **slot.tx())
     .await?;
-    tx.commit().await?;
+    slot.commit().await?;
     Ok(id)
 }
 
 /// Deletes one of the user's own accounts; false when they have no such account (someone
 /// else's id included).
-pub async fn delete(access: &Access, db: &Db, user_id: i64, id: i64) -> Result<bool, AccessError> {
+pub async fn delete(access: &Access, user_id: i64, id: i64) -> Result<bool, AccessError> {
     let subject = Subject::User(user_id);
     let feature = &access.product().tracked_accounts;
-    let mut tx = db.pool().begin().await?;
-    access.lock_count(&mut tx, &subject, feature).await?;
+    let mut slot = access
+        .begin_remove(&subject, feature, rows_of(user_id))
+        .await?;
     let deleted = sqlx::query("DELETE FROM tracked_accounts WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut **slot.tx())
         .await?
         .rows_affected();
-    if deleted == 1 {
-        let live = count_live(&mut tx, user_id).await?;
-        access
-            .record_count(&mut tx, &subject, feature, live)
-            .await?;
-    }
-    tx.commit().await?;
+    slot.commit().await?;
     Ok(deleted == 1)
-}
-
-/// The user's live rows: what the `tracked_accounts` limit counts.
-async fn count_live(tx: &mut Transaction<'_, Any>, user_id: i64) -> Result<u64, DbError> {
-    let live: i64 = sqlx::query_scalar(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM tracked_accounts WHERE user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(u64::try_from(live).unwrap_or(0))
 }

@@ -1,10 +1,10 @@
 //! Starting a tutor session: Pro tutors need `pro_tutors`; every session spends one of the
 //! month's `tutor_sessions`, once per form submission (the form's key).
 
-use crate::access::{Access, AccessError, Replay, Subject};
+use crate::access::{Access, AccessError, Checked, Metered, Refused, Subject};
 use crate::db::{Db, DbError};
 use crate::domain::tutors::Tutor;
-use crate::domain::{Decision, Denial, FeatureId, IdempotencyKey};
+use crate::domain::IdempotencyKey;
 use sqlx::Row;
 
 #[derive(Debug)]
@@ -15,12 +15,12 @@ pub enum Started {
     /// This form's earlier submission failed and was refunded; the page must be reloaded
     /// (for a fresh form key) to try again.
     StaleForm,
-    Denied {
-        feature: FeatureId,
-        denial: Denial,
-    },
+    /// The plan says no (Pro tutors, or the month's sessions are used up).
+    Refused(Refused),
 }
 
+/// Starts a session: the charge, the row and the refund when the row cannot be written are
+/// the access module's one protocol for paid work.
 pub async fn start(
     access: &Access,
     db: &Db,
@@ -30,42 +30,31 @@ pub async fn start(
 ) -> Result<Started, AccessError> {
     let subject = Subject::User(user_id);
     if tutor.pro {
-        let pro = access.product().pro_tutors.clone();
-        if let Decision::Denied(denial) = access.check(&subject, &pro).await? {
-            return Ok(Started::Denied {
-                feature: pro,
-                denial,
-            });
+        let pro = &access.product().pro_tutors;
+        if let Checked::Refused(refused) = access.check(&subject, pro).await? {
+            return Ok(Started::Refused(refused));
         }
     }
-    let sessions = access.product().tutor_sessions.clone();
-    let consumption = access.consume(&subject, &sessions, 1, key).await?;
-    match (consumption.replay, consumption.decision) {
-        (Some(Replay::Charged), _) => Ok(Started::AlreadyStarted),
-        (Some(Replay::Refunded), _) => Ok(Started::StaleForm),
-        (None, Decision::Denied(denial)) => Ok(Started::Denied {
-            feature: sessions,
-            denial,
-        }),
-        (None, Decision::Allowed(_)) => {
-            let inserted = sqlx::query(
+    let sessions = &access.product().tutor_sessions;
+    let started = access
+        .metered(&subject, sessions, key, |_refund| async move {
+            sqlx::query(
                 "INSERT INTO tutor_sessions (user_id, tutor_id, started_at) VALUES ($1, $2, $3)",
             )
             .bind(user_id)
             .bind(tutor.id)
             .bind(db.now())
             .execute(db.pool())
-            .await;
-            if let Err(e) = inserted {
-                // Paid but not started: give the session back before reporting the failure.
-                if let Err(refund) = access.refund(&subject, &sessions, key).await {
-                    tracing::error!(error = %refund, "refunding a tutor session that did not start failed");
-                }
-                return Err(e.into());
-            }
-            Ok(Started::New)
-        }
-    }
+            .await
+        })
+        .await?;
+    Ok(match started {
+        Metered::Done { .. } => Started::New,
+        Metered::Failed(e) => return Err(e.into()),
+        Metered::Refused(refused) => Started::Refused(refused),
+        Metered::AlreadyDone(_) => Started::AlreadyStarted,
+        Metered::AlreadyRefunded => Started::StaleForm,
+    })
 }
 
 /// (tutor id, started at) of the user's last ten sessions.

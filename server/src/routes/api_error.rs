@@ -2,9 +2,10 @@
 //! normal answer, each turned into its status and a [`Refusal`] body. Handlers return
 //! `Result<Response, ApiFailure>` and read as a few lines of `?`.
 
+use app::access::Refused;
 use app::api::wire::Refusal;
 use app::domain::calendar::iso8601;
-use app::domain::{Catalog, Denial, DenyReason, Feature};
+use app::domain::{Denial, DenyReason};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -32,10 +33,13 @@ impl ApiFailure {
         ApiFailure::Refused(StatusCode::BAD_REQUEST, sentence.into())
     }
 
-    /// A denial worded by the access decision for `feature`.
-    pub fn denied(catalog: &Catalog, feature: &Feature, denial: Denial, now: i64) -> Self {
-        let error = denial.message(catalog, feature);
-        ApiFailure::Denied { denial, error, now }
+    /// The access module's refusal, as it worded it.
+    pub fn denied(refused: Refused, now: i64) -> Self {
+        ApiFailure::Denied {
+            denial: refused.denial,
+            error: refused.message,
+            now,
+        }
     }
 
     pub fn internal(route: &'static str, cause: impl std::fmt::Display) -> Self {

@@ -40,7 +40,7 @@ pub async fn add(
             redirect_with("/accounts", &[("notice", AccountsNotice::Added.code())]).into_response()
         }
         // The page words the limit from the usage it loads itself.
-        Err(AddError::Denied(_)) => back(AccountsError::Limit),
+        Err(AddError::Refused(_)) => back(AccountsError::Limit),
         Err(AddError::Access(e)) => {
             tracing::error!(error = %e, "adding a tracked account failed");
             back(AccountsError::Unavailable)
@@ -67,7 +67,7 @@ pub async fn delete(
         return redirect_with("/accounts", &[("error", AccountsError::NotFound.code())])
             .into_response();
     };
-    match tracked_accounts::delete(&state.access, &state.db, me.user.id, id).await {
+    match tracked_accounts::delete(&state.access, me.user.id, id).await {
         Ok(true) => redirect_with("/accounts", &[("notice", AccountsNotice::Deleted.code())])
             .into_response(),
         Ok(false) => {

@@ -43,7 +43,7 @@ pub async fn start(
             redirect_with("/tutors", &[("error", TutorsError::StaleForm.code())]).into_response()
         }
         // The page words the refusal from its own data: no sentence travels in the URL.
-        Ok(Started::Denied { .. }) => redirect_with(
+        Ok(Started::Refused(_)) => redirect_with(
             "/tutors",
             &[("error", TutorsError::Denied.code()), ("tutor", tutor.id)],
         )

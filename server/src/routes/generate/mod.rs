@@ -7,12 +7,12 @@ mod request;
 
 use super::api_error::ApiFailure;
 use app::access::caller::{self, CallerError, NoCookie};
-use app::access::{AccessError, Subject};
+use app::access::{AccessError, Metered, Subject};
 use app::auth::client_ip::ClientIp;
 use app::auth::Viewer;
 use app::domain::{Decision, Denial, DenyReason};
 use app::generation::results;
-use app::generation::GenerationRequest;
+use app::generation::{GenerationError, GenerationRequest};
 use app::state::AppState;
 use axum::body::Body;
 use axum::extract::State;
@@ -61,81 +61,48 @@ async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Respon
         key,
         replayable,
     } = asked;
-    let generations = state.access.product().generations.clone();
+    let generations = &state.access.product().generations;
     // Taken before the charge, so a refusal here costs nothing; held until the text is done.
     let slot = state
         .generations_in_flight
         .try_start(&subject.key())
         .ok_or_else(|| too_many_at_once(state.generations_in_flight.max_per_subject()))?;
-    let consumption = match state.access.consume(subject, &generations, 1, &key).await {
-        Err(AccessError::UnknownSubject) => {
-            return Err(ApiFailure::Refused(
-                StatusCode::UNAUTHORIZED,
-                "Sign in to continue.".into(),
-            ))
-        }
-        other => other.map_err(|e| ApiFailure::internal(ROUTE, e))?,
-    };
-    if let Some(replay) = consumption.replay {
-        let now = &consumption.decision;
-        return replayed(state, subject, &generations, &key, &prompt, replay, now).await;
-    }
-    let allowance = match consumption.decision {
-        Decision::Allowed(a) => a,
-        Decision::Denied(denial) => {
-            let feature = state
-                .catalog
-                .feature(&generations)
-                .ok_or_else(|| ApiFailure::internal(ROUTE, "feature vanished"))?;
-            return Err(ApiFailure::denied(
-                &state.catalog,
-                feature,
-                denial,
-                state.db.now(),
-            ));
-        }
-    };
-    // A failed lookup (logged) falls back to a modest cap rather than refusing a generation
-    // that was already paid for.
-    let max_tokens = match state
+    let paid = state
         .access
-        .setting(subject, &state.access.product().max_tokens)
-        .await
-    {
-        Ok(value) => value,
-        Err(e) => {
-            tracing::warn!(error = %e, "max_tokens lookup failed; using 500");
-            None
-        }
-    }
-    .unwrap_or(500);
-    let request = GenerationRequest {
-        prompt: prompt.clone(),
-        max_tokens,
-    };
-    let refund = {
-        let access = state.access.clone();
-        let subject = subject.clone();
-        let generations = generations.clone();
-        let key = key.clone();
-        move || async move {
-            match access.refund(&subject, &generations, &key).await {
-                Ok(_) => tracing::info!("generation failed; the use was refunded"),
-                Err(e) => tracing::error!(error = %e, "refunding a failed generation failed"),
-            }
-        }
-    };
-    let text = match state.generator.generate(request).await {
-        Ok(text) => text,
-        Err(e) => {
+        .metered(subject, generations, &key, |refund| async {
+            let request = GenerationRequest {
+                prompt: prompt.clone(),
+                max_tokens: max_tokens(state, subject).await,
+            };
+            let text = state.generator.generate(request).await?;
+            Ok::<_, GenerationError>((text, refund))
+        })
+        .await;
+    let (text, refund, left) = match paid {
+        Ok(Metered::Done {
+            output: (text, refund),
+            left,
+        }) => (text, refund, left),
+        Ok(Metered::Failed(e)) => {
             tracing::warn!(error = %e, "the generator refused the request");
-            refund().await;
             return Err(ApiFailure::Refused(
                 StatusCode::BAD_GATEWAY,
                 "The writing service failed, so this generation was not counted. Please try again."
                     .into(),
             ));
         }
+        Ok(Metered::Refused(refused)) => return Err(ApiFailure::denied(refused, state.db.now())),
+        Ok(Metered::AlreadyDone(now)) => {
+            return replayed(state, subject, generations, &key, &prompt, &now).await
+        }
+        Ok(Metered::AlreadyRefunded) => return Err(replay::refunded()),
+        Err(AccessError::UnknownSubject) => {
+            return Err(ApiFailure::Refused(
+                StatusCode::UNAUTHORIZED,
+                "Sign in to continue.".into(),
+            ))
+        }
+        Err(e) => return Err(ApiFailure::internal(ROUTE, e)),
     };
     let keep = replayable.then(|| {
         let db = state.db.clone();
@@ -148,12 +115,30 @@ async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Respon
             }
         }
     });
-    let body = relay(text, refund, keep, slot);
+    let on_failure = move || async move { refund.run().await };
+    let body = relay(text, on_failure, keep, slot);
     Ok(text_response(
         Body::from_stream(body),
-        &Decision::Allowed(allowance),
+        &Decision::Allowed(left),
         false,
     ))
+}
+
+/// The plan's `max_tokens`. A failed lookup (logged) falls back to a modest cap rather than
+/// refusing a generation that was already paid for.
+async fn max_tokens(state: &AppState, subject: &Subject) -> u64 {
+    match state
+        .access
+        .setting(subject, &state.access.product().max_tokens)
+        .await
+    {
+        Ok(value) => value,
+        Err(e) => {
+            tracing::warn!(error = %e, "max_tokens lookup failed; using 500");
+            None
+        }
+    }
+    .unwrap_or(500)
 }
 
 /// 200 with the text and what is left: `X-Usage-Remaining` ("unlimited" or a number) and

@@ -4,7 +4,7 @@
 
 use super::super::api_error::ApiFailure;
 use super::text_response;
-use app::access::{Replay, Subject};
+use app::access::Subject;
 use app::domain::{Decision, FeatureId, IdempotencyKey};
 use app::generation::results::{self, Kept};
 use app::state::AppState;
@@ -20,17 +20,8 @@ pub async fn replayed(
     generations: &FeatureId,
     key: &IdempotencyKey,
     prompt: &str,
-    replay: Replay,
     now: &Decision,
 ) -> Result<Response, ApiFailure> {
-    if replay == Replay::Refunded {
-        return Err(ApiFailure::Refused(
-            StatusCode::CONFLICT,
-            "The generation sent with this Idempotency-Key failed and was not counted. \
-             Send a new Idempotency-Key to try again."
-                .into(),
-        ));
-    }
     let kept = results::find(&state.db, subject, key, prompt, state.db.now())
         .await
         .map_err(|e| ApiFailure::internal(ROUTE, e))?;
@@ -44,6 +35,16 @@ pub async fn replayed(
         )),
         None => Err(not_kept(state, subject, generations, key).await),
     }
+}
+
+/// A key whose generation failed and was refunded: it will never produce a text.
+pub fn refunded() -> ApiFailure {
+    ApiFailure::Refused(
+        StatusCode::CONFLICT,
+        "The generation sent with this Idempotency-Key failed and was not counted. \
+         Send a new Idempotency-Key to try again."
+            .into(),
+    )
 }
 
 /// A key charged before whose text is not (or no longer) kept: still running, or sent too

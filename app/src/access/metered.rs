@@ -1,0 +1,92 @@
+//! Paid work, one protocol for every caller: charge one use, do the work, give the use back
+//! when the work fails (or is abandoned half-way), and never run the work again for a key
+//! that paid before. `/api/generate` and tutor sessions both go through [`Access::metered`].
+
+use super::outcome::{Consumed, Metered};
+use super::{Access, AccessError, Subject};
+use crate::domain::{FeatureId, IdempotencyKey};
+use std::future::Future;
+
+/// The way back for one charge: held by work that can still fail after it has started (a
+/// text that breaks off mid-stream refunds through it).
+#[derive(Debug, Clone)]
+pub struct Refund {
+    access: Access,
+    subject: Subject,
+    feature: FeatureId,
+    key: IdempotencyKey,
+}
+
+impl Refund {
+    /// Gives the use back. Safe to call twice (the second finds nothing to refund); a failure
+    /// is logged, not returned, because the caller is already reporting the work's failure.
+    pub async fn run(&self) {
+        match self
+            .access
+            .refund(&self.subject, &self.feature, &self.key)
+            .await
+        {
+            Ok(true) => {
+                tracing::info!(feature = %self.feature, "the work failed; its use was refunded")
+            }
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(error = %e, feature = %self.feature, "refunding failed work failed")
+            }
+        }
+    }
+}
+
+/// Refunds when dropped while armed: the request that paid was cancelled (the client hung up)
+/// before its work finished, so the work never happened.
+struct RefundUnlessSettled(Option<Refund>);
+
+impl Drop for RefundUnlessSettled {
+    fn drop(&mut self) {
+        if let Some(refund) = self.0.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move { refund.run().await });
+            }
+        }
+    }
+}
+
+impl Access {
+    /// Charges one `feature` use to `subject` under `key`, then runs `work` with the way back.
+    /// `Err` from `work` (or cancelling this future) refunds the use; a key that paid before
+    /// never runs `work` again.
+    pub async fn metered<T, E, Work, Done>(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+        key: &IdempotencyKey,
+        work: Work,
+    ) -> Result<Metered<T, E>, AccessError>
+    where
+        Work: FnOnce(Refund) -> Done,
+        Done: Future<Output = Result<T, E>>,
+    {
+        let left = match self.consume(subject, feature, 1, key).await? {
+            Consumed::Charged(left) => left,
+            Consumed::Refused(refused) => return Ok(Metered::Refused(refused)),
+            Consumed::AlreadyCharged(now) => return Ok(Metered::AlreadyDone(now)),
+            Consumed::AlreadyRefunded => return Ok(Metered::AlreadyRefunded),
+        };
+        let refund = Refund {
+            access: self.clone(),
+            subject: subject.clone(),
+            feature: feature.clone(),
+            key: key.clone(),
+        };
+        let mut unsettled = RefundUnlessSettled(Some(refund.clone()));
+        let outcome = work(refund.clone()).await;
+        unsettled.0 = None;
+        Ok(match outcome {
+            Ok(output) => Metered::Done { output, left },
+            Err(e) => {
+                refund.run().await;
+                Metered::Failed(e)
+            }
+        })
+    }
+}
