@@ -115,3 +115,15 @@ test.describe("plans and limits on the demo features", () => {
     await expect(page.getByTestId("tracked-account")).toHaveCount(2);
   });
 });
+
+test.describe("reset times in the viewer's time zone", () => {
+  // Kolkata is UTC+05:30 all year (no daylight saving), so midnight UTC is 05:30 there.
+  test.use({ timezoneId: "Asia/Kolkata" });
+
+  test("the daily reset reads 05:30 in Kolkata with JavaScript and 00:00 UTC without", async ({ page }, testInfo) => {
+    await signInByEmail(page, testInfo, uniqueEmail(testInfo, "zone"));
+    const reset = page.getByTestId("meter-generations").getByTestId("resets-at");
+    await expect(reset).toHaveText(jsEnabled(testInfo) ? "Resets at 05:30" : "Resets at 00:00 UTC");
+    await expect(reset.locator("time")).toHaveAttribute("datetime", /T00:00:00Z$/);
+  });
+});

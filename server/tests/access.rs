@@ -95,6 +95,11 @@ impl Fixture {
     }
 }
 
+/// The summary as `GET /api/usage` words it (plan and status as the contract's strings).
+async fn usage_json(f: &Fixture, subject: &Subject) -> app::api::wire::UsageJson {
+    f.access.summary(subject).await.unwrap().into()
+}
+
 fn feature(id: &str) -> FeatureId {
     FeatureId::parse(id).unwrap()
 }
@@ -300,7 +305,7 @@ async fn plans_and_statuses_change_what_is_allowed_at_once() {
         reason(&f.access.check(&s, &pro_tutors).await.unwrap().decision()),
         Some(DenyReason::RequiresPlan(PlanId::parse("pro").unwrap()))
     );
-    let summary = f.access.summary(&s).await.unwrap();
+    let summary = usage_json(&f, &s).await;
     assert_eq!(
         (summary.plan.as_str(), summary.status.as_str()),
         ("free", "paused")
@@ -415,8 +420,12 @@ async fn the_count_limit_is_the_number_of_live_rows_whatever_changed_them() {
     assert!(tracked_accounts::delete(&f.access, user, first)
         .await
         .unwrap());
-    let summary = f.access.summary(&s).await.unwrap();
-    assert_eq!(summary.features["tracked_accounts"].used, 1, "recounted");
+    let summary = usage_json(&f, &s).await;
+    assert_eq!(
+        summary.features[&feature("tracked_accounts")].used,
+        1,
+        "recounted"
+    );
 }
 
 #[tokio::test]
@@ -503,7 +512,7 @@ async fn writes_joined_into_one_transaction_are_kept_or_dropped_together() {
     let (granted, tx) = write_both(f.db.begin().await.unwrap()).await;
     assert!(granted, "the rolled-back grant left no trace of its key");
     tx.commit().await.unwrap();
-    let summary = f.access.summary(&s).await.unwrap();
+    let summary = usage_json(&f, &s).await;
     assert_eq!((summary.credits, summary.plan.as_str()), (100, "pro"));
     let ledger = f
         .scalar(
@@ -518,9 +527,9 @@ async fn writes_joined_into_one_transaction_are_kept_or_dropped_together() {
 async fn a_visitor_the_server_has_not_named_reads_a_fresh_allowance_and_can_spend_nothing() {
     let f = fixture().await;
     let nobody = Subject::UnnamedGuest;
-    let summary = f.access.summary(&nobody).await.unwrap();
+    let summary = usage_json(&f, &nobody).await;
     assert_eq!(summary.plan, "guest");
-    assert_eq!(summary.features["generations"].remaining, Some(5));
+    assert_eq!(summary.features[&feature("generations")].remaining, Some(5));
     let generations = feature("generations");
     assert!(f
         .access

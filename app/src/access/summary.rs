@@ -1,9 +1,12 @@
 //! `Access::summary`: every feature's usage for one subject, from the same decision.
 
 use super::{meter, subject, Access, AccessError, Subject};
-use crate::domain::calendar::iso8601;
+use crate::domain::calendar::timestamp;
 use crate::domain::decision::{self, Decision, Grant, Usage, Who};
-use crate::domain::{FeatureKind, FeatureUsage, Period, PlanId, Renewal, Standing, UsageSummary};
+use crate::domain::{
+    FeatureCounts, FeatureKind, FeatureUsage, Holder, Period, PlanId, Renewal, Standing,
+    SubscriptionStatus, UsageSummary,
+};
 use std::collections::BTreeMap;
 
 pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSummary, AccessError> {
@@ -12,24 +15,32 @@ pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSum
     let profile = subject::load(access.db(), subject, now)
         .await?
         .ok_or(AccessError::UnknownSubject)?;
-    let (plan, plan_name, status) = match &profile.who {
-        Who::Guest => ("guest".to_owned(), "Guest".to_owned(), "guest".to_owned()),
+    let holder = match &profile.who {
+        Who::Guest => Holder::Guest,
         Who::Member { standing, .. } => {
-            let plan = match standing {
-                Standing::Plan { plan, .. } => plan.clone(),
-                Standing::Restricted(_) => profile
-                    .subscription
-                    .as_ref()
-                    .map_or_else(PlanId::free, |s| s.plan.clone()),
+            let (plan, restricted) = match standing {
+                Standing::Plan { plan, .. } => (plan.clone(), false),
+                Standing::Restricted(_) => (
+                    profile
+                        .subscription
+                        .as_ref()
+                        .map_or_else(PlanId::free, |s| s.plan.clone()),
+                    true,
+                ),
             };
-            let name = catalog
+            let plan_name = catalog
                 .plan(&plan)
                 .map_or_else(|| plan.to_string(), |p| p.name.clone());
             let status = profile
                 .subscription
                 .as_ref()
-                .map_or("active", |s| s.status.as_str());
-            (plan.to_string(), name, status.to_owned())
+                .map_or(SubscriptionStatus::Active, |s| s.status);
+            Holder::Member {
+                plan,
+                plan_name,
+                status,
+                restricted,
+            }
         }
     };
     let subject_key = subject.key();
@@ -82,40 +93,38 @@ pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSum
             (_, FeatureKind::Count) => Renewal::Held,
             (_, FeatureKind::Boolean | FeatureKind::Number) => Renewal::NotSpent,
         };
-        let words = (feature.unit.clone(), feature.units.clone());
-        let line = match decision {
-            Decision::Allowed(a) => FeatureUsage {
+        let counts = match decision {
+            Decision::Allowed(a) => FeatureCounts {
                 used: usage.used,
                 limit: a.limit,
                 remaining: a.remaining,
-                resets_at: a.resets_at.map(iso8601),
+                resets_at: a.resets_at.map(timestamp),
                 allowed: true,
                 reason: None,
                 upgrade_to: None,
-                unit: words.0,
-                units: words.1,
-                renewal,
             },
-            Decision::Denied(d) => FeatureUsage {
+            Decision::Denied(d) => FeatureCounts {
                 used: usage.used,
                 limit: d.limit,
                 remaining: Some(0),
-                resets_at: d.resets_at.map(iso8601),
+                resets_at: d.resets_at.map(timestamp),
                 allowed: false,
                 reason: Some(d.message(catalog, feature)),
-                upgrade_to: d.upgrade_to.map(|p| p.to_string()),
-                unit: words.0,
-                units: words.1,
-                renewal,
+                upgrade_to: d.upgrade_to,
             },
         };
-        features.insert(feature.id.to_string(), line);
+        let line = FeatureUsage {
+            counts,
+            unit: feature.unit.clone(),
+            units: feature.units.clone(),
+            renewal,
+        };
+        features.insert(feature.id.clone(), line);
     }
     let credits = meter::total_credits(access.db().pool(), &subject_key).await?;
     Ok(UsageSummary {
-        plan,
-        plan_name,
-        status,
+        holder,
+        product: access.product().clone(),
         features,
         credits,
     })

@@ -25,8 +25,7 @@ pub async fn get_tracked_accounts() -> Result<AccountsPageView, ApiError> {
         .await
         .map_err(ApiError::internal)?;
     let usage = summary
-        .features
-        .get(state.access.product().tracked_accounts.as_str())
+        .feature(&summary.product.tracked_accounts)
         .cloned()
         .ok_or_else(|| ApiError::internal("the catalog has no tracked_accounts feature"))?;
     Ok(AccountsPageView { accounts, usage })

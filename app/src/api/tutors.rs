@@ -14,10 +14,9 @@ pub async fn get_tutors() -> Result<TutorsPageView, ApiError> {
         .summary(&Subject::User(me.user.id))
         .await
         .map_err(ApiError::internal)?;
-    let feature = |id: &str| {
+    let feature = |id: &crate::domain::FeatureId| {
         summary
-            .features
-            .get(id)
+            .feature(id)
             .cloned()
             .ok_or_else(|| ApiError::internal(format!("the catalog has no {id} feature")))
     };
@@ -25,8 +24,8 @@ pub async fn get_tutors() -> Result<TutorsPageView, ApiError> {
         .await
         .map_err(ApiError::internal)?;
     Ok(TutorsPageView {
-        sessions: feature(state.access.product().tutor_sessions.as_str())?,
-        pro_tutors: feature(state.access.product().pro_tutors.as_str())?,
+        sessions: feature(&summary.product.tutor_sessions)?,
+        pro_tutors: feature(&summary.product.pro_tutors)?,
         form_key: SecretToken::generate().expose().to_owned(),
         recent,
     })

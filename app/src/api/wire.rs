@@ -92,48 +92,32 @@ impl Refusal {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageJson {
+    /// The plan id, `guest` when not signed in.
     pub plan: String,
     pub plan_name: String,
+    /// The subscription status, `guest` when not signed in.
     pub status: String,
-    pub features: std::collections::BTreeMap<String, FeatureUsageJson>,
+    pub features:
+        std::collections::BTreeMap<crate::domain::FeatureId, crate::domain::FeatureCounts>,
     pub credits: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FeatureUsageJson {
-    pub used: u64,
-    pub limit: Option<u64>,
-    pub remaining: Option<u64>,
-    pub resets_at: Option<String>,
-    pub allowed: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgrade_to: Option<String>,
 }
 
 impl From<crate::domain::UsageSummary> for UsageJson {
     fn from(summary: crate::domain::UsageSummary) -> Self {
+        use crate::domain::Holder;
+        let plan_name = summary.holder.plan_name().to_owned();
+        let (plan, status) = match summary.holder {
+            Holder::Guest => ("guest".to_owned(), "guest".to_owned()),
+            Holder::Member { plan, status, .. } => (plan.to_string(), status.as_str().to_owned()),
+        };
         UsageJson {
-            plan: summary.plan,
-            plan_name: summary.plan_name,
-            status: summary.status,
+            plan,
+            plan_name,
+            status,
             features: summary
                 .features
                 .into_iter()
-                .map(|(id, f)| {
-                    let json = FeatureUsageJson {
-                        used: f.used,
-                        limit: f.limit,
-                        remaining: f.remaining,
-                        resets_at: f.resets_at,
-                        allowed: f.allowed,
-                        reason: f.reason,
-                        upgrade_to: f.upgrade_to,
-                    };
-                    (id, json)
-                })
+                .map(|(id, usage)| (id, usage.counts))
                 .collect(),
             credits: summary.credits,
         }

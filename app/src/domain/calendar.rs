@@ -1,11 +1,17 @@
-//! UTC calendar arithmetic on Unix seconds: usage windows and ISO-8601 timestamps.
-//!
-//! Written here (a few lines of Howard Hinnant's civil-date algorithms) rather than pulled from
-//! a date crate, because the domain builds for wasm too and needs only these operations.
+//! UTC calendar arithmetic on Unix seconds: usage windows and RFC 3339 timestamps, on the
+//! `time` crate (which also builds for the browser, where it adds the viewer's UTC offset).
 
 use super::catalog::Period;
+use time::format_description::well_known::Rfc3339;
+use time::macros::datetime;
+use time::{Date, Month, OffsetDateTime, Time};
 
 const DAY: i64 = 86_400;
+
+/// The furthest times the calendar can name; stored times outside them are clamped, so a
+/// corrupt row shows a silly date instead of crashing a page.
+const EARLIEST: OffsetDateTime = datetime!(-9999-01-01 0:00 UTC);
+const LATEST: OffsetDateTime = datetime!(9999-12-31 23:59:59 UTC);
 
 /// A span of time `[start, end)` in Unix seconds over which a metered allowance is counted.
 /// `end` is `None` for allowances that never renew (the guest allowance).
@@ -39,14 +45,16 @@ impl Window {
     }
 }
 
+/// A Unix time as a date and time in UTC (clamped to the years -9999..=9999).
+pub fn timestamp(at: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(at).unwrap_or(if at < 0 { EARLIEST } else { LATEST })
+}
+
 fn month_window(anchor: Option<i64>, now: i64) -> Window {
     let anchor = anchor.unwrap_or_else(|| {
-        let (y, m, _) = civil_from_days(now.div_euclid(DAY));
-        days_from_civil(y, m, 1) * DAY
+        let first = timestamp(now).replace_day(1).unwrap_or(EARLIEST);
+        first.replace_time(Time::MIDNIGHT).unix_timestamp()
     });
-    let (ay, am, _) = civil_from_days(anchor.div_euclid(DAY));
-    let (ny, nm, _) = civil_from_days(now.div_euclid(DAY));
-    let mut months = (ny - ay) * 12 + (nm as i64 - am as i64);
     // An anchor in the future (clock skew, a period that starts later) counts from itself.
     if now < anchor {
         return Window {
@@ -54,6 +62,9 @@ fn month_window(anchor: Option<i64>, now: i64) -> Window {
             end: Some(add_months(anchor, 1)),
         };
     }
+    let (a, n) = (timestamp(anchor), timestamp(now));
+    let mut months = i64::from(n.year() - a.year()) * 12 + i64::from(n.month() as u8)
+        - i64::from(a.month() as u8);
     let mut start = add_months(anchor, months);
     if start > now {
         months -= 1;
@@ -68,81 +79,40 @@ fn month_window(anchor: Option<i64>, now: i64) -> Window {
 /// `at` moved by `months` calendar months, the day clamped to the target month's length
 /// (Jan 31 + 1 month = Feb 28/29), the time of day kept.
 pub fn add_months(at: i64, months: i64) -> i64 {
-    let days = at.div_euclid(DAY);
-    let time = at.rem_euclid(DAY);
-    let (y, m, d) = civil_from_days(days);
-    let index = y * 12 + (m as i64 - 1) + months;
-    let (ty, tm) = (index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
-    let td = d.min(days_in_month(ty, tm));
-    days_from_civil(ty, tm, td) * DAY + time
+    let from = timestamp(at);
+    let index = i64::from(from.year()) * 12 + i64::from(from.month() as u8) - 1 + months;
+    let moved = i32::try_from(index.div_euclid(12)).ok().and_then(|year| {
+        let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
+        let date = Date::from_calendar_date(year, month, from.day().min(month.length(year)));
+        Some(date.ok()?.with_time(from.time()).assume_utc())
+    });
+    let moved = moved.unwrap_or(if months < 0 { EARLIEST } else { LATEST });
+    moved.clamp(EARLIEST, LATEST).unix_timestamp()
 }
 
 /// `2026-11-25T00:00:00Z` for a Unix time in seconds.
 pub fn iso8601(at: i64) -> String {
-    let (y, m, d) = civil_from_days(at.div_euclid(DAY));
-    let t = at.rem_euclid(DAY);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        t / 3600,
-        t % 3600 / 60,
-        t % 60
-    )
-}
-
-fn is_leap(y: i64) -> bool {
-    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    timestamp(at).format(&Rfc3339).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn at(y: i64, m: u32, d: u32, h: i64) -> i64 {
-        days_from_civil(y, m, d) * DAY + h * 3600
+    fn at(y: i32, m: u8, d: u8, h: i64) -> i64 {
+        let month = Month::try_from(m).unwrap();
+        let date = Date::from_calendar_date(y, month, d).unwrap();
+        date.midnight().assume_utc().unix_timestamp() + h * 3600
     }
 
     #[test]
-    fn civil_dates_round_trip_across_eras_and_leap_days() {
-        for days in [-800_000, -1, 0, 59, 10_957, 11_016, 20_000, 2_000_000] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
-        }
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    fn times_out_of_the_calendar_range_clamp_instead_of_panicking() {
+        assert_eq!(timestamp(i64::MAX).year(), 9999);
+        assert_eq!(timestamp(i64::MIN).year(), -9999);
+        assert_eq!(
+            add_months(i64::MAX, 1),
+            timestamp(i64::MAX).unix_timestamp()
+        );
     }
 
     #[test]

@@ -37,4 +37,4 @@ pub use money::Money;
 pub use plan_change::{can_change_plan, DowngradeBlocked, PlanChange};
 pub use product::Product;
 pub use subscription::{Standing, Subscription, SubscriptionStatus};
-pub use usage::{FeatureUsage, Renewal, UsageSummary};
+pub use usage::{FeatureCounts, FeatureUsage, Holder, Renewal, UsageSummary};

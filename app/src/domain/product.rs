@@ -6,7 +6,8 @@
 use super::catalog::{Catalog, FeatureId, FeatureKind};
 
 /// The product's features, each checked to exist in the catalog with the kind the code needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Sent to the browser with the usage summary, so pages find their features by role too.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Product {
     /// Metered: what `POST /api/generate` spends.
     pub generations: FeatureId,

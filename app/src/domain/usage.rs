@@ -2,34 +2,62 @@
 //! feature's unit words and renewal taken from the catalog, so no page re-types them.
 //! `GET /api/usage` sends its contract fields (ARCHITECTURE §7) through `api::wire::UsageJson`.
 
+use super::catalog::{FeatureId, PlanId};
+use super::product::Product;
+use super::subscription::SubscriptionStatus;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use time::OffsetDateTime;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct UsageSummary {
-    /// Plan id in use now (`guest` when not signed in).
-    pub plan: String,
-    pub plan_name: String,
-    /// Subscription status (`active` without a subscription, `guest` when not signed in).
-    pub status: String,
-    /// By feature id.
-    pub features: BTreeMap<String, FeatureUsage>,
+    pub holder: Holder,
+    /// Which feature plays which part in the product (pages look features up by role).
+    pub product: Product,
+    pub features: BTreeMap<FeatureId, FeatureUsage>,
     /// Credit balance over all features.
     pub credits: u64,
 }
 
+/// Whose usage it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Holder {
+    /// A visitor who has not signed in: the guest allowance only.
+    Guest,
+    Member {
+        /// The plan in use now (the subscription's plan while payment is being sorted out).
+        plan: PlanId,
+        plan_name: String,
+        /// The subscription's status; `Active` for an account without one (Free).
+        status: SubscriptionStatus,
+        /// Payment trouble has cut access down to the billing pages.
+        restricted: bool,
+    },
+}
+
+impl Holder {
+    pub fn plan_name(&self) -> &str {
+        match self {
+            Holder::Guest => "Guest",
+            Holder::Member { plan_name, .. } => plan_name,
+        }
+    }
+}
+
+/// The numbers of one feature, as `GET /api/usage` sends them (camelCase) and the UI reads
+/// them: one struct for both, so the wire and the page cannot drift apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FeatureUsage {
+pub struct FeatureCounts {
     /// Used in the current window (metered) or held now (count).
     pub used: u64,
     /// The plan's limit or setting; `null` when unlimited or on/off.
     pub limit: Option<u64>,
     /// Left now, credits included; `null` when unlimited.
     pub remaining: Option<u64>,
-    /// ISO-8601 UTC; `null` when it never renews.
-    pub resets_at: Option<String>,
+    /// RFC 3339 in UTC; `null` when it never renews.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub resets_at: Option<OffsetDateTime>,
     /// Whether one more use would be allowed now.
     pub allowed: bool,
     /// Why not, in words, when not allowed.
@@ -37,7 +65,13 @@ pub struct FeatureUsage {
     pub reason: Option<String>,
     /// The plan to offer when not allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgrade_to: Option<String>,
+    pub upgrade_to: Option<PlanId>,
+}
+
+/// One feature's line of the summary: its numbers and the catalog's words for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureUsage {
+    pub counts: FeatureCounts,
     /// The catalog's words for one and for many, e.g. "generation" / "generations".
     pub unit: String,
     pub units: String,
@@ -85,7 +119,7 @@ impl FeatureUsage {
 }
 
 impl UsageSummary {
-    pub fn feature(&self, id: &str) -> Option<&FeatureUsage> {
+    pub fn feature(&self, id: &FeatureId) -> Option<&FeatureUsage> {
         self.features.get(id)
     }
 }

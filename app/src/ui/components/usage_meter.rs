@@ -1,13 +1,19 @@
-use crate::domain::FeatureUsage;
-#[cfg(test)]
-use crate::domain::Renewal;
+use crate::domain::{FeatureUsage, Renewal};
 use leptos::prelude::*;
+use time::OffsetDateTime;
 
 /// "You have 3 generations left today", with a bar; unlimited and exhausted read as such.
 #[component]
 pub fn UsageMeter(usage: FeatureUsage, #[prop(into)] testid: String) -> impl IntoView {
     let text = usage_sentence(&usage);
     let percent = percent_left(&usage);
+    // A renewal time means something only while there is a limit to renew.
+    let reset = usage
+        .counts
+        .resets_at
+        .filter(|_| usage.counts.remaining.is_some())
+        .filter(|_| matches!(usage.renewal, Renewal::Day | Renewal::Month))
+        .map(|at| (at, usage.renewal));
     let bar = if percent <= 10 {
         "bg-red-500"
     } else {
@@ -19,7 +25,47 @@ pub fn UsageMeter(usage: FeatureUsage, #[prop(into)] testid: String) -> impl Int
             <div class="h-2 w-full rounded-full bg-slate-200" aria-hidden="true">
                 <div class=format!("h-2 rounded-full {bar}") style=format!("width: {percent}%")></div>
             </div>
+            {reset.map(|(at, renewal)| view! { <ResetTime at renewal/> })}
         </div>
+    }
+}
+
+/// "Resets at 05:30" in the viewer's own time zone. The server knows only UTC, so the page
+/// first says "Resets at 00:00 UTC" and the browser rewrites it with its offset once hydrated
+/// (without JavaScript the UTC words stay, which are just as true).
+#[component]
+fn ResetTime(at: OffsetDateTime, renewal: Renewal) -> impl IntoView {
+    let local = RwSignal::new(None::<String>);
+    // Effects run only in the browser, the one place that knows the viewer's offset.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Ok(offset) = time::UtcOffset::local_offset_at(at) {
+            local.set(Some(reset_words(at.to_offset(offset), renewal, false)));
+        }
+    });
+    let utc = reset_words(at, renewal, true);
+    let machine = at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    view! {
+        <p class="text-xs text-slate-500" data-testid="resets-at">
+            <time datetime=machine>{move || local.get().unwrap_or_else(|| utc.clone())}</time>
+        </p>
+    }
+}
+
+/// "Resets at 00:00 UTC" for a daily allowance, "Renews on 1 Dec at 09:00 UTC" for a monthly
+/// one; without " UTC" when `at` is already in the viewer's zone.
+fn reset_words(at: OffsetDateTime, renewal: Renewal, utc: bool) -> String {
+    let zone = if utc { " UTC" } else { "" };
+    let clock = format!("{:02}:{:02}{zone}", at.hour(), at.minute());
+    match renewal {
+        Renewal::Day => format!("Resets at {clock}"),
+        Renewal::Month => {
+            let month = at.month().to_string();
+            format!("Renews on {} {} at {clock}", at.day(), &month[..3])
+        }
+        Renewal::Never | Renewal::Held | Renewal::NotSpent => String::new(),
     }
 }
 
@@ -27,7 +73,7 @@ pub fn UsageMeter(usage: FeatureUsage, #[prop(into)] testid: String) -> impl Int
 /// and for many, and plain words for none and for unlimited.
 pub fn usage_sentence(usage: &FeatureUsage) -> String {
     let period = usage.renewal.words();
-    let sentence = match usage.remaining {
+    let sentence = match usage.counts.remaining {
         None => format!("Unlimited {} {period}", usage.units),
         Some(0) => format!("No {} left {period}", usage.units),
         Some(n) => format!("You have {n} {} left {period}", usage.units_for(n)),
@@ -37,7 +83,7 @@ pub fn usage_sentence(usage: &FeatureUsage) -> String {
 
 /// How full the bar is: what is left of the limit, in percent (100 when unlimited).
 fn percent_left(usage: &FeatureUsage) -> u32 {
-    match (usage.remaining, usage.limit) {
+    match (usage.counts.remaining, usage.counts.limit) {
         (None, _) => 100,
         (Some(left), Some(limit)) if limit > 0 => (left.min(limit) * 100 / limit) as u32,
         _ => 0,
@@ -50,13 +96,15 @@ mod tests {
 
     fn usage(remaining: Option<u64>, limit: Option<u64>) -> FeatureUsage {
         FeatureUsage {
-            used: 0,
-            limit,
-            remaining,
-            resets_at: None,
-            allowed: remaining != Some(0),
-            reason: None,
-            upgrade_to: None,
+            counts: crate::domain::FeatureCounts {
+                used: 0,
+                limit,
+                remaining,
+                resets_at: None,
+                allowed: remaining != Some(0),
+                reason: None,
+                upgrade_to: None,
+            },
             unit: "tutor session".into(),
             units: "tutor sessions".into(),
             renewal: Renewal::Month,
@@ -77,6 +125,19 @@ mod tests {
         );
         assert_eq!(say(Some(0), Some(10)), "No tutor sessions left this month");
         assert_eq!(say(None, None), "Unlimited tutor sessions this month");
+    }
+
+    #[test]
+    fn reset_times_read_as_a_clock_or_a_date_and_say_utc_until_the_browser_knows_better() {
+        let at = time::macros::datetime!(2026-12-01 09:05 UTC);
+        assert_eq!(reset_words(at, Renewal::Day, true), "Resets at 09:05 UTC");
+        assert_eq!(
+            reset_words(at, Renewal::Month, true),
+            "Renews on 1 Dec at 09:05 UTC"
+        );
+        let kolkata = at.to_offset(time::macros::offset!(+5:30));
+        assert_eq!(reset_words(kolkata, Renewal::Day, false), "Resets at 14:35");
+        assert_eq!(reset_words(at, Renewal::Never, true), "");
     }
 
     #[test]

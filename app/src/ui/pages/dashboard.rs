@@ -1,7 +1,7 @@
 use crate::api::usage::get_usage;
 use crate::api::viewer::get_viewer;
 use crate::api::ApiError;
-use crate::domain::UsageSummary;
+use crate::domain::{FeatureId, Holder, UsageSummary};
 use crate::ui::components::{RequireSignIn, UsageMeter};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,7 +31,7 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn Allowances(summary: UsageSummary) -> impl IntoView {
-    let line = |id: &str, href: &'static str, label: &'static str| {
+    let line = |id: &FeatureId, href: &'static str, label: &'static str| {
         summary.feature(id).cloned().map(|usage| view! {
             <div class="rounded-2xl border border-slate-200 bg-white p-5">
                 <UsageMeter usage testid=format!("meter-{id}")/>
@@ -41,13 +41,22 @@ fn Allowances(summary: UsageSummary) -> impl IntoView {
     };
     view! {
         <p class="mt-6 text-sm text-slate-600" data-testid="plan">
-            {format!("Plan: {} ({})", summary.plan_name, summary.status.replace('_', " "))}
+            {plan_line(&summary.holder)}
             {(summary.credits > 0).then(|| format!(" · {} credits", summary.credits))}
         </p>
         <div class="mt-4 grid gap-4 sm:grid-cols-3">
-            {line("generations", "/generate", "Write something →")}
-            {line("tutor_sessions", "/tutors", "Book a tutor →")}
-            {line("tracked_accounts", "/accounts", "Manage accounts →")}
+            {line(&summary.product.generations, "/generate", "Write something →")}
+            {line(&summary.product.tutor_sessions, "/tutors", "Book a tutor →")}
+            {line(&summary.product.tracked_accounts, "/accounts", "Manage accounts →")}
         </div>
     }
+}
+
+/// "Plan: Pro (past due)".
+fn plan_line(holder: &Holder) -> String {
+    let status = match holder {
+        Holder::Guest => "guest".to_owned(),
+        Holder::Member { status, .. } => status.as_str().replace('_', " "),
+    };
+    format!("Plan: {} ({status})", holder.plan_name())
 }

@@ -17,7 +17,7 @@ pub fn GeneratePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match usage.await {
                     Ok(summary) => {
-                        let generations = summary.feature("generations").cloned();
+                        let generations = summary.feature(&summary.product.generations).cloned();
                         view! { <Writer generations/> }.into_any()
                     }
                     Err(e) => view! { <p role="alert" class="text-red-700">{e.to_string()}</p> }.into_any(),
@@ -51,14 +51,14 @@ fn Writer(generations: Option<crate::domain::FeatureUsage>) -> impl IntoView {
             match result {
                 Ok(Outcome::Done { remaining }) => usage.update(|u| {
                     if let Some(u) = u {
-                        u.remaining = remaining.and_then(|r| r.parse().ok());
-                        u.used += 1;
+                        u.counts.remaining = remaining.and_then(|r| r.parse().ok());
+                        u.counts.used += 1;
                     }
                 }),
                 Ok(refused) => {
                     usage.update(|u| {
                         if let Some(u) = u {
-                            u.remaining = Some(0);
+                            u.counts.remaining = Some(0);
                         }
                     });
                     refusal.set(Some(refused));

@@ -32,6 +32,7 @@ fn Accounts(page: AccountsPageView) -> impl IntoView {
             // Worded from the usage this page loaded: the plan's own sentence.
             Some(AccountsError::Limit) => page
                 .usage
+                .counts
                 .reason
                 .clone()
                 .unwrap_or_else(|| AccountsError::Limit.message().to_owned()),
@@ -39,8 +40,8 @@ fn Accounts(page: AccountsPageView) -> impl IntoView {
             None => AccountsError::Unavailable.message().to_owned(),
         }),
     };
-    let at_limit = !page.usage.allowed;
-    let upgrade = page.usage.upgrade_to.clone();
+    let at_limit = !page.usage.counts.allowed;
+    let upgrade = page.usage.counts.upgrade_to.clone();
     view! {
         <h1 class="text-3xl font-bold">"Tracked accounts"</h1>
         <div class="mt-4 max-w-md">

@@ -36,12 +36,13 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
             // on whether the tutor named by the form was a Pro one.
             Some(TutorsError::Denied) => {
                 let pro = tutor(&q("tutor")).is_some_and(|t| t.pro);
-                let refused = if pro && !page.pro_tutors.allowed {
+                let refused = if pro && !page.pro_tutors.counts.allowed {
                     &page.pro_tutors
                 } else {
                     &page.sessions
                 };
                 refused
+                    .counts
                     .reason
                     .clone()
                     .unwrap_or_else(|| TutorsError::Denied.message().to_owned())
@@ -50,7 +51,7 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
             None => TutorsError::Unavailable.message().to_owned(),
         }),
     };
-    let pro_ok = page.pro_tutors.allowed;
+    let pro_ok = page.pro_tutors.counts.allowed;
     let key = page.form_key.clone();
     view! {
         <h1 class="text-3xl font-bold">"Tutors"</h1>
