@@ -169,3 +169,55 @@ fn a_missing_file_is_reported_by_name() {
         "{err}"
     );
 }
+
+/// The domain's unit tests run against `domain::fixture::catalog()`; it must say what
+/// `plans.toml` says about everything it holds (the fixture leaves out display-only fields
+/// and features its tests do not use), or those tests prove rules for a product nobody ships.
+#[test]
+fn the_unit_test_fixture_is_the_shipped_catalog() {
+    let shipped = parse(SHIPPED).expect("plans.toml is valid");
+    let fixture = crate::domain::fixture::catalog();
+    assert_eq!(fixture.currency, shipped.currency);
+    assert_eq!(fixture.guest, shipped.guest);
+    for feature in &fixture.features {
+        let theirs = shipped
+            .feature(&feature.id)
+            .unwrap_or_else(|| panic!("plans.toml has no feature {}", feature.id));
+        let words =
+            |f: &crate::domain::Feature| (f.kind, f.name.clone(), f.unit.clone(), f.units.clone());
+        assert_eq!(words(feature), words(theirs), "feature {}", feature.id);
+    }
+    let ids =
+        |plans: &[crate::domain::Plan]| plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&fixture.plans),
+        ids(&shipped.plans),
+        "the same plans, in order"
+    );
+    for (ours, theirs) in fixture.plans.iter().zip(&shipped.plans) {
+        assert_eq!(
+            (
+                &ours.name,
+                ours.monthly_price,
+                ours.yearly_price,
+                ours.trial_days
+            ),
+            (
+                &theirs.name,
+                theirs.monthly_price,
+                theirs.yearly_price,
+                theirs.trial_days
+            ),
+            "plan {}",
+            ours.id
+        );
+        for (feature, entitlement) in &ours.entitlements {
+            assert_eq!(
+                Some(*entitlement),
+                theirs.entitlement(feature),
+                "plan {} feature {feature}",
+                ours.id
+            );
+        }
+    }
+}

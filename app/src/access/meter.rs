@@ -9,7 +9,7 @@
 
 use super::Replay;
 use crate::db::DbError;
-use sqlx::{Any, AnyConnection, Pool, Row, Transaction};
+use sqlx::{Any, AnyConnection, Pool, Transaction};
 
 /// Where a charge goes.
 #[derive(Debug, Clone, Copy)]
@@ -152,7 +152,7 @@ pub async fn charged_at(pool: &Pool<Any>, key: &str) -> Result<Option<i64>, DbEr
 pub async fn refund(pool: &Pool<Any>, key: &str, now: i64) -> Result<bool, DbError> {
     let mut tx = pool.begin().await?;
     let refund_key = refund_key(key);
-    let row = sqlx::query(
+    let row: Option<(String, String, i64, i64, i64)> = sqlx::query_as(
         "INSERT INTO usage_ledger
              (idempotency_key, subject, feature, kind, window_start, from_allowance, from_credits, created_at)
          SELECT $1, subject, feature, 'refund', window_start, from_allowance, from_credits, $3
@@ -165,15 +165,10 @@ pub async fn refund(pool: &Pool<Any>, key: &str, now: i64) -> Result<bool, DbErr
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(row) = row else {
+    let Some((subject, feature, window_start, from_allowance, from_credits)) = row else {
         tx.rollback().await?;
         return Ok(false);
     };
-    let subject: String = row.try_get("subject")?;
-    let feature: String = row.try_get("feature")?;
-    let window_start: i64 = row.try_get("window_start")?;
-    let from_allowance: i64 = row.try_get("from_allowance")?;
-    let from_credits: i64 = row.try_get("from_credits")?;
     sqlx::query(
         "UPDATE usage_counters SET used = used - $4
          WHERE subject = $1 AND feature = $2 AND window_start = $3 AND used >= $4",

@@ -3,7 +3,6 @@
 use crate::billing::subscriptions;
 use crate::db::{Db, DbError};
 use crate::domain::{subscription, Subscription, Who};
-use sqlx::Row;
 use std::fmt;
 
 /// The one a limit applies to. Guests are named by the hash of their cookie's token, never by
@@ -52,6 +51,15 @@ pub struct Profile {
     pub subscription: Option<Subscription>,
 }
 
+/// A user's access-relevant columns with their subscription, if any.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    role: String,
+    banned: i64,
+    #[sqlx(flatten)]
+    subscription: subscriptions::SubscriptionRow,
+}
+
 /// `None` when the user does not exist (deleted since the caller looked).
 pub async fn load(db: &Db, subject: &Subject, now: i64) -> Result<Option<Profile>, DbError> {
     let user_id = match subject {
@@ -63,20 +71,22 @@ pub async fn load(db: &Db, subject: &Subject, now: i64) -> Result<Option<Profile
         }
         Subject::User(id) => *id,
     };
-    let row = sqlx::query(&format!(
-        "SELECT u.role AS role, u.banned AS banned, {}
+    let row: Option<MemberRow> = sqlx::query_as(
+        "SELECT u.role AS role, u.banned AS banned,
+                s.plan_id AS plan_id, s.status AS status,
+                s.current_period_start AS current_period_start,
+                s.current_period_end AS current_period_end, s.past_due_since AS past_due_since
          FROM users u LEFT JOIN subscriptions s ON s.user_id = u.id
          WHERE u.id = $1",
-        crate::db::aliased(subscriptions::COLUMNS, "s")
-    ))
+    )
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let subscription = subscriptions::from_row(&row)?;
+    let subscription = row.subscription.into_subscription();
     let who = Who::Member {
-        admin: row.try_get::<String, _>("role")? == "admin",
-        banned: row.try_get::<i64, _>("banned")? != 0,
+        admin: row.role == "admin",
+        banned: row.banned != 0,
         standing: subscription::standing(subscription.as_ref(), now),
     };
     Ok(Some(Profile { who, subscription }))

@@ -4,7 +4,6 @@
 use super::token::SecretToken;
 use super::users::{self, User};
 use crate::db::{Db, DbError};
-use sqlx::Row;
 
 const PREFIX: &str = "tg_";
 /// `last_used_at` is written at most this often per key, so busy API clients do not turn
@@ -42,7 +41,7 @@ pub async fn create(db: &Db, user_id: i64, name: &str) -> Result<String, DbError
 }
 
 /// A live key as stored (the key itself is never stored, only its hash and first characters).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ApiKeyRow {
     pub id: i64,
     pub name: String,
@@ -54,25 +53,13 @@ pub struct ApiKeyRow {
 
 /// The user's live keys, newest first.
 pub async fn list(db: &Db, user_id: i64) -> Result<Vec<ApiKeyRow>, DbError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, name, prefix, created_at, last_used_at FROM api_keys
          WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
     )
     .bind(user_id)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(ApiKeyRow {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                prefix: row.try_get("prefix")?,
-                created_at: row.try_get("created_at")?,
-                last_used_at: row.try_get("last_used_at")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
+    .await?)
 }
 
 /// Revokes one of the user's own keys; false when there is no such live key of theirs.
@@ -98,27 +85,36 @@ pub async fn resolve(db: &Db, presented: &str) -> Result<Option<User>, DbError> 
     else {
         return Ok(None);
     };
-    let row = sqlx::query(&format!(
-        "SELECT k.id AS key_id, k.last_used_at, {}
+    let row: Option<KeyOfUser> = sqlx::query_as(
+        "SELECT k.id AS key_id, k.last_used_at AS last_used_at,
+                u.id AS id, u.email AS email, u.name AS name, u.avatar_url AS avatar_url,
+                u.role AS role, u.banned AS banned
          FROM api_keys k JOIN users u ON u.id = k.user_id
          WHERE k.token_hash = $1 AND k.revoked_at IS NULL",
-        crate::db::aliased(users::COLUMNS, "u")
-    ))
+    )
     .bind(token.hash())
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
     let now = db.now();
-    let last_used: Option<i64> = row.try_get("last_used_at")?;
-    if last_used.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
-        let key_id: i64 = row.try_get("key_id")?;
+    if row.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
+        let key_id = row.key_id;
         sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
             .bind(now)
             .bind(key_id)
             .execute(db.pool())
             .await?;
     }
-    Ok(Some(users::from_row(&row)?))
+    Ok(Some(row.user.into()))
+}
+
+/// An API key joined with its owner.
+#[derive(sqlx::FromRow)]
+struct KeyOfUser {
+    key_id: i64,
+    last_used_at: Option<i64>,
+    #[sqlx(flatten)]
+    user: users::UserRow,
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 use super::token::SecretToken;
 use crate::db::{Db, DbError};
 use crate::domain::EmailAddress;
-use sqlx::Row;
 
 pub const LINK_LIFETIME_SECS: i64 = 15 * 60;
 
@@ -42,7 +41,7 @@ pub async fn redeem(
     token: &SecretToken,
 ) -> Result<Result<(EmailAddress, String), LinkProblem>, DbError> {
     let now = db.now();
-    let row = sqlx::query(
+    let row: Option<(String, String)> = sqlx::query_as(
         "UPDATE login_links SET used_at = $1
          WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
          RETURNING email, next_path",
@@ -51,9 +50,7 @@ pub async fn redeem(
     .bind(token.hash())
     .fetch_optional(db.pool())
     .await?;
-    if let Some(row) = row {
-        let email: String = row.try_get("email")?;
-        let next: String = row.try_get("next_path")?;
+    if let Some((email, next)) = row {
         return Ok(EmailAddress::lookup(&email)
             .map(|email| (email, next))
             .map_err(|_| LinkProblem::Unknown));
@@ -71,19 +68,19 @@ pub async fn peek(
     db: &Db,
     token: &SecretToken,
 ) -> Result<Result<EmailAddress, LinkProblem>, DbError> {
-    let row =
-        sqlx::query("SELECT email, used_at, expires_at FROM login_links WHERE token_hash = $1")
+    let row: Option<(String, Option<i64>, i64)> =
+        sqlx::query_as("SELECT email, used_at, expires_at FROM login_links WHERE token_hash = $1")
             .bind(token.hash())
             .fetch_optional(db.pool())
             .await?;
-    let Some(row) = row else {
+    let Some((email, used_at, expires_at)) = row else {
         return Ok(Err(LinkProblem::Unknown));
     };
-    if row.try_get::<Option<i64>, _>("used_at")?.is_some() {
+    if used_at.is_some() {
         return Ok(Err(LinkProblem::AlreadyUsed));
     }
-    if row.try_get::<i64, _>("expires_at")? <= db.now() {
+    if expires_at <= db.now() {
         return Ok(Err(LinkProblem::Expired));
     }
-    Ok(EmailAddress::lookup(&row.try_get::<String, _>("email")?).map_err(|_| LinkProblem::Unknown))
+    Ok(EmailAddress::lookup(&email).map_err(|_| LinkProblem::Unknown))
 }

@@ -4,7 +4,6 @@
 
 use crate::db::{Db, DbError};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -71,22 +70,18 @@ pub struct KeptMessage {
 
 /// The newest messages first.
 pub async fn dev_mailbox(db: &Db, limit: i64) -> Result<Vec<KeptMessage>, DbError> {
-    let rows = sqlx::query("SELECT id, recipient, subject, body, created_at FROM dev_mailbox ORDER BY id DESC LIMIT $1")
-        .bind(limit)
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(KeptMessage {
-                id: row.try_get("id")?,
-                email: Email {
-                    to: row.try_get("recipient")?,
-                    subject: row.try_get("subject")?,
-                    body: row.try_get("body")?,
-                },
-                kept_at: row.try_get("created_at")?,
-            })
+    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, recipient, subject, body, created_at FROM dev_mailbox ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, to, subject, body, kept_at)| KeptMessage {
+            id,
+            email: Email { to, subject, body },
+            kept_at,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
+        .collect())
 }

@@ -8,7 +8,6 @@
 use super::token::SecretToken;
 use super::users::{self, User};
 use crate::db::{Db, DbError};
-use sqlx::Row;
 
 pub const SESSION_LIFETIME_SECS: i64 = 30 * 24 * 3600;
 /// Sign in again after this long, however active the session was.
@@ -48,25 +47,40 @@ pub async fn create(
     Ok(token)
 }
 
+/// A session joined with its user.
+#[derive(sqlx::FromRow)]
+struct SessionOfUser {
+    session_id: i64,
+    last_seen_at: i64,
+    session_created_at: i64,
+    #[sqlx(flatten)]
+    user: users::UserRow,
+}
+
 /// The live session of `token` with its (not banned) user, renewing it when due.
 pub async fn resolve(db: &Db, token: &SecretToken) -> Result<Option<ResolvedSession>, DbError> {
     let now = db.now();
-    let row = sqlx::query(&format!(
-        "SELECT s.id AS session_id, s.last_seen_at, s.created_at AS session_created_at, {}
+    let row: Option<SessionOfUser> = sqlx::query_as(
+        "SELECT s.id AS session_id, s.last_seen_at AS last_seen_at,
+                s.created_at AS session_created_at,
+                u.id AS id, u.email AS email, u.name AS name, u.avatar_url AS avatar_url,
+                u.role AS role, u.banned AS banned
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND u.banned = 0",
-        crate::db::aliased(users::COLUMNS, "u")
-    ))
+    )
     .bind(token.hash())
     .bind(now)
     .bind(now - SESSION_ABSOLUTE_SECS)
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let session_id: i64 = row.try_get("session_id")?;
-    let last_seen: i64 = row.try_get("last_seen_at")?;
-    let created: i64 = row.try_get("session_created_at")?;
-    let user = users::from_row(&row)?;
+    let SessionOfUser {
+        session_id,
+        last_seen_at: last_seen,
+        session_created_at: created,
+        user,
+    } = row;
+    let user = User::from(user);
     let renewed = now - last_seen >= RENEW_AFTER_SECS;
     if renewed {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3")
@@ -84,7 +98,7 @@ pub async fn resolve(db: &Db, token: &SecretToken) -> Result<Option<ResolvedSess
 }
 
 /// A live session as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionRow {
     pub id: i64,
     pub user_agent: String,
@@ -95,7 +109,7 @@ pub struct SessionRow {
 
 /// The live sessions of a user, most recently used first.
 pub async fn list(db: &Db, user_id: i64) -> Result<Vec<SessionRow>, DbError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, user_agent, ip, created_at, last_seen_at FROM sessions
          WHERE user_id = $1 AND expires_at > $2 AND created_at > $3
          ORDER BY last_seen_at DESC, id DESC",
@@ -104,19 +118,7 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<SessionRow>, DbError> {
     .bind(db.now())
     .bind(db.now() - SESSION_ABSOLUTE_SECS)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(SessionRow {
-                id: row.try_get("id")?,
-                user_agent: row.try_get("user_agent")?,
-                ip: row.try_get("ip")?,
-                created_at: row.try_get("created_at")?,
-                last_seen_at: row.try_get("last_seen_at")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
+    .await?)
 }
 
 /// Ends one session of `user_id`; `false` if it was not theirs or already gone.

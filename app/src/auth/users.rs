@@ -3,8 +3,6 @@
 use crate::db::{Db, DbError};
 use crate::domain::EmailAddress;
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -40,26 +38,39 @@ pub struct User {
     pub banned: bool,
 }
 
-pub(crate) const COLUMNS: &str = "id, email, name, avatar_url, role, banned";
+/// A `users` row as stored (the role as text, `banned` as 0/1). Joins embed it with
+/// `#[sqlx(flatten)]` and select its columns under these names.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    avatar_url: Option<String>,
+    role: String,
+    banned: i64,
+}
 
-/// Reads a user from a row holding the columns of [`COLUMNS`] (also used by session lookup).
-pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
-    Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        avatar_url: row.try_get("avatar_url")?,
-        role: Role::from_db(&row.try_get::<String, _>("role")?),
-        banned: row.try_get::<i64, _>("banned")? != 0,
-    })
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            avatar_url: row.avatar_url,
+            role: Role::from_db(&row.role),
+            banned: row.banned != 0,
+        }
+    }
 }
 
 pub async fn find_by_email(db: &Db, email: &EmailAddress) -> Result<Option<User>, DbError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
-        .bind(email.as_str())
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(row.as_ref().map(from_row).transpose()?)
+    let row: Option<UserRow> = sqlx::query_as(
+        "SELECT id, email, name, avatar_url, role, banned FROM users WHERE email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(User::from))
 }
 
 /// The address someone signs in with: a plain address (which may create an account), or an
@@ -91,18 +102,18 @@ pub async fn find_or_create(
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .unwrap_or(email.local_part());
-    let row = sqlx::query(&format!(
+    let row: UserRow = sqlx::query_as(
         "INSERT INTO users (email, name, avatar_url, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (email) DO UPDATE SET avatar_url = COALESCE(users.avatar_url, excluded.avatar_url)
-         RETURNING {COLUMNS}"
-    ))
+         RETURNING id, email, name, avatar_url, role, banned",
+    )
     .bind(email.as_str())
     .bind(name)
     .bind(avatar_url)
     .bind(db.now())
     .fetch_one(db.pool())
     .await?;
-    Ok(from_row(&row)?)
+    Ok(row.into())
 }
 
 /// What became of a ban or unban.
@@ -128,15 +139,15 @@ pub async fn set_banned(
     sqlx::query("UPDATE users SET role = role WHERE role = 'admin'")
         .execute(&mut *tx)
         .await?;
-    let Some(target) = sqlx::query("SELECT id, role FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-    else {
+    let target: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, role FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((id, role)) = target else {
         return Ok(BanOutcome::NoSuchAccount);
     };
-    let id: i64 = target.try_get("id")?;
-    if banned && target.try_get::<String, _>("role")? == Role::Admin.as_str() {
+    if banned && role == Role::Admin.as_str() {
         let other_admins: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM users WHERE role = 'admin' AND banned = 0 AND id <> $1",
         )
@@ -185,8 +196,8 @@ pub struct AdminListing {
 
 /// Every account with its live session count, newest first (the admin page).
 pub async fn list_for_admin(db: &Db, limit: i64) -> Result<Vec<AdminListing>, DbError> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.email, u.name, u.role, u.banned,
+    let rows: Vec<AdminRow> = sqlx::query_as(
+        "SELECT u.id AS id, u.email AS email, u.name AS name, u.role AS role, u.banned AS banned,
                 (SELECT COUNT(*) FROM sessions s
                  WHERE s.user_id = u.id AND s.expires_at > $1 AND s.created_at > $3) AS sessions
          FROM users u ORDER BY u.id DESC LIMIT $2",
@@ -196,17 +207,26 @@ pub async fn list_for_admin(db: &Db, limit: i64) -> Result<Vec<AdminListing>, Db
     .bind(db.now() - super::sessions::SESSION_ABSOLUTE_SECS)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(AdminListing {
-                id: row.try_get("id")?,
-                email: row.try_get("email")?,
-                name: row.try_get("name")?,
-                role: Role::from_db(&row.try_get::<String, _>("role")?),
-                banned: row.try_get::<i64, _>("banned")? != 0,
-                live_sessions: row.try_get("sessions")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| AdminListing {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            role: Role::from_db(&row.role),
+            banned: row.banned != 0,
+            live_sessions: row.sessions,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
+        .collect())
+}
+
+/// A row of [`list_for_admin`]'s query.
+#[derive(sqlx::FromRow)]
+struct AdminRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    banned: i64,
+    sessions: i64,
 }

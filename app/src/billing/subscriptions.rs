@@ -2,44 +2,47 @@
 
 use crate::db::{Db, DbError, Tx};
 use crate::domain::{PlanId, Subscription, SubscriptionStatus};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
-pub(crate) const COLUMNS: &str =
-    "plan_id, status, current_period_start, current_period_end, past_due_since";
+/// A `subscriptions` row as stored; every column may be NULL because a LEFT JOIN (a user
+/// without a subscription) embeds it with `#[sqlx(flatten)]`.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SubscriptionRow {
+    plan_id: Option<String>,
+    status: Option<String>,
+    current_period_start: Option<i64>,
+    current_period_end: Option<i64>,
+    past_due_since: Option<i64>,
+}
 
-/// Reads a subscription from a row holding [`COLUMNS`]; `None` when `plan_id` is NULL (a LEFT
-/// JOIN without a subscription).
-pub(crate) fn from_row(row: &AnyRow) -> Result<Option<Subscription>, sqlx::Error> {
-    let Some(plan) = row.try_get::<Option<String>, _>("plan_id")? else {
-        return Ok(None);
-    };
-    let raw_status: String = row.try_get("status")?;
-    let status = SubscriptionStatus::parse(&raw_status).unwrap_or_else(|e| {
-        // Unknown statuses grant nothing paid: the safe side for a value we do not understand.
-        tracing::warn!(error = %e, "stored subscription status not understood; treating as incomplete");
-        SubscriptionStatus::Incomplete
-    });
-    Ok(Some(Subscription {
-        plan: PlanId::parse(&plan).unwrap_or_else(|_| PlanId::free()),
-        status,
-        current_period_start: row.try_get("current_period_start")?,
-        current_period_end: row.try_get("current_period_end")?,
-        past_due_since: row.try_get("past_due_since")?,
-    }))
+impl SubscriptionRow {
+    /// `None` when there is no subscription (`plan_id` NULL).
+    pub(crate) fn into_subscription(self) -> Option<Subscription> {
+        let plan = self.plan_id?;
+        let raw_status = self.status.unwrap_or_default();
+        let status = SubscriptionStatus::parse(&raw_status).unwrap_or_else(|e| {
+            // Unknown statuses grant nothing paid: the safe side for a value we do not understand.
+            tracing::warn!(error = %e, "stored subscription status not understood; treating as incomplete");
+            SubscriptionStatus::Incomplete
+        });
+        Some(Subscription {
+            plan: PlanId::parse(&plan).unwrap_or_else(|_| PlanId::free()),
+            status,
+            current_period_start: self.current_period_start,
+            current_period_end: self.current_period_end,
+            past_due_since: self.past_due_since,
+        })
+    }
 }
 
 pub async fn find(db: &Db, user_id: i64) -> Result<Option<Subscription>, DbError> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM subscriptions WHERE user_id = $1"
-    ))
+    let row: Option<SubscriptionRow> = sqlx::query_as(
+        "SELECT plan_id, status, current_period_start, current_period_end, past_due_since
+         FROM subscriptions WHERE user_id = $1",
+    )
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
-    Ok(match row {
-        Some(row) => from_row(&row)?,
-        None => None,
-    })
+    Ok(row.and_then(SubscriptionRow::into_subscription))
 }
 
 /// Writes the user's subscription as given. `past_due_since` is kept from the stored row while

@@ -15,16 +15,6 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use std::time::Duration;
 
-/// `a.x AS x, a.y AS y` for a `COLUMNS` list `x, y`: selects one table's columns under their
-/// own names in a join, so the table's `from_row` reads the joined row unchanged.
-pub(crate) fn aliased(columns: &str, alias: &str) -> String {
-    columns
-        .split(", ")
-        .map(|c| format!("{alias}.{c} AS {c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Why the database cannot be used; `Display` never contains the password of the URL.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -1,15 +1,16 @@
 //! The default catalog of `plans.toml`, built by hand for the domain's unit tests (the file
-//! loader is server-only; its own tests check that it reads `plans.toml` to the same shape).
+//! loader is server-only). `plans_file_tests::the_unit_test_fixture_is_the_shipped_catalog`
+//! holds it to `plans.toml`, so the domain is never tested against a catalog nobody ships.
 
 use super::catalog::*;
 use super::money::Money;
 
-fn feature(id: &str, kind: FeatureKind, name: &str, units: &str) -> Feature {
+fn feature(id: &str, kind: FeatureKind, name: &str, [unit, units]: [&str; 2]) -> Feature {
     Feature {
         id: FeatureId::parse(id).unwrap(),
         kind,
         name: name.into(),
-        unit: units.trim_end_matches('s').into(),
+        unit: unit.into(),
         units: units.into(),
         suffix: None,
     }
@@ -50,7 +51,7 @@ pub fn catalog() -> Catalog {
                     period: Period::Day,
                 },
                 "Generations",
-                "generations",
+                ["generation", "generations"],
             ),
             feature(
                 "tutor_sessions",
@@ -58,26 +59,21 @@ pub fn catalog() -> Catalog {
                     period: Period::Month,
                 },
                 "Tutor sessions",
-                "tutor sessions",
+                ["tutor session", "tutor sessions"],
             ),
             feature(
                 "tracked_accounts",
                 FeatureKind::Count,
                 "Tracked accounts",
-                "tracked accounts",
+                ["tracked account", "tracked accounts"],
             ),
             feature(
                 "max_tokens",
                 FeatureKind::Number,
                 "Maximum length",
-                "tokens",
+                ["token", "tokens"],
             ),
-            feature(
-                "pro_tutors",
-                FeatureKind::Boolean,
-                "Pro tutors",
-                "pro tutors",
-            ),
+            feature("pro_tutors", FeatureKind::Boolean, "Pro tutors", ["", ""]),
         ],
         plans: vec![
             plan(

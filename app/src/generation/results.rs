@@ -6,7 +6,6 @@ use crate::access::Subject;
 use crate::db::{Db, DbError};
 use crate::domain::IdempotencyKey;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// How long a finished text can be fetched again with its key (the window Stripe uses too).
 pub const KEPT_FOR_SECS: i64 = 24 * 60 * 60;
@@ -62,7 +61,7 @@ pub async fn find(
     prompt: &str,
     now: i64,
 ) -> Result<Option<Kept>, DbError> {
-    let row = sqlx::query(
+    let row: Option<(String, String)> = sqlx::query_as(
         "SELECT prompt_sha256, text FROM generation_results
          WHERE subject = $1 AND idempotency_key = $2 AND created_at >= $3",
     )
@@ -71,10 +70,11 @@ pub async fn find(
     .bind(now - KEPT_FOR_SECS)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let same_prompt = row.try_get::<String, _>("prompt_sha256")? == fingerprint(prompt);
-    Ok(Some(if same_prompt {
-        Kept::Text(row.try_get("text")?)
+    let Some((prompt_sha256, text)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(if prompt_sha256 == fingerprint(prompt) {
+        Kept::Text(text)
     } else {
         Kept::OtherPrompt
     }))

@@ -5,7 +5,6 @@
 use crate::access::{Access, AccessError, CountedRows, Refused, Subject};
 use crate::db::{Db, DbError};
 use crate::domain::tracked_account::NewTrackedAccount;
-use sqlx::Row;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AddError {
@@ -39,26 +38,31 @@ pub struct TrackedAccountRow {
 
 /// The user's accounts, oldest first, numbers masked.
 pub async fn list(db: &Db, user_id: i64) -> Result<Vec<TrackedAccountRow>, DbError> {
-    let rows = sqlx::query(
+    let rows: Vec<StoredAccount> = sqlx::query_as(
         "SELECT id, name, account_number, created_at FROM tracked_accounts
          WHERE user_id = $1 ORDER BY id",
     )
     .bind(user_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(TrackedAccountRow {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                masked_number: NewTrackedAccount::masked(
-                    &row.try_get::<String, _>("account_number")?,
-                ),
-                created_at: row.try_get("created_at")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| TrackedAccountRow {
+            id: row.id,
+            name: row.name,
+            masked_number: NewTrackedAccount::masked(&row.account_number),
+            created_at: row.created_at,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
+        .collect())
+}
+
+/// A `tracked_accounts` row as stored (the full number stays inside this module).
+#[derive(sqlx::FromRow)]
+struct StoredAccount {
+    id: i64,
+    name: String,
+    account_number: String,
+    created_at: i64,
 }
 
 /// Where the `tracked_accounts` limit counts: the user's live rows.

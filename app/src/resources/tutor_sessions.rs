@@ -5,7 +5,6 @@ use crate::access::{Access, AccessError, Checked, Metered, Refused, Subject};
 use crate::db::{Db, DbError};
 use crate::domain::tutors::Tutor;
 use crate::domain::IdempotencyKey;
-use sqlx::Row;
 
 #[derive(Debug)]
 pub enum Started {
@@ -59,15 +58,11 @@ pub async fn start(
 
 /// (tutor id, started at) of the user's last ten sessions.
 pub async fn recent(db: &Db, user_id: i64) -> Result<Vec<(String, i64)>, DbError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT tutor_id, started_at FROM tutor_sessions WHERE user_id = $1
          ORDER BY id DESC LIMIT 10",
     )
     .bind(user_id)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("tutor_id")?, r.try_get("started_at")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
+    .await?)
 }

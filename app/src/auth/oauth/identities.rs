@@ -27,16 +27,16 @@ pub async fn account_for(
         },
         _ => return Ok(Err(LinkRefusal::UnverifiedEmail)),
     };
-    let linked = sqlx::query(&format!(
-        "SELECT {} FROM users WHERE id = (SELECT user_id FROM oauth_identities WHERE provider = $1 AND subject = $2)",
-        users::COLUMNS
-    ))
+    let linked: Option<users::UserRow> = sqlx::query_as(
+        "SELECT id, email, name, avatar_url, role, banned FROM users
+         WHERE id = (SELECT user_id FROM oauth_identities WHERE provider = $1 AND subject = $2)",
+    )
     .bind(provider)
     .bind(&identity.subject)
     .fetch_optional(db.pool())
     .await?;
     if let Some(row) = linked {
-        return Ok(Ok(users::from_row(&row)?));
+        return Ok(Ok(row.into()));
     }
     let user = users::find_or_create(
         db,

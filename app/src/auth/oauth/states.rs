@@ -2,7 +2,6 @@
 
 use crate::auth::token::SecretToken;
 use crate::db::{Db, DbError};
-use sqlx::Row;
 
 /// How long a person may take on the provider's consent screen.
 pub const STATE_LIFETIME_SECS: i64 = 10 * 60;
@@ -56,18 +55,21 @@ pub async fn finish(
     let Some(state) = SecretToken::from_presented(state) else {
         return Ok(None);
     };
-    let row = sqlx::query("DELETE FROM oauth_states WHERE state_hash = $1 RETURNING provider, browser_hash, pkce_verifier, next_path, expires_at")
-        .bind(state.hash())
-        .fetch_optional(db.pool())
-        .await?;
-    let Some(row) = row else { return Ok(None) };
+    let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
+        "DELETE FROM oauth_states WHERE state_hash = $1
+         RETURNING provider, browser_hash, pkce_verifier, next_path, expires_at",
+    )
+    .bind(state.hash())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((stored_provider, stored_browser, verifier, next_path, expires_at)) = row else {
+        return Ok(None);
+    };
     let browser_hash = browser
         .and_then(SecretToken::from_presented)
         .map(|b| b.hash());
-    let valid = row.try_get::<String, _>("provider")? == provider
-        && browser_hash.as_deref() == Some(row.try_get::<String, _>("browser_hash")?.as_str())
-        && row.try_get::<i64, _>("expires_at")? > db.now();
-    Ok(valid
-        .then(|| Ok::<_, sqlx::Error>((row.try_get("pkce_verifier")?, row.try_get("next_path")?)))
-        .transpose()?)
+    let valid = stored_provider == provider
+        && browser_hash.as_deref() == Some(stored_browser.as_str())
+        && expires_at > db.now();
+    Ok(valid.then_some((verifier, next_path)))
 }
