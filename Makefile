@@ -21,10 +21,11 @@ setup-test:
 
 test: setup-test lint test-rust build-release e2e
 
-# clippy on the server build (app with ssr, server, tests) and on the browser build (app with
+# rustfmt leaves `view!` blocks alone; leptosfmt checks those. clippy on the server build (app with ssr, server, tests) and on the browser build (app with
 # hydrate, for wasm), never --all-features: the two feature sets must not be unified.
 lint:
 	cargo fmt --all -- --check
+	leptosfmt --check app/src
 	cargo clippy $(RUST_PACKAGES) --tests -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 

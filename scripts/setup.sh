@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.11
+LEPTOSFMT_VERSION=0.1.33
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
@@ -41,6 +42,10 @@ if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ]
 fi
 
 if [ "${1:-app}" = "test" ]; then
+  if [ "$(leptosfmt --version 2>/dev/null || true)" != "leptosfmt $LEPTOSFMT_VERSION" ]; then
+    say "installing leptosfmt $LEPTOSFMT_VERSION (checks view! formatting; about 2 minutes)"
+    cargo install --locked "leptosfmt@$LEPTOSFMT_VERSION"
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "installing Playwright (npm)"
     (cd end2end && npm ci --no-audit --no-fund)

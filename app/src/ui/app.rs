@@ -17,15 +17,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang="en">
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <MetaTags/>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
-                <App/>
+                <App />
             </body>
         </html>
     }
@@ -39,23 +39,27 @@ pub fn App() -> impl IntoView {
     // Pages render with `SsrMode::Async`: the server waits for their data and sends complete
     // HTML, so every page reads (and every form works) with JavaScript off.
     view! {
-        <Stylesheet id="leptos" href="/pkg/tollgate.css"/>
-        <Title text="Tollgate"/>
+        <Stylesheet id="leptos" href="/pkg/tollgate.css" />
+        <Title text="Tollgate" />
         <Router>
-            <SiteHeader/>
+            <SiteHeader />
             <main class="mx-auto max-w-6xl px-4 py-10">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/pricing") view=PricingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/auth/email/confirm") view=ConfirmSignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/generate") view=GeneratePage ssr=SsrMode::Async/>
-                    <Route path=path!("/accounts") view=TrackedAccountsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/tutors") view=TutorsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/pricing") view=PricingPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/auth/email/confirm")
+                        view=ConfirmSignInPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/generate") view=GeneratePage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts") view=TrackedAccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/tutors") view=TutorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

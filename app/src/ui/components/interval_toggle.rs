@@ -29,14 +29,29 @@ pub fn IntervalToggle(
                 data-testid=format!("billing-{}", value.as_str())
             >
                 {label}
-                {extra.map(|text| view! { <span class="ml-1.5 rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-700">{text}</span> })}
+                {extra
+                    .map(|text| {
+                        view! {
+                            <span class="ml-1.5 rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-700">
+                                {text}
+                            </span>
+                        }
+                    })}
             </a>
         }
     };
     view! {
-        <div class="inline-flex items-center gap-1 rounded-full border border-slate-200 bg-white p-1" role="group" aria-label="Billing period">
+        <div
+            class="inline-flex items-center gap-1 rounded-full border border-slate-200 bg-white p-1"
+            role="group"
+            aria-label="Billing period"
+        >
             {option(BillingInterval::Monthly, "Monthly", None)}
-            {option(BillingInterval::Yearly, "Yearly", saving_percent.map(|p| format!("Save {p}%")))}
+            {option(
+                BillingInterval::Yearly,
+                "Yearly",
+                saving_percent.map(|p| format!("Save {p}%")),
+            )}
         </div>
     }
 }

@@ -31,16 +31,26 @@ pub fn PlanCard(
     };
     view! {
         <article class=card_class data-testid=format!("plan-{}", plan.id)>
-            {plan.highlighted.then(|| view! {
-                <p class="absolute -top-3 left-8 rounded-full bg-indigo-600 px-3 py-0.5 text-xs font-semibold text-white">"Most popular"</p>
-            })}
+            {plan
+                .highlighted
+                .then(|| {
+                    view! {
+                        <p class="absolute -top-3 left-8 rounded-full bg-indigo-600 px-3 py-0.5 text-xs font-semibold text-white">
+                            "Most popular"
+                        </p>
+                    }
+                })}
             <h2 class="text-xl font-semibold">{plan.name.clone()}</h2>
             <p class="mt-1 text-sm text-slate-500">{plan.tagline.clone()}</p>
             <p class="mt-6 flex items-baseline gap-1">
-                <span class="text-4xl font-bold tracking-tight" data-testid="price">{move || price.get().0}</span>
+                <span class="text-4xl font-bold tracking-tight" data-testid="price">
+                    {move || price.get().0}
+                </span>
                 <span class="text-sm text-slate-500">{move || price.get().1}</span>
             </p>
-            <p class="mt-1 h-5 text-sm text-slate-500" data-testid="billing-note">{move || price.get().2}</p>
+            <p class="mt-1 h-5 text-sm text-slate-500" data-testid="billing-note">
+                {move || price.get().2}
+            </p>
             <a
                 href=cta_href
                 class="mt-6 block rounded-lg bg-indigo-600 px-4 py-2.5 text-center text-sm font-semibold text-white hover:bg-indigo-500"
@@ -48,7 +58,7 @@ pub fn PlanCard(
                 {cta_label}
             </a>
             <ul class="mt-8 space-y-3 text-sm" aria-label=format!("{} features", plan.name)>
-                {lines.into_iter().map(|line| view! { <FeatureItem line/> }).collect_view()}
+                {lines.into_iter().map(|line| view! { <FeatureItem line /> }).collect_view()}
             </ul>
         </article>
     }
@@ -59,7 +69,9 @@ fn FeatureItem(line: FeatureLine) -> impl IntoView {
     if line.included {
         view! {
             <li class="flex gap-2">
-                <span class="text-emerald-600" aria-hidden="true">"✓"</span>
+                <span class="text-emerald-600" aria-hidden="true">
+                    "✓"
+                </span>
                 <span>{line.text}</span>
             </li>
         }

@@ -27,10 +27,13 @@ where
             } else {
                 format!("{path}?{search}")
             };
-            view! { <Redirect path=login_path(&here)/> }.into_any()
+            view! { <Redirect path=login_path(&here) /> }.into_any()
         }
-        Err(error) => {
-            view! { <p role="alert" class="text-red-700">{error.to_string()}</p> }.into_any()
+        Err(error) => view! {
+            <p role="alert" class="text-red-700">
+                {error.to_string()}
+            </p>
         }
+        .into_any(),
     }
 }

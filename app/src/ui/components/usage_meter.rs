@@ -21,11 +21,16 @@ pub fn UsageMeter(usage: FeatureUsage, #[prop(into)] testid: String) -> impl Int
     };
     view! {
         <div class="space-y-1" data-testid=testid>
-            <p class="text-sm font-medium" data-testid="usage-text">{text}</p>
+            <p class="text-sm font-medium" data-testid="usage-text">
+                {text}
+            </p>
             <div class="h-2 w-full rounded-full bg-slate-200" aria-hidden="true">
-                <div class=format!("h-2 rounded-full {bar}") style=format!("width: {percent}%")></div>
+                <div
+                    class=format!("h-2 rounded-full {bar}")
+                    style=format!("width: {percent}%")
+                ></div>
             </div>
-            {reset.map(|(at, renewal)| view! { <ResetTime at renewal/> })}
+            {reset.map(|(at, renewal)| view! { <ResetTime at renewal /> })}
         </div>
     }
 }

@@ -37,11 +37,18 @@ pub fn AccountPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text="Account · Tollgate"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text="Account · Tollgate" />
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let result = account.await;
-                view! { <RequireSignIn result children=move |account| view! { <AccountDetails account notice=notice()/> }/> }
+                view! {
+                    <RequireSignIn
+                        result
+                        children=move |account| view! { <AccountDetails account notice=notice() /> }
+                    />
+                }
             })}
         </Suspense>
     }
@@ -52,28 +59,53 @@ fn AccountDetails(account: AccountView, notice: Option<String>) -> impl IntoView
     let others = account.sessions.iter().filter(|s| !s.current).count();
     view! {
         <h1 class="text-3xl font-bold">"Your account"</h1>
-        {notice.map(|text| view! { <p class="mt-4 rounded-lg bg-slate-100 p-3 text-sm" role="status" data-testid="account-notice">{text}</p> })}
+        {notice
+            .map(|text| {
+                view! {
+                    <p
+                        class="mt-4 rounded-lg bg-slate-100 p-3 text-sm"
+                        role="status"
+                        data-testid="account-notice"
+                    >
+                        {text}
+                    </p>
+                }
+            })}
         <section class="mt-6 rounded-2xl border border-slate-200 bg-white p-6">
             <h2 class="text-lg font-semibold">"Profile"</h2>
             <dl class="mt-3 grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
-                <dt class="text-slate-500">"Name"</dt><dd data-testid="profile-name">{account.viewer.name.clone()}</dd>
-                <dt class="text-slate-500">"Email"</dt><dd data-testid="profile-email">{account.viewer.email.clone()}</dd>
+                <dt class="text-slate-500">"Name"</dt>
+                <dd data-testid="profile-name">{account.viewer.name.clone()}</dd>
+                <dt class="text-slate-500">"Email"</dt>
+                <dd data-testid="profile-email">{account.viewer.email.clone()}</dd>
             </dl>
         </section>
         <section class="mt-6 rounded-2xl border border-slate-200 bg-white p-6">
             <div class="flex items-center justify-between">
                 <h2 class="text-lg font-semibold">"Sessions"</h2>
-                {(others > 0).then(|| view! {
-                    <form method="post" action="/account/sessions/revoke-others">
-                        <button type="submit" class="text-sm font-semibold text-red-700 hover:text-red-900">"Sign out all other sessions"</button>
-                    </form>
-                })}
+                {(others > 0)
+                    .then(|| {
+                        view! {
+                            <form method="post" action="/account/sessions/revoke-others">
+                                <button
+                                    type="submit"
+                                    class="text-sm font-semibold text-red-700 hover:text-red-900"
+                                >
+                                    "Sign out all other sessions"
+                                </button>
+                            </form>
+                        }
+                    })}
             </div>
             <ul class="mt-4 divide-y divide-slate-100" data-testid="sessions">
-                {account.sessions.into_iter().map(|session| view! { <SessionRow session/> }).collect_view()}
+                {account
+                    .sessions
+                    .into_iter()
+                    .map(|session| view! { <SessionRow session /> })
+                    .collect_view()}
             </ul>
         </section>
-        <ApiKeys keys=account.api_keys new_key=account.new_api_key/>
+        <ApiKeys keys=account.api_keys new_key=account.new_api_key />
     }
 }
 
@@ -83,32 +115,77 @@ fn ApiKeys(keys: Vec<ApiKeyView>, new_key: Option<String>) -> impl IntoView {
     view! {
         <section class="mt-6 rounded-2xl border border-slate-200 bg-white p-6">
             <h2 class="text-lg font-semibold">"API keys"</h2>
-            <p class="mt-1 text-sm text-slate-600">"Call "<code>"POST /api/generate"</code>" with "<code>"Authorization: Bearer <key>"</code>". Keys spend your plan's allowance."</p>
-            {new_key.map(|key| view! {
-                <div class="mt-4 rounded-lg bg-amber-50 p-3 text-sm" role="status">
-                    <p class="font-semibold">"Copy your new key now: it will not be shown again."</p>
-                    <code class="mt-1 block break-all" data-testid="new-api-key">{key}</code>
-                </div>
-            })}
-            <ul class="mt-4 divide-y divide-slate-100" data-testid="api-keys">
-                {keys.into_iter().map(|key| view! {
-                    <li class="flex items-center justify-between py-3 text-sm" data-testid="api-key">
-                        <div>
-                            <p class="font-medium">{key.name.clone()}</p>
-                            <p class="text-slate-500">{format!("{}… · created {} · {}", key.prefix, format_unix(key.created_at),
-                                key.last_used_at.map_or("never used".to_owned(), |t| format!("last used {}", format_unix(t))))}</p>
+            <p class="mt-1 text-sm text-slate-600">
+                "Call "<code>"POST /api/generate"</code>" with "
+                <code>"Authorization: Bearer <key>"</code>". Keys spend your plan's allowance."
+            </p>
+            {new_key
+                .map(|key| {
+                    view! {
+                        <div class="mt-4 rounded-lg bg-amber-50 p-3 text-sm" role="status">
+                            <p class="font-semibold">
+                                "Copy your new key now: it will not be shown again."
+                            </p>
+                            <code class="mt-1 block break-all" data-testid="new-api-key">
+                                {key}
+                            </code>
                         </div>
-                        <form method="post" action="/account/api-keys/revoke">
-                            <input type="hidden" name="key_id" value=key.id.to_string()/>
-                            <button type="submit" class="font-semibold text-slate-600 hover:text-red-700">"Revoke"</button>
-                        </form>
-                    </li>
-                }).collect_view()}
+                    }
+                })}
+            <ul class="mt-4 divide-y divide-slate-100" data-testid="api-keys">
+                {keys
+                    .into_iter()
+                    .map(|key| {
+                        view! {
+                            <li
+                                class="flex items-center justify-between py-3 text-sm"
+                                data-testid="api-key"
+                            >
+                                <div>
+                                    <p class="font-medium">{key.name.clone()}</p>
+                                    <p class="text-slate-500">
+                                        {format!(
+                                            "{}… · created {} · {}",
+                                            key.prefix,
+                                            format_unix(key.created_at),
+                                            key
+                                                .last_used_at
+                                                .map_or(
+                                                    "never used".to_owned(),
+                                                    |t| format!("last used {}", format_unix(t)),
+                                                ),
+                                        )}
+                                    </p>
+                                </div>
+                                <form method="post" action="/account/api-keys/revoke">
+                                    <input type="hidden" name="key_id" value=key.id.to_string() />
+                                    <button
+                                        type="submit"
+                                        class="font-semibold text-slate-600 hover:text-red-700"
+                                    >
+                                        "Revoke"
+                                    </button>
+                                </form>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
             <form method="post" action="/account/api-keys" class="mt-4 flex gap-3">
-                <input name="name" required maxlength="60" placeholder="Key name, e.g. CI bot" aria-label="Key name"
-                    class="flex-1 rounded-lg border border-slate-300 px-3 py-2 text-sm"/>
-                <button type="submit" class="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Create key"</button>
+                <input
+                    name="name"
+                    required
+                    maxlength="60"
+                    placeholder="Key name, e.g. CI bot"
+                    aria-label="Key name"
+                    class="flex-1 rounded-lg border border-slate-300 px-3 py-2 text-sm"
+                />
+                <button
+                    type="submit"
+                    class="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
+                >
+                    "Create key"
+                </button>
             </form>
         </section>
     }
@@ -121,12 +198,22 @@ fn SessionRow(session: SessionView) -> impl IntoView {
             <div>
                 <p class="font-medium">
                     {session.device.clone()}
-                    {session.current.then(|| view! { <span class="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800">"This browser"</span> })}
+                    {session
+                        .current
+                        .then(|| {
+                            view! {
+                                <span class="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800">
+                                    "This browser"
+                                </span>
+                            }
+                        })}
                 </p>
-                <p class="text-slate-500">{format!("{} · last active {}", session.ip, format_unix(session.last_seen_at))}</p>
+                <p class="text-slate-500">
+                    {format!("{} · last active {}", session.ip, format_unix(session.last_seen_at))}
+                </p>
             </div>
             <form method="post" action="/account/sessions/revoke">
-                <input type="hidden" name="session_id" value=session.id.to_string()/>
+                <input type="hidden" name="session_id" value=session.id.to_string() />
                 <button type="submit" class="font-semibold text-slate-600 hover:text-red-700">
                     {if session.current { "Sign out" } else { "Revoke" }}
                 </button>

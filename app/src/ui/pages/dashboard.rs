@@ -12,17 +12,31 @@ pub fn DashboardPage() -> impl IntoView {
     let viewer = Resource::new(|| (), |_| get_viewer());
     let usage = Resource::new(|| (), |_| get_usage());
     view! {
-        <Title text="Dashboard · Tollgate"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text="Dashboard · Tollgate" />
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let result = viewer.await.and_then(|v| v.ok_or(ApiError::Unauthorized));
                 let usage = usage.await;
                 view! {
-                    <RequireSignIn result children=move |me| view! {
-                        <h1 class="text-3xl font-bold" data-testid="welcome">{format!("Welcome, {}", me.name)}</h1>
-                        <p class="mt-2 text-slate-600">"You are signed in as "{me.email}"."</p>
-                        {usage.ok().map(|summary| view! { <Allowances summary/> }.into_any())}
-                    }.into_any()/>
+                    <RequireSignIn
+                        result
+                        children=move |me| {
+                            view! {
+                                <h1 class="text-3xl font-bold" data-testid="welcome">
+                                    {format!("Welcome, {}", me.name)}
+                                </h1>
+                                <p class="mt-2 text-slate-600">
+                                    "You are signed in as "{me.email}"."
+                                </p>
+                                {usage
+                                    .ok()
+                                    .map(|summary| view! { <Allowances summary /> }.into_any())}
+                            }
+                                .into_any()
+                        }
+                    />
                 }
             })}
         </Suspense>
@@ -34,8 +48,13 @@ fn Allowances(summary: UsageSummary) -> impl IntoView {
     let line = |id: &FeatureId, href: &'static str, label: &'static str| {
         summary.feature(id).cloned().map(|usage| view! {
             <div class="rounded-2xl border border-slate-200 bg-white p-5">
-                <UsageMeter usage testid=format!("meter-{id}")/>
-                <a href=href class="mt-3 inline-block text-sm font-semibold text-indigo-700 hover:text-indigo-900">{label}</a>
+                <UsageMeter usage testid=format!("meter-{id}") />
+                <a
+                    href=href
+                    class="mt-3 inline-block text-sm font-semibold text-indigo-700 hover:text-indigo-900"
+                >
+                    {label}
+                </a>
             </div>
         }.into_any())
     };

@@ -28,45 +28,85 @@ pub fn LoginPage() -> impl IntoView {
     let signed_out = param("signed_out").is_some();
 
     view! {
-        <Title text="Sign in · Tollgate"/>
+        <Title text="Sign in · Tollgate" />
         <section class="mx-auto max-w-md rounded-2xl border border-slate-200 bg-white p-8 shadow-sm">
             <h1 class="text-2xl font-bold">"Sign in to Tollgate"</h1>
-            <p class="mt-1 text-sm text-slate-600">"New here? The same form creates your account."</p>
-            {signed_out.then(|| view! { <p class="mt-4 rounded-lg bg-slate-100 p-3 text-sm" role="status">"You have been signed out."</p> })}
-            {error_code.map(|code| view! {
-                <Suspense fallback=|| ()>
-                    {move || {
-                        let (code, provider_id) = (code.clone(), provider_id.clone());
-                        Suspend::new(async move {
-                            let providers = options.await.map(|o| o.providers).unwrap_or_default();
-                            let provider = providers
-                                .into_iter()
-                                .find(|(id, _)| *id == provider_id)
-                                .map_or_else(|| "The provider".to_owned(), |(_, label)| label);
-                            let message = error_message(&code, &provider);
-                            view! {
-                                <p class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" role="alert" data-testid="login-error">{message}</p>
-                            }
-                        })
-                    }}
-                </Suspense>
-            })}
+            <p class="mt-1 text-sm text-slate-600">
+                "New here? The same form creates your account."
+            </p>
+            {signed_out
+                .then(|| {
+                    view! {
+                        <p class="mt-4 rounded-lg bg-slate-100 p-3 text-sm" role="status">
+                            "You have been signed out."
+                        </p>
+                    }
+                })}
+            {error_code
+                .map(|code| {
+                    view! {
+                        <Suspense fallback=|| ()>
+                            {move || {
+                                let (code, provider_id) = (code.clone(), provider_id.clone());
+                                Suspend::new(async move {
+                                    let providers = options
+                                        .await
+                                        .map(|o| o.providers)
+                                        .unwrap_or_default();
+                                    let provider = providers
+                                        .into_iter()
+                                        .find(|(id, _)| *id == provider_id)
+                                        .map_or_else(
+                                            || "The provider".to_owned(),
+                                            |(_, label)| label,
+                                        );
+                                    let message = error_message(&code, &provider);
+                                    view! {
+                                        <p
+                                            class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800"
+                                            role="alert"
+                                            data-testid="login-error"
+                                        >
+                                            {message}
+                                        </p>
+                                    }
+                                })
+                            }}
+                        </Suspense>
+                    }
+                })}
             {if sent {
                 view! {
-                    <div class="mt-6 rounded-lg bg-emerald-50 p-4 text-sm text-emerald-900" role="status" data-testid="link-sent">
+                    <div
+                        class="mt-6 rounded-lg bg-emerald-50 p-4 text-sm text-emerald-900"
+                        role="status"
+                        data-testid="link-sent"
+                    >
                         <p class="font-semibold">"Check your inbox"</p>
-                        <p class="mt-1">"We sent a sign-in link to the address below. It works once, for 15 minutes."</p>
+                        <p class="mt-1">
+                            "We sent a sign-in link to the address below. It works once, for 15 minutes."
+                        </p>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
-                                options.await.ok().filter(|o| o.dev_mailbox).map(|_| view! {
-                                    <p class="mt-2">"Email is not configured on this server: "
-                                        <a href="/dev/mailbox" class="font-semibold underline">"open the dev mailbox"</a>"."
-                                    </p>
-                                })
+                                options
+                                    .await
+                                    .ok()
+                                    .filter(|o| o.dev_mailbox)
+                                    .map(|_| {
+                                        view! {
+                                            <p class="mt-2">
+                                                "Email is not configured on this server: "
+                                                <a href="/dev/mailbox" class="font-semibold underline">
+                                                    "open the dev mailbox"
+                                                </a>"."
+                                            </p>
+                                        }
+                                    })
                             })}
                         </Suspense>
                     </div>
-                }.into_any()
+                }
+                    .into_any()
             } else {
                 ().into_any()
             }}
@@ -75,33 +115,53 @@ pub fn LoginPage() -> impl IntoView {
                     let next = next_for_providers.clone();
                     Suspend::new(async move {
                         let providers = options.await.map(|o| o.providers).unwrap_or_default();
-                        (!providers.is_empty()).then(|| view! {
-                            <div class="mt-6 space-y-2" data-testid="providers">
-                                {providers.into_iter().map(|(id, label)| view! {
-                                    // rel="external": a server route that redirects to the provider.
-                                    <a
-                                        href=format!("/auth/oauth/{id}?next={}", url_encode(&next))
-                                        rel="external"
-                                        class="block w-full rounded-lg border border-slate-300 px-4 py-2.5 text-center font-semibold hover:bg-slate-50"
-                                    >
-                                        {format!("Continue with {label}")}
-                                    </a>
-                                }).collect_view()}
-                                <p class="pt-2 text-center text-xs uppercase tracking-wide text-slate-400">"or"</p>
-                            </div>
-                        })
+                        (!providers.is_empty())
+                            .then(|| {
+                                view! {
+                                    <div class="mt-6 space-y-2" data-testid="providers">
+                                        {providers
+                                            .into_iter()
+                                            .map(|(id, label)| {
+                                                view! {
+                                                    // rel="external": a server route that redirects to the provider.
+                                                    <a
+                                                        href=format!("/auth/oauth/{id}?next={}", url_encode(&next))
+                                                        rel="external"
+                                                        class="block w-full rounded-lg border border-slate-300 px-4 py-2.5 text-center font-semibold hover:bg-slate-50"
+                                                    >
+                                                        {format!("Continue with {label}")}
+                                                    </a>
+                                                }
+                                            })
+                                            .collect_view()}
+                                        <p class="pt-2 text-center text-xs uppercase tracking-wide text-slate-400">
+                                            "or"
+                                        </p>
+                                    </div>
+                                }
+                            })
                     })
                 }}
             </Suspense>
             <form method="post" action="/auth/email" class="mt-6 space-y-3">
-                <input type="hidden" name="next" value=next/>
-                <label class="block text-sm font-medium" for="email">"Email"</label>
+                <input type="hidden" name="next" value=next />
+                <label class="block text-sm font-medium" for="email">
+                    "Email"
+                </label>
                 <input
-                    id="email" name="email" type="email" required autocomplete="email" value=email
+                    id="email"
+                    name="email"
+                    type="email"
+                    required
+                    autocomplete="email"
+                    value=email
                     placeholder="you@example.com"
                     class="block w-full rounded-lg border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none"
                 />
-                <button type="submit" class="w-full rounded-lg bg-indigo-600 px-4 py-2.5 font-semibold text-white hover:bg-indigo-500">
+                <button
+                    type="submit"
+                    class="w-full rounded-lg bg-indigo-600 px-4 py-2.5 font-semibold text-white hover:bg-indigo-500"
+                >
                     {if sent { "Send another link" } else { "Email me a sign-in link" }}
                 </button>
             </form>

@@ -14,18 +14,27 @@ pub fn PricingPage() -> impl IntoView {
         Memo::new(move |_| BillingInterval::from_query(query.read().get("billing").as_deref()));
     let catalog = Resource::new(|| (), |_| get_catalog());
     view! {
-        <Title text="Pricing · Tollgate"/>
+        <Title text="Pricing · Tollgate" />
         <section class="text-center">
             <h1 class="text-4xl font-bold tracking-tight">"Plans for every writer"</h1>
-            <p class="mt-3 text-lg text-slate-600">"Start free. Upgrade when you need more; cancel any time."</p>
+            <p class="mt-3 text-lg text-slate-600">
+                "Start free. Upgrade when you need more; cancel any time."
+            </p>
         </section>
-        <Suspense fallback=|| view! { <p class="mt-10 text-center text-slate-500">"Loading plans…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="mt-10 text-center text-slate-500">"Loading plans…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match catalog.await {
-                    Ok(catalog) => view! { <PricingTable catalog interval/> }.into_any(),
-                    Err(error) => view! {
-                        <p role="alert" class="mt-10 text-center text-red-700">{error.to_string()}</p>
-                    }.into_any(),
+                    Ok(catalog) => view! { <PricingTable catalog interval /> }.into_any(),
+                    Err(error) => {
+                        view! {
+                            <p role="alert" class="mt-10 text-center text-red-700">
+                                {error.to_string()}
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -38,7 +47,7 @@ fn PricingTable(catalog: Catalog, interval: Memo<BillingInterval>) -> impl IntoV
     let cards = catalog
         .plans
         .iter()
-        .map(|plan| view! { <PlanCard plan=plan.clone() lines=plan_lines(&catalog, plan) interval/> })
+        .map(|plan| view! { <PlanCard plan=plan.clone() lines=plan_lines(&catalog, plan) interval /> })
         .collect_view();
     let guest_feature = catalog
         .feature(&catalog.guest.feature)
@@ -51,14 +60,22 @@ fn PricingTable(catalog: Catalog, interval: Memo<BillingInterval>) -> impl IntoV
         .collect_view();
     view! {
         <div class="mt-8 flex justify-center">
-            <IntervalToggle interval saving_percent=saving/>
+            <IntervalToggle interval saving_percent=saving />
         </div>
         <div class="mt-10 grid gap-8 md:grid-cols-3">{cards}</div>
         <section class="mt-12 rounded-2xl border border-slate-200 bg-white p-6 text-sm text-slate-600">
             <h2 class="text-base font-semibold text-slate-900">"Need a little more?"</h2>
-            <p class="mt-1">"Credit packs top up any plan and are spent only after the day's allowance is used:"</p>
+            <p class="mt-1">
+                "Credit packs top up any plan and are spent only after the day's allowance is used:"
+            </p>
             <ul class="mt-2 flex flex-wrap gap-x-6 gap-y-1">{packs}</ul>
-            <p class="mt-4">{format!("No account yet? Try {} {} without signing up.", catalog.guest.total, guest_feature)}</p>
+            <p class="mt-4">
+                {format!(
+                    "No account yet? Try {} {} without signing up.",
+                    catalog.guest.total,
+                    guest_feature,
+                )}
+            </p>
         </section>
     }
 }

@@ -11,11 +11,13 @@ use leptos_router::hooks::use_query_map;
 pub fn TrackedAccountsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_tracked_accounts());
     view! {
-        <Title text="Tracked accounts · Tollgate"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text="Tracked accounts · Tollgate" />
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let result = data.await;
-                view! { <RequireSignIn result children=|page| view! { <Accounts page/> }/> }
+                view! { <RequireSignIn result children=|page| view! { <Accounts page /> } /> }
             })}
         </Suspense>
     }
@@ -45,24 +47,83 @@ fn Accounts(page: AccountsPageView) -> impl IntoView {
     view! {
         <h1 class="text-3xl font-bold">"Tracked accounts"</h1>
         <div class="mt-4 max-w-md">
-            <UsageMeter usage=page.usage.clone() testid="accounts-meter"/>
+            <UsageMeter usage=page.usage.clone() testid="accounts-meter" />
         </div>
-        {notice.map(|n| view! { <p role="status" class="mt-4 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900">{n}</p> })}
-        {error.map(|e| view! { <p role="alert" class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" data-testid="accounts-error">{e}</p> })}
-        <ul class="mt-6 divide-y divide-slate-100 rounded-2xl border border-slate-200 bg-white" data-testid="tracked-accounts">
-            {page.accounts.is_empty().then(|| view! { <li class="p-4 text-sm text-slate-500">"No accounts yet."</li> })}
-            {page.accounts.into_iter().map(|account| view! { <AccountRow account/> }).collect_view()}
+        {notice
+            .map(|n| {
+                view! {
+                    <p
+                        role="status"
+                        class="mt-4 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900"
+                    >
+                        {n}
+                    </p>
+                }
+            })}
+        {error
+            .map(|e| {
+                view! {
+                    <p
+                        role="alert"
+                        class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800"
+                        data-testid="accounts-error"
+                    >
+                        {e}
+                    </p>
+                }
+            })}
+        <ul
+            class="mt-6 divide-y divide-slate-100 rounded-2xl border border-slate-200 bg-white"
+            data-testid="tracked-accounts"
+        >
+            {page
+                .accounts
+                .is_empty()
+                .then(|| view! { <li class="p-4 text-sm text-slate-500">"No accounts yet."</li> })}
+            {page
+                .accounts
+                .into_iter()
+                .map(|account| view! { <AccountRow account /> })
+                .collect_view()}
         </ul>
-        <form method="post" action="/accounts" class="mt-6 grid max-w-xl gap-3 sm:grid-cols-[1fr_1fr_auto]">
-            <input name="name" required maxlength="80" placeholder="Name, e.g. Savings" aria-label="Account name"
-                value=q("name") class="rounded-lg border border-slate-300 px-3 py-2"/>
-            <input name="account_number" required placeholder="Account number" aria-label="Account number"
-                class="rounded-lg border border-slate-300 px-3 py-2"/>
-            <button type="submit" class="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500">"Add"</button>
+        <form
+            method="post"
+            action="/accounts"
+            class="mt-6 grid max-w-xl gap-3 sm:grid-cols-[1fr_1fr_auto]"
+        >
+            <input
+                name="name"
+                required
+                maxlength="80"
+                placeholder="Name, e.g. Savings"
+                aria-label="Account name"
+                value=q("name")
+                class="rounded-lg border border-slate-300 px-3 py-2"
+            />
+            <input
+                name="account_number"
+                required
+                placeholder="Account number"
+                aria-label="Account number"
+                class="rounded-lg border border-slate-300 px-3 py-2"
+            />
+            <button
+                type="submit"
+                class="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
+            >
+                "Add"
+            </button>
         </form>
-        {(at_limit && upgrade.is_some()).then(|| view! {
-            <p class="mt-3 text-sm"><a href="/pricing" class="font-semibold text-indigo-700">"Upgrade for more tracked accounts →"</a></p>
-        })}
+        {(at_limit && upgrade.is_some())
+            .then(|| {
+                view! {
+                    <p class="mt-3 text-sm">
+                        <a href="/pricing" class="font-semibold text-indigo-700">
+                            "Upgrade for more tracked accounts →"
+                        </a>
+                    </p>
+                }
+            })}
     }
 }
 
@@ -75,8 +136,14 @@ fn AccountRow(account: TrackedAccountView) -> impl IntoView {
                 <p class="text-slate-500">{account.account_number.clone()}</p>
             </div>
             <form method="post" action="/accounts/delete">
-                <input type="hidden" name="id" value=account.id.to_string()/>
-                <button type="submit" class="font-semibold text-slate-600 hover:text-red-700" aria-label=format!("Remove {}", account.name)>"Remove"</button>
+                <input type="hidden" name="id" value=account.id.to_string() />
+                <button
+                    type="submit"
+                    class="font-semibold text-slate-600 hover:text-red-700"
+                    aria-label=format!("Remove {}", account.name)
+                >
+                    "Remove"
+                </button>
             </form>
         </li>
     }

@@ -13,11 +13,13 @@ use leptos_router::hooks::use_query_map;
 pub fn TutorsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_tutors());
     view! {
-        <Title text="Tutors · Tollgate"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text="Tutors · Tollgate" />
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let result = data.await;
-                view! { <RequireSignIn result children=|page| view! { <Tutors page/> }/> }
+                view! { <RequireSignIn result children=|page| view! { <Tutors page /> } /> }
             })}
         </Suspense>
     }
@@ -56,26 +58,58 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
     view! {
         <h1 class="text-3xl font-bold">"Tutors"</h1>
         <div class="mt-4 max-w-md">
-            <UsageMeter usage=page.sessions.clone() testid="tutor-meter"/>
+            <UsageMeter usage=page.sessions.clone() testid="tutor-meter" />
         </div>
-        {started.map(|s| view! { <p role="status" class="mt-4 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900" data-testid="tutor-started">{s}</p> })}
-        {error.map(|e| view! {
-            <p role="alert" class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800" data-testid="tutor-error">
-                {e}" "<a href="/pricing" class="font-semibold underline">"See plans"</a>
-            </p>
-        })}
+        {started
+            .map(|s| {
+                view! {
+                    <p
+                        role="status"
+                        class="mt-4 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900"
+                        data-testid="tutor-started"
+                    >
+                        {s}
+                    </p>
+                }
+            })}
+        {error
+            .map(|e| {
+                view! {
+                    <p
+                        role="alert"
+                        class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-800"
+                        data-testid="tutor-error"
+                    >
+                        {e}
+                        " "
+                        <a href="/pricing" class="font-semibold underline">
+                            "See plans"
+                        </a>
+                    </p>
+                }
+            })}
         <ul class="mt-6 grid gap-4 sm:grid-cols-2">
-            {TUTORS.iter().map(|t| view! { <TutorCard tutor=t.clone() pro_ok key=key.clone()/> }).collect_view()}
+            {TUTORS
+                .iter()
+                .map(|t| view! { <TutorCard tutor=t.clone() pro_ok key=key.clone() /> })
+                .collect_view()}
         </ul>
-        {(!page.recent.is_empty()).then(|| view! {
-            <h2 class="mt-8 text-lg font-semibold">"Recent sessions"</h2>
-            <ul class="mt-2 text-sm text-slate-600" data-testid="recent-sessions">
-                {page.recent.into_iter().map(|(id, at)| {
-                    let name = tutor(&id).map_or(id.clone(), |t| t.name.to_owned());
-                    view! { <li>{format!("{name} · {}", format_unix(at))}</li> }
-                }).collect_view()}
-            </ul>
-        })}
+        {(!page.recent.is_empty())
+            .then(|| {
+                view! {
+                    <h2 class="mt-8 text-lg font-semibold">"Recent sessions"</h2>
+                    <ul class="mt-2 text-sm text-slate-600" data-testid="recent-sessions">
+                        {page
+                            .recent
+                            .into_iter()
+                            .map(|(id, at)| {
+                                let name = tutor(&id).map_or(id.clone(), |t| t.name.to_owned());
+                                view! { <li>{format!("{name} · {}", format_unix(at))}</li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
     }
 }
 
@@ -83,18 +117,32 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
 fn TutorCard(tutor: Tutor, pro_ok: bool, key: String) -> impl IntoView {
     let locked = tutor.pro && !pro_ok;
     view! {
-        <li class="rounded-2xl border border-slate-200 bg-white p-5" data-testid=format!("tutor-{}", tutor.id)>
+        <li
+            class="rounded-2xl border border-slate-200 bg-white p-5"
+            data-testid=format!("tutor-{}", tutor.id)
+        >
             <div class="flex items-center justify-between">
                 <h3 class="font-semibold">{tutor.name}</h3>
-                {locked.then(|| view! {
-                    <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900" data-testid="requires-pro">"Requires Pro"</span>
-                })}
+                {locked
+                    .then(|| {
+                        view! {
+                            <span
+                                class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900"
+                                data-testid="requires-pro"
+                            >
+                                "Requires Pro"
+                            </span>
+                        }
+                    })}
             </div>
             <p class="mt-1 text-sm text-slate-600">{tutor.speciality}</p>
             <form method="post" action="/tutors/start" class="mt-4">
-                <input type="hidden" name="tutor" value=tutor.id/>
-                <input type="hidden" name="key" value=format!("{key}-{}", tutor.id)/>
-                <button type="submit" class="rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
+                <input type="hidden" name="tutor" value=tutor.id />
+                <input type="hidden" name="key" value=format!("{key}-{}", tutor.id) />
+                <button
+                    type="submit"
+                    class="rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500"
+                >
                     "Start a session"
                 </button>
             </form>
