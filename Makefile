@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # cargo-leptos (building it on the host would unify `ssr` and `hydrate`).
 RUST_PACKAGES := -p app -p tollgate
 
-.PHONY: run test setup setup-test test-rust test-sqlite test-postgres build-release e2e lint
+.PHONY: run test setup setup-test test-rust test-sqlite test-postgres build-release e2e lint bench
 
 run: setup
 	cargo leptos serve
@@ -44,3 +44,12 @@ build-release:
 
 e2e:
 	cd end2end && npx playwright test
+
+# Load benchmark of the release server (wrk over real HTTP) on SQLite, then PostgreSQL, and
+# the size of what a first visit downloads. Numbers go to the README by hand.
+bench: build-release
+	@scripts/setup.sh bench
+	cargo bench -p tollgate --bench http
+	@mkdir -p .tmp && scripts/postgres.sh > .tmp/test-database-url
+	TEST_DATABASE_URL="$$(cat .tmp/test-database-url)" cargo bench -p tollgate --bench http
+	@printf 'release wasm: %s bytes, %s gzip -9\n' "$$(wc -c < target/site/pkg/tollgate.wasm)" "$$(gzip -9 -c target/site/pkg/tollgate.wasm | wc -c)"

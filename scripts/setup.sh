@@ -3,6 +3,7 @@
 #   scripts/setup.sh app    tools to build and run the app (wasm target, cargo-leptos,
 #                           wasm-bindgen-cli, tailwind, wasm-opt)
 #   scripts/setup.sh test   the above plus Playwright and Chromium for the end-to-end suite
+#   scripts/setup.sh bench  wrk, the load generator of `make bench`
 # Versions that were verified on these machines are in ../shared/docs/TOOLCHAIN.md and docs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,5 +58,12 @@ if [ "${1:-app}" = "test" ]; then
     "${as_root[@]}" apt-get update -qq
     "${as_root[@]}" apt-get install -y -qq chromium >/dev/null
   fi
+fi
+if [ "${1:-app}" = "bench" ] && ! command -v wrk >/dev/null; then
+  say "installing wrk (Debian package)"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root=(); [ "$(id -u)" = 0 ] || as_root=(sudo -E)
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" apt-get install -y -qq wrk >/dev/null
 fi
 say "tools ready"

@@ -1,0 +1,314 @@
+//! Load benchmark (not a test) of the release server over real HTTP, driven by `wrk`: the
+//! metered path, refusals and pages, each next to `GET /healthz` of the same run (the ceiling
+//! of this server on this machine), plus peak memory and cold start. `make bench` runs it on
+//! SQLite and on PostgreSQL; the README keeps the numbers.
+//!
+//!     cargo bench -p tollgate --bench http
+//!     TEST_DATABASE_URL=$(scripts/postgres.sh) cargo bench -p tollgate --bench http
+//!
+//! Settings: `BENCH_SECONDS` per figure (default 10), `BENCH_CONNECTIONS` (default 64).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use app::domain::{EmailAddress, PlanId, Subscription, SubscriptionStatus};
+use common::{free_port, workspace_file, TestDatabase};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `tollgate serve` from this build, killed on drop.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts the server and waits for its first 200 from `/healthz`; returns how long that
+    /// took (the cold start).
+    async fn start(database: &TestDatabase, connections: u64) -> (Server, Duration) {
+        let port = free_port();
+        let started = Instant::now();
+        let child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
+            .arg("serve")
+            .current_dir(workspace_file(""))
+            .env_clear()
+            .env("DATABASE_URL", database.url.expose())
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .env("DEMO_WORD_DELAY_MS", "0")
+            .env("MAX_CONCURRENT_GENERATIONS", connections.to_string())
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tollgate serve");
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        while started.elapsed() < Duration::from_secs(30) {
+            let healthy = client.get(server.url("/healthz")).send().await;
+            if healthy.is_ok_and(|r| r.status() == 200) {
+                return (server, started.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        panic!("tollgate serve did not become healthy on {}", server.base);
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Peak resident memory so far (`VmHWM`), in MB.
+    fn peak_rss_mb(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    }
+}
+
+/// What `wrk` measured.
+struct Figure {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    /// Answers that were not 2xx/3xx.
+    other: u64,
+    total: u64,
+}
+
+/// `1.23ms`, `456.00us`, `1.01s` → milliseconds.
+fn millis(raw: &str) -> f64 {
+    let number = |suffix: &str| raw.strip_suffix(suffix).and_then(|n| n.parse::<f64>().ok());
+    number("us")
+        .map(|n| n / 1000.0)
+        .or_else(|| number("ms"))
+        .or_else(|| number("s").map(|n| n * 1000.0))
+        .unwrap_or(f64::NAN)
+}
+
+fn parse_wrk(output: &str) -> Figure {
+    let field = |prefix: &str| {
+        output
+            .lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(str::trim)
+    };
+    let total = output
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    Figure {
+        per_second: field("Requests/sec:")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0),
+        p50_ms: field("50%").map_or(f64::NAN, millis),
+        p99_ms: field("99%").map_or(f64::NAN, millis),
+        other: field("Non-2xx or 3xx responses:")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+        total,
+    }
+}
+
+/// One `wrk` run against `url` with `headers`; a POST of `body` when given.
+fn wrk(
+    url: &str,
+    headers: &[String],
+    body: Option<&str>,
+    seconds: u64,
+    connections: u64,
+) -> Figure {
+    let mut command = Command::new("wrk");
+    command.args([
+        "-t2",
+        &format!("-c{connections}"),
+        &format!("-d{seconds}s"),
+        "--latency",
+    ]);
+    for header in headers {
+        command.args(["-H", header]);
+    }
+    let script;
+    if let Some(body) = body {
+        script = tempfile::NamedTempFile::new().expect("temp file");
+        let lua = format!(
+            "wrk.method = \"POST\"\nwrk.body = {}\n",
+            serde_json::to_string(body).expect("a JSON string is a Lua string")
+        );
+        std::fs::write(script.path(), lua).expect("write the wrk script");
+        command.arg("-s").arg(script.path());
+    }
+    let output = command
+        .arg(url)
+        .output()
+        .expect("wrk must be installed (scripts/setup.sh bench installs it)");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "wrk failed: {text}");
+    parse_wrk(&text)
+}
+
+#[tokio::main]
+async fn main() {
+    let seconds = setting("BENCH_SECONDS", 10);
+    let connections = setting("BENCH_CONNECTIONS", 64);
+    let database = TestDatabase::fresh().await;
+    let engine = match database.backend() {
+        app::db::Backend::Sqlite => "SQLite",
+        app::db::Backend::Postgres => "PostgreSQL",
+    };
+
+    // First start: migrations, then the accounts the load uses.
+    let (server, _) = Server::start(&database, connections).await;
+    let db = database.connect().await;
+    let account = |email: &str| EmailAddress::parse(email).expect("address");
+    let team = app::auth::users::find_or_create(&db, &account("team@bench.test"), None, None)
+        .await
+        .expect("team user");
+    let on_team = Subscription {
+        plan: PlanId::parse("team").expect("team plan"),
+        status: SubscriptionStatus::Active,
+        current_period_start: None,
+        current_period_end: None,
+        past_due_since: None,
+    };
+    app::billing::subscriptions::upsert(&db, team.id, &on_team)
+        .await
+        .expect("team plan");
+    let team_key = app::auth::api_keys::create(&db, team.id, "bench")
+        .await
+        .expect("team key");
+    let session = app::auth::sessions::create(&db, team.id, "bench", "127.0.0.1")
+        .await
+        .expect("session");
+    let free = app::auth::users::find_or_create(&db, &account("free@bench.test"), None, None)
+        .await
+        .expect("free user");
+    let free_key = app::auth::api_keys::create(&db, free.id, "bench")
+        .await
+        .expect("free key");
+    // The Free user spends the day's 10, so every request of theirs is the 429.
+    let client = reqwest::Client::new();
+    for i in 0..10 {
+        let spent = client
+            .post(server.url("/api/generate"))
+            .bearer_auth(&free_key)
+            .json(&serde_json::json!({ "prompt": format!("spend {i}") }))
+            .send()
+            .await
+            .expect("generate");
+        assert_eq!(spent.status(), 200);
+        spent.bytes().await.expect("body");
+    }
+    drop(server);
+    db.close().await;
+
+    // Second start on the migrated database: the cold start, then the load.
+    let (server, cold_start) = Server::start(&database, connections).await;
+    let json = "Content-Type: application/json".to_owned();
+    let bearer = |key: &str| format!("Authorization: Bearer {key}");
+    let cookie = format!("Cookie: tollgate_session={}", session.expose());
+    let prompt = r#"{"prompt":"Write a short note about tea"}"#;
+    // Warm-up: connections, caches, the SQLite page cache.
+    wrk(
+        &server.url("/api/generate"),
+        &[json.clone(), bearer(&team_key)],
+        Some(prompt),
+        2,
+        connections,
+    );
+
+    let runs: Vec<(&str, Figure, bool)> = vec![
+        (
+            "`GET /healthz`",
+            wrk(&server.url("/healthz"), &[], None, seconds, connections),
+            false,
+        ),
+        (
+            "`POST /api/generate`, allowed (Team, streamed text read whole)",
+            wrk(
+                &server.url("/api/generate"),
+                &[json.clone(), bearer(&team_key)],
+                Some(prompt),
+                seconds,
+                connections,
+            ),
+            false,
+        ),
+        (
+            "`POST /api/generate`, refused (429, Free user out of generations)",
+            wrk(
+                &server.url("/api/generate"),
+                &[json.clone(), bearer(&free_key)],
+                Some(prompt),
+                seconds,
+                connections,
+            ),
+            true,
+        ),
+        (
+            "`GET /dashboard` (SSR, signed in)",
+            wrk(
+                &server.url("/dashboard"),
+                &[cookie],
+                None,
+                seconds,
+                connections,
+            ),
+            false,
+        ),
+        (
+            "`GET /pricing` (SSR, no database)",
+            wrk(&server.url("/pricing"), &[], None, seconds, connections),
+            false,
+        ),
+    ];
+    let ceiling = runs[0].1.per_second;
+    println!(
+        "\n{engine}, {connections} connections, {seconds} s each, wrk -t2 on the same 2 cores:\n"
+    );
+    println!("| what | req/s | of /healthz | p50 | p99 |");
+    println!("|---|---|---|---|---|");
+    for (what, figure, refusals) in &runs {
+        println!(
+            "| {what} | {:.0} | {:.0} % | {:.2} ms | {:.2} ms |",
+            figure.per_second,
+            100.0 * figure.per_second / ceiling,
+            figure.p50_ms,
+            figure.p99_ms
+        );
+        // Every answer must be the one the row names, or the figure means nothing.
+        let expected_other = if *refusals { figure.total } else { 0 };
+        assert_eq!(figure.other, expected_other, "{what}: unexpected statuses");
+    }
+    println!(
+        "| peak server memory (VmHWM) | {:.1} MB | | | |",
+        server.peak_rss_mb()
+    );
+    println!(
+        "| cold start to the first 200 | {} ms | | | |",
+        cold_start.as_millis()
+    );
+}
