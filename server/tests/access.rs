@@ -503,13 +503,13 @@ async fn writes_joined_into_one_transaction_are_kept_or_dropped_together() {
         }
     };
 
-    let (granted, tx) = write_both(f.db.begin().await.unwrap()).await;
+    let (granted, tx) = write_both(f.db.begin_durable().await.unwrap()).await;
     assert!(granted);
     tx.rollback().await.unwrap();
     assert_eq!(f.access.summary(&s).await.unwrap().credits, 0);
     assert!(subscriptions::find(&f.db, user_id).await.unwrap().is_none());
 
-    let (granted, tx) = write_both(f.db.begin().await.unwrap()).await;
+    let (granted, tx) = write_both(f.db.begin_durable().await.unwrap()).await;
     assert!(granted, "the rolled-back grant left no trace of its key");
     tx.commit().await.unwrap();
     let summary = usage_json(&f, &s).await;

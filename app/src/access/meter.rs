@@ -8,7 +8,7 @@
 //! that was already made under the same key.
 
 use super::Replay;
-use crate::db::DbError;
+use crate::db::{Db, DbError};
 use sqlx::{Any, AnyConnection, Pool, Transaction};
 
 /// Where a charge goes.
@@ -43,8 +43,13 @@ fn from_db(n: i64, what: &str) -> Result<u64, DbError> {
 
 /// Charges `n` to the window's allowance when it fits under `limit` (`None` = unlimited), else
 /// to the credit balance when `use_credits`, all or nothing, and appends the ledger row `key`.
+///
+/// The common case is three statements in one transaction: the ledger row first (its unique
+/// key turns a retry into a replay before anything is spent, and makes concurrent first
+/// attempts with one key queue on the key), then one conditional upsert of the counter, then
+/// the commit. A refusal rolls both back.
 pub async fn charge(
-    pool: &Pool<Any>,
+    db: &Db,
     meter: Meter<'_>,
     n: u64,
     limit: Option<u64>,
@@ -52,29 +57,18 @@ pub async fn charge(
     key: &str,
     now: i64,
 ) -> Result<Charge, DbError> {
-    let mut tx = pool.begin().await?;
-    ensure_counter(&mut tx, meter).await?;
-    // A retry of a key charged before is answered as such even when nothing is left now. (Two
-    // concurrent first attempts both pass this; the ledger's unique key settles them below.)
-    let seen: Vec<String> =
-        sqlx::query_scalar("SELECT kind FROM usage_ledger WHERE idempotency_key IN ($1, $2)")
-            .bind(key)
-            .bind(refund_key(key))
-            .fetch_all(&mut *tx)
-            .await?;
-    if !seen.is_empty() {
+    let mut tx = db.begin().await?;
+    if !append(&mut tx, meter, "consume", key, n, 0, now).await? {
+        // A retry of a key charged before is answered as such even when nothing is left now.
         tx.rollback().await?;
-        return Ok(Charge::Replayed(
-            if seen.iter().any(|kind| kind == "refund") {
-                Replay::Refunded
-            } else {
-                Replay::Charged
-            },
-        ));
+        return Ok(Charge::Replayed(replay_of(db, key).await?));
     }
     let used: Option<i64> = sqlx::query_scalar(
-        "UPDATE usage_counters SET used = used + $4
-         WHERE subject = $1 AND feature = $2 AND window_start = $3 AND ($5 < 0 OR used + $4 <= $5)
+        "INSERT INTO usage_counters (subject, feature, window_start, used)
+         SELECT $1, $2, $3, $4 WHERE $5 < 0 OR $4 <= $5
+         ON CONFLICT (subject, feature, window_start)
+         DO UPDATE SET used = usage_counters.used + excluded.used
+         WHERE $5 < 0 OR usage_counters.used + excluded.used <= $5
          RETURNING used",
     )
     .bind(meter.subject)
@@ -87,8 +81,16 @@ pub async fn charge(
     })
     .fetch_optional(&mut *tx)
     .await?;
-    let (from_allowance, from_credits) = match used {
-        Some(_) => (n, 0),
+    let charged = match used {
+        // Credits only change what is left when there is a limit they stretch.
+        Some(used) if use_credits && limit.is_some() => Charge::Charged {
+            used: from_db(used, "usage count")?,
+            credits: balance(&mut tx, meter.subject, meter.feature).await?,
+        },
+        Some(used) => Charge::Charged {
+            used: from_db(used, "usage count")?,
+            credits: 0,
+        },
         None if use_credits => {
             let left: Option<i64> = sqlx::query_scalar(
                 "UPDATE credit_balances SET balance = balance - $3
@@ -100,36 +102,44 @@ pub async fn charge(
             .bind(to_db(n)?)
             .fetch_optional(&mut *tx)
             .await?;
-            if left.is_none() {
+            let Some(left) = left else {
                 tx.rollback().await?;
                 return Ok(Charge::Insufficient);
+            };
+            // The ledger row was written as an allowance use: it came from credits instead.
+            sqlx::query(
+                "UPDATE usage_ledger SET from_allowance = 0, from_credits = from_allowance
+                 WHERE idempotency_key = $1",
+            )
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+            Charge::Charged {
+                used: counter(&mut tx, meter).await?,
+                credits: from_db(left, "credit balance")?,
             }
-            (0, n)
         }
         None => {
             tx.rollback().await?;
             return Ok(Charge::Insufficient);
         }
     };
-    if !append(
-        &mut tx,
-        meter,
-        "consume",
-        key,
-        from_allowance,
-        from_credits,
-        now,
-    )
-    .await?
-    {
-        // A concurrent first attempt with this key got there first; it cannot be refunded yet.
-        tx.rollback().await?;
-        return Ok(Charge::Replayed(Replay::Charged));
-    }
-    let used = counter(&mut tx, meter).await?;
-    let credits = balance(&mut tx, meter.subject, meter.feature).await?;
     tx.commit().await?;
-    Ok(Charge::Charged { used, credits })
+    Ok(charged)
+}
+
+/// What became of the earlier use of `key`, whose ledger row exists.
+async fn replay_of(db: &Db, key: &str) -> Result<Replay, DbError> {
+    let refunded: Option<String> =
+        sqlx::query_scalar("SELECT kind FROM usage_ledger WHERE idempotency_key = $1")
+            .bind(refund_key(key))
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(if refunded.is_some() {
+        Replay::Refunded
+    } else {
+        Replay::Charged
+    })
 }
 
 /// The ledger key of the refund of the consumption `key`.
@@ -149,8 +159,8 @@ pub async fn charged_at(pool: &Pool<Any>, key: &str) -> Result<Option<i64>, DbEr
     .await?)
 }
 
-pub async fn refund(pool: &Pool<Any>, key: &str, now: i64) -> Result<bool, DbError> {
-    let mut tx = pool.begin().await?;
+pub async fn refund(db: &Db, key: &str, now: i64) -> Result<bool, DbError> {
+    let mut tx = db.begin().await?;
     let refund_key = refund_key(key);
     let row: Option<(String, String, i64, i64, i64)> = sqlx::query_as(
         "INSERT INTO usage_ledger
@@ -262,15 +272,58 @@ pub async fn usage(pool: &Pool<Any>, meter: Meter<'_>) -> Result<(u64, u64), DbE
     Ok((used, credits))
 }
 
-/// Every credit balance of a subject, summed (what the summary's `credits` shows).
-pub async fn total_credits(pool: &Pool<Any>, subject: &str) -> Result<u64, DbError> {
-    let total: Option<i64> = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(balance), 0) AS BIGINT) FROM credit_balances WHERE subject = $1",
+/// A subject's counters from `since` on (and at window 0) and all its credit balances.
+pub struct Stored {
+    counters: Vec<(String, i64, u64)>,
+    balances: Vec<(String, u64)>,
+}
+
+impl Stored {
+    pub fn used(&self, feature: &str, window_start: i64) -> u64 {
+        self.counters
+            .iter()
+            .find(|(f, start, _)| f == feature && *start == window_start)
+            .map_or(0, |(_, _, used)| *used)
+    }
+
+    pub fn credits(&self, feature: &str) -> u64 {
+        self.balances
+            .iter()
+            .find(|(f, _)| f == feature)
+            .map_or(0, |(_, balance)| *balance)
+    }
+
+    /// Every credit balance summed (what the summary's `credits` shows).
+    pub fn total_credits(&self) -> u64 {
+        self.balances.iter().map(|(_, balance)| balance).sum()
+    }
+}
+
+/// Everything a usage summary reads, in two queries (not two per feature).
+pub async fn everything(pool: &Pool<Any>, subject: &str, since: i64) -> Result<Stored, DbError> {
+    let counters: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT feature, window_start, used FROM usage_counters
+         WHERE subject = $1 AND (window_start >= $2 OR window_start = 0)",
     )
     .bind(subject)
-    .fetch_one(pool)
+    .bind(since)
+    .fetch_all(pool)
     .await?;
-    from_db(total.unwrap_or(0), "credit total")
+    let balances: Vec<(String, i64)> =
+        sqlx::query_as("SELECT feature, balance FROM credit_balances WHERE subject = $1")
+            .bind(subject)
+            .fetch_all(pool)
+            .await?;
+    Ok(Stored {
+        counters: counters
+            .into_iter()
+            .map(|(f, start, used)| Ok((f, start, from_db(used, "usage count")?)))
+            .collect::<Result<_, DbError>>()?,
+        balances: balances
+            .into_iter()
+            .map(|(f, balance)| Ok((f, from_db(balance, "credit balance")?)))
+            .collect::<Result<_, DbError>>()?,
+    })
 }
 
 async fn ensure_counter(conn: &mut AnyConnection, meter: Meter<'_>) -> Result<(), DbError> {

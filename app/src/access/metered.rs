@@ -4,7 +4,7 @@
 
 use super::outcome::{Consumed, Metered};
 use super::{Access, AccessError, Subject};
-use crate::domain::{FeatureId, IdempotencyKey};
+use crate::domain::{FeatureId, IdempotencyKey, Who};
 use std::future::Future;
 
 /// The way back for one charge: held by work that can still fail after it has started (a
@@ -51,6 +51,21 @@ impl Drop for RefundUnlessSettled {
     }
 }
 
+/// What paid work is handed: the way back, and the subject's settings as read for the charge
+/// (no second read of who they are).
+#[derive(Debug)]
+pub struct Paid {
+    pub refund: Refund,
+    who: Who,
+}
+
+impl Paid {
+    /// The subject's value of setting `feature` (e.g. `max_tokens`); `None` without access.
+    pub fn setting(&self, feature: &FeatureId) -> Option<u64> {
+        self.refund.access.setting_of(&self.who, feature)
+    }
+}
+
 impl Access {
     /// Charges one `feature` use to `subject` under `key`, then runs `work` with the way back.
     /// `Err` from `work` (or cancelling this future) refunds the use; a key that paid before
@@ -63,10 +78,11 @@ impl Access {
         work: Work,
     ) -> Result<Metered<T, E>, AccessError>
     where
-        Work: FnOnce(Refund) -> Done,
+        Work: FnOnce(Paid) -> Done,
         Done: Future<Output = Result<T, E>>,
     {
-        let left = match self.consume(subject, feature, 1, key).await? {
+        let (consumed, who) = self.consume_as(subject, feature, 1, key).await?;
+        let left = match consumed {
             Consumed::Charged(left) => left,
             Consumed::Refused(refused) => return Ok(Metered::Refused(refused)),
             Consumed::AlreadyCharged(now) => return Ok(Metered::AlreadyDone(now)),
@@ -79,7 +95,11 @@ impl Access {
             key: key.clone(),
         };
         let mut unsettled = RefundUnlessSettled(Some(refund.clone()));
-        let outcome = work(refund.clone()).await;
+        let outcome = work(Paid {
+            refund: refund.clone(),
+            who,
+        })
+        .await;
         unsettled.0 = None;
         Ok(match outcome {
             Ok(output) => Metered::Done { output, left },

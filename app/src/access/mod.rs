@@ -14,13 +14,15 @@ mod slots;
 pub mod subject;
 mod summary;
 
-pub use metered::Refund;
+pub use metered::{Paid, Refund};
 pub use outcome::{Checked, Consumed, Metered, Refused};
 pub use slots::{CountLock, CountedRows};
 pub use subject::Subject;
 
 use crate::db::{Db, DbError, Tx};
-use crate::domain::decision::{self, Allowance, Decision, Denial, DenyReason, Grant, Terms, Usage};
+use crate::domain::decision::{
+    self, Allowance, Decision, Denial, DenyReason, Grant, Terms, Usage, Who,
+};
 use crate::domain::{
     can_change_plan, Catalog, Feature, FeatureId, FeatureKind, IdempotencyKey, PlanChange, PlanId,
     Product, UsageSummary,
@@ -117,10 +119,33 @@ impl Access {
         feature: &Feature,
         now: i64,
     ) -> Result<Result<Terms, Denial>, AccessError> {
+        Ok(self.terms_and_who(subject, feature, now).await?.0)
+    }
+
+    /// [`Access::terms`], and who the subject is (for settings read in the same request).
+    async fn terms_and_who(
+        &self,
+        subject: &Subject,
+        feature: &Feature,
+        now: i64,
+    ) -> Result<(Result<Terms, Denial>, Who), AccessError> {
         let profile = subject::load(&self.db, subject, now)
             .await?
             .ok_or(AccessError::UnknownSubject)?;
-        Ok(decision::terms(&self.catalog, &profile.who, feature, now))
+        let terms = decision::terms(&self.catalog, &profile.who, feature, now);
+        Ok((terms, profile.who))
+    }
+
+    /// The value of setting `feature` for `who`; `None` without access.
+    pub(crate) fn setting_of(&self, who: &Who, feature: &FeatureId) -> Option<u64> {
+        let feature = self.catalog.feature(feature)?;
+        match decision::terms(&self.catalog, who, feature, self.db.now()) {
+            Ok(Terms {
+                grant: Grant::Setting(value),
+                ..
+            }) => Some(value),
+            _ => None,
+        }
     }
 
     async fn usage_under(
@@ -176,15 +201,7 @@ impl Access {
         let profile = subject::load(&self.db, subject, self.db.now())
             .await?
             .ok_or(AccessError::UnknownSubject)?;
-        Ok(
-            match decision::terms(&self.catalog, &profile.who, feature, self.db.now()) {
-                Ok(Terms {
-                    grant: Grant::Setting(value),
-                    ..
-                }) => Some(value),
-                _ => None,
-            },
-        )
+        Ok(self.setting_of(&profile.who, &feature.id))
     }
 
     /// Uses `n` of a metered `feature`, atomically and at most once per `key`.
@@ -195,6 +212,17 @@ impl Access {
         n: u64,
         key: &IdempotencyKey,
     ) -> Result<Consumed, AccessError> {
+        Ok(self.consume_as(subject, feature, n, key).await?.0)
+    }
+
+    /// [`Access::consume`], and who the subject turned out to be (read once per request).
+    pub(crate) async fn consume_as(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+        n: u64,
+        key: &IdempotencyKey,
+    ) -> Result<(Consumed, Who), AccessError> {
         if n == 0 {
             return Err(AccessError::ZeroAmount);
         }
@@ -207,9 +235,10 @@ impl Access {
             return Err(AccessError::NotMetered(feature.id.to_string()));
         }
         let now = self.db.now();
-        let terms = match self.terms(subject, feature, now).await? {
+        let (terms, who) = self.terms_and_who(subject, feature, now).await?;
+        let terms = match terms {
             Ok(terms) => terms,
-            Err(denial) => return Ok(Consumed::Refused(self.worded(denial, feature))),
+            Err(denial) => return Ok((Consumed::Refused(self.worded(denial, feature)), who)),
         };
         let Grant::Metered {
             limit,
@@ -226,9 +255,8 @@ impl Access {
             window_start: window.start,
         };
         let ledger_key = ledger_key(subject, feature, key);
-        let charge =
-            meter::charge(self.db.pool(), meter, n, *limit, *credits, &ledger_key, now).await?;
-        Ok(match charge {
+        let charge = meter::charge(&self.db, meter, n, *limit, *credits, &ledger_key, now).await?;
+        let consumed = match charge {
             Charge::Charged { used, credits } => {
                 match decision::decide(&terms, Usage { used, credits }, 0) {
                     Decision::Allowed(left) => Consumed::Charged(left),
@@ -260,7 +288,8 @@ impl Access {
                 };
                 Consumed::Refused(self.worded(denial, feature))
             }
-        })
+        };
+        Ok((consumed, who))
     }
 
     /// Gives back what `consume(subject, feature, _, key)` took (e.g. the upstream generation
@@ -273,7 +302,7 @@ impl Access {
     ) -> Result<bool, AccessError> {
         let feature = self.feature(feature)?;
         let ledger_key = ledger_key(subject, feature, key);
-        Ok(meter::refund(self.db.pool(), &ledger_key, self.db.now()).await?)
+        Ok(meter::refund(&self.db, &ledger_key, self.db.now()).await?)
     }
 
     /// When `consume(subject, feature, _, key)` charged, if it did: tells a retry that is
@@ -297,7 +326,8 @@ impl Access {
         n: u64,
         key: &IdempotencyKey,
     ) -> Result<bool, AccessError> {
-        let mut tx = self.db.begin().await?;
+        // Credits are bought: they go to disk before the caller hears "granted".
+        let mut tx = self.db.begin_durable().await?;
         let granted = self
             .grant_credits_in(&mut tx, subject, feature, n, key)
             .await?;

@@ -44,34 +44,38 @@ pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSum
         }
     };
     let subject_key = subject.key();
+    let terms: Vec<_> = catalog
+        .features
+        .iter()
+        .map(|feature| {
+            (
+                feature,
+                decision::terms(catalog, &profile.who, feature, now),
+            )
+        })
+        .collect();
+    // Every window this summary reads starts at or after the earliest one (count features keep
+    // their row at window 0), so two reads cover every feature.
+    let earliest = terms
+        .iter()
+        .filter_map(|(_, t)| match t.as_ref().ok()?.grant {
+            Grant::Metered { window, .. } => Some(window.start),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(now);
+    let stored = meter::everything(access.db().pool(), &subject_key, earliest).await?;
     let mut features = BTreeMap::new();
-    for feature in &catalog.features {
-        let terms = decision::terms(catalog, &profile.who, feature, now);
-        let usage = match &terms {
-            Ok(t) => {
-                let window_start = match &t.grant {
-                    Grant::Metered { window, .. } => Some(window.start),
-                    Grant::Count { .. } => Some(0),
-                    Grant::Granted | Grant::Setting(_) => None,
-                };
-                match window_start {
-                    Some(window_start) => {
-                        let (used, credits) = meter::usage(
-                            access.db().pool(),
-                            meter::Meter {
-                                subject: &subject_key,
-                                feature: feature.id.as_str(),
-                                window_start,
-                            },
-                        )
-                        .await?;
-                        Usage { used, credits }
-                    }
-                    None => Usage::default(),
-                }
-            }
-            Err(_) => Usage::default(),
+    for (feature, terms) in terms {
+        let window_start = match terms.as_ref().map(|t| &t.grant) {
+            Ok(Grant::Metered { window, .. }) => Some(window.start),
+            Ok(Grant::Count { .. }) => Some(0),
+            _ => None,
         };
+        let usage = window_start.map_or_else(Usage::default, |start| Usage {
+            used: stored.used(feature.id.as_str(), start),
+            credits: stored.credits(feature.id.as_str()),
+        });
         let decision = match &terms {
             Ok(t) => decision::decide(t, usage, 1),
             Err(denial) => Decision::Denied(denial.clone()),
@@ -121,7 +125,7 @@ pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSum
         };
         features.insert(feature.id.clone(), line);
     }
-    let credits = meter::total_credits(access.db().pool(), &subject_key).await?;
+    let credits = stored.total_credits();
     Ok(UsageSummary {
         holder,
         product: access.product().clone(),

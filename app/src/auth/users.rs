@@ -135,7 +135,7 @@ pub async fn set_banned(
     email: &EmailAddress,
     banned: bool,
 ) -> Result<BanOutcome, DbError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_durable().await?;
     sqlx::query("UPDATE users SET role = role WHERE role = 'admin'")
         .execute(&mut *tx)
         .await?;

@@ -48,7 +48,8 @@ pub async fn find(db: &Db, user_id: i64) -> Result<Option<Subscription>, DbError
 /// Writes the user's subscription as given. `past_due_since` is kept from the stored row while
 /// the status stays `past_due`, so re-syncing does not restart the grace period.
 pub async fn upsert(db: &Db, user_id: i64, sub: &Subscription) -> Result<(), DbError> {
-    let mut tx = db.begin().await?;
+    // A subscription is what a payment bought: on disk before anyone is told.
+    let mut tx = db.begin_durable().await?;
     upsert_in(&mut tx, db.now(), user_id, sub).await?;
     tx.commit().await?;
     Ok(())

@@ -4,6 +4,17 @@
 //! `ON CONFLICT`), run through sqlx's `Any` driver; only the schema has one migration file per
 //! engine, because column types differ. Timestamps are stored as integer Unix seconds so they
 //! compare the same way on both.
+//!
+//! Writes come in two kinds (docs/architecture.md, "What a power loss can cost"):
+//! - **usage** ([`Db::begin`]): charges, refunds, counts, rate limits, kept texts. On SQLite
+//!   they all go through one writer connection of this process, so writers queue in memory
+//!   instead of sleeping in SQLite's busy handler, and commit with `synchronous = NORMAL` (WAL:
+//!   never corrupt, nothing lost when the process dies; a power loss can roll back the last
+//!   moments of usage). On PostgreSQL they commit with `synchronous_commit = off` (the same
+//!   trade: consistent, the last fraction of a second may be lost if the server machine dies).
+//! - **durable** ([`Db::begin_durable`]): anything a payment bought (subscriptions, credit
+//!   grants, billing events). Committed with `synchronous = FULL` / `synchronous_commit = on`:
+//!   on disk before the caller is told it succeeded (and before a webhook is acknowledged).
 
 mod migrations;
 mod url;
@@ -12,7 +23,7 @@ pub use url::{Backend, DatabaseUrl};
 
 use crate::clock::Clock;
 use sqlx::any::AnyPoolOptions;
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
 /// Why the database cannot be used; `Display` never contains the password of the URL.
@@ -39,10 +50,13 @@ pub enum DbError {
 /// a subscription and a credit grant as one).
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-/// A cheap-to-clone handle on the connection pool.
+/// A cheap-to-clone handle on the connection pools.
 #[derive(Clone, Debug)]
 pub struct Db {
+    /// Reads, and durable writes.
     pool: AnyPool,
+    /// SQLite: the one connection usage writes of this process share (PostgreSQL: `pool`).
+    writer: AnyPool,
     backend: Backend,
     clock: Clock,
 }
@@ -57,28 +71,53 @@ impl Db {
                 source,
             })?;
         }
-        let max_connections = match url.backend() {
-            // SQLite has one writer at a time; a few readers are enough for one process.
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
+        let sqlite = url.backend() == Backend::Sqlite;
+        let connect = |max_connections: u32, synchronous: &'static str| {
+            AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                // A SQLite connection lives in this process and cannot go stale, so the ping
+                // before each use would only add a round trip to its worker thread (measured:
+                // thread hand-offs are most of the metered path's cost). PostgreSQL keeps it:
+                // a connection the server dropped is found before a query fails on it.
+                .test_before_acquire(!sqlite)
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if !synchronous.is_empty() {
+                            conn.execute(synchronous).await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .connect(url.expose())
         };
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url.expose())
-            .await
-            .map_err(|source| DbError::Connect {
-                url: url.redacted(),
-                source,
-            })?;
-        if url.backend() == Backend::Sqlite {
-            // WAL lets readers proceed while one connection writes; it persists in the file.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
-                .await?;
-        }
+        let failed = |source| DbError::Connect {
+            url: url.redacted(),
+            source,
+        };
+        let (pool, writer) = match url.backend() {
+            Backend::Sqlite => {
+                // Readers (and the rare durable write) beside one writer for usage.
+                let pool = connect(8, "PRAGMA synchronous = FULL")
+                    .await
+                    .map_err(failed)?;
+                // WAL lets readers proceed while one connection writes; it persists in the file.
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .execute(&pool)
+                    .await?;
+                let writer = connect(1, "PRAGMA synchronous = NORMAL")
+                    .await
+                    .map_err(failed)?;
+                (pool, writer)
+            }
+            Backend::Postgres => {
+                let pool = connect(16, "").await.map_err(failed)?;
+                (pool.clone(), pool)
+            }
+        };
         Ok(Self {
             pool,
+            writer,
             backend: url.backend(),
             clock: Clock::default(),
         })
@@ -90,8 +129,19 @@ impl Db {
         migrations::run(&self.pool, self.backend).await
     }
 
-    /// Opens a transaction for writes to join; nothing is kept unless it is committed.
+    /// Opens a transaction for usage writes (see the module doc for what a power loss can
+    /// cost them); nothing is kept unless it is committed. On SQLite this waits for the
+    /// process's one writer connection, so never call it while holding another `begin()`.
     pub async fn begin(&self) -> Result<Tx, DbError> {
+        let mut tx = self.writer.begin().await?;
+        if self.backend == Backend::Postgres {
+            tx.execute("SET LOCAL synchronous_commit TO OFF").await?;
+        }
+        Ok(tx)
+    }
+
+    /// Opens a transaction for what a payment bought: once committed it is on disk.
+    pub async fn begin_durable(&self) -> Result<Tx, DbError> {
         Ok(self.pool.begin().await?)
     }
 
@@ -121,6 +171,7 @@ impl Db {
 
     /// Closes every connection; used on shutdown so SQLite checkpoints its WAL.
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

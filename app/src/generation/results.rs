@@ -33,7 +33,7 @@ pub async fn save(
     text: &str,
     now: i64,
 ) -> Result<(), DbError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO generation_results (subject, idempotency_key, prompt_sha256, text, created_at)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (subject, idempotency_key) DO NOTHING",

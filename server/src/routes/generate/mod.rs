@@ -69,13 +69,16 @@ async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Respon
         .ok_or_else(|| too_many_at_once(state.generations_in_flight.max_per_subject()))?;
     let paid = state
         .access
-        .metered(subject, generations, &key, |refund| async {
+        .metered(subject, generations, &key, |paid| async {
             let request = GenerationRequest {
                 prompt: prompt.clone(),
-                max_tokens: max_tokens(state, subject).await,
+                // Without a value (a catalog that gives none), a modest cap.
+                max_tokens: paid
+                    .setting(&state.access.product().max_tokens)
+                    .unwrap_or(500),
             };
             let text = state.generator.generate(request).await?;
-            Ok::<_, GenerationError>((text, refund))
+            Ok::<_, GenerationError>((text, paid.refund))
         })
         .await;
     let (text, refund, left) = match paid {
@@ -122,23 +125,6 @@ async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Respon
         &Decision::Allowed(left),
         false,
     ))
-}
-
-/// The plan's `max_tokens`. A failed lookup (logged) falls back to a modest cap rather than
-/// refusing a generation that was already paid for.
-async fn max_tokens(state: &AppState, subject: &Subject) -> u64 {
-    match state
-        .access
-        .setting(subject, &state.access.product().max_tokens)
-        .await
-    {
-        Ok(value) => value,
-        Err(e) => {
-            tracing::warn!(error = %e, "max_tokens lookup failed; using 500");
-            None
-        }
-    }
-    .unwrap_or(500)
 }
 
 /// 200 with the text and what is left: `X-Usage-Remaining` ("unlimited" or a number) and
