@@ -44,10 +44,11 @@ fn from_db(n: i64, what: &str) -> Result<u64, DbError> {
 /// Charges `n` to the window's allowance when it fits under `limit` (`None` = unlimited), else
 /// to the credit balance when `use_credits`, all or nothing, and appends the ledger row `key`.
 ///
-/// The common case is three statements in one transaction: the ledger row first (its unique
-/// key turns a retry into a replay before anything is spent, and makes concurrent first
-/// attempts with one key queue on the key), then one conditional upsert of the counter, then
-/// the commit. A refusal rolls both back.
+/// The common case is four round trips: begin, one conditional upsert of the counter, the
+/// ledger row (whose unique key turns a retry into a replay: the charge is then rolled back),
+/// commit. A refusal writes nothing that survives — not even a ledger row to roll back, so a
+/// client hammering a spent allowance leaves no dead rows behind — and still answers a retry
+/// of a charged key as a replay.
 pub async fn charge(
     db: &Db,
     meter: Meter<'_>,
@@ -58,39 +59,37 @@ pub async fn charge(
     now: i64,
 ) -> Result<Charge, DbError> {
     let mut tx = db.begin().await?;
-    if !append(&mut tx, meter, "consume", key, n, 0, now).await? {
-        // A retry of a key charged before is answered as such even when nothing is left now.
-        tx.rollback().await?;
-        return Ok(Charge::Replayed(replay_of(db, key).await?));
-    }
-    let used: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO usage_counters (subject, feature, window_start, used)
-         SELECT $1, $2, $3, $4 WHERE $5 < 0 OR $4 <= $5
-         ON CONFLICT (subject, feature, window_start)
-         DO UPDATE SET used = usage_counters.used + excluded.used
-         WHERE $5 < 0 OR usage_counters.used + excluded.used <= $5
-         RETURNING used",
-    )
-    .bind(meter.subject)
-    .bind(meter.feature)
-    .bind(meter.window_start)
-    .bind(to_db(n)?)
-    .bind(match limit {
+    let limit = match limit {
         Some(limit) => to_db(limit)?,
         None => -1,
-    })
-    .fetch_optional(&mut *tx)
-    .await?;
-    let charged = match used {
-        // Credits only change what is left when there is a limit they stretch.
-        Some(used) if use_credits && limit.is_some() => Charge::Charged {
-            used: from_db(used, "usage count")?,
-            credits: balance(&mut tx, meter.subject, meter.feature).await?,
-        },
-        Some(used) => Charge::Charged {
-            used: from_db(used, "usage count")?,
-            credits: 0,
-        },
+    };
+    let n_db = to_db(n)?;
+    // A plain conditional UPDATE first: when it refuses, PostgreSQL locks nothing (an upsert's
+    // DO UPDATE would lock the row even when its WHERE fails, queueing every refusal of one
+    // subject behind the others). Only a window's first use inserts; if a concurrent first use
+    // inserted the row meanwhile, the UPDATE is tried once more against it.
+    let mut used = add_to_counter(&mut tx, meter, n_db, limit).await?;
+    if used.is_none() {
+        used = sqlx::query_scalar(
+            "INSERT INTO usage_counters (subject, feature, window_start, used)
+             SELECT $1, $2, $3, $4 WHERE $5 < 0 OR $4 <= $5
+             ON CONFLICT (subject, feature, window_start) DO NOTHING
+             RETURNING used",
+        )
+        .bind(meter.subject)
+        .bind(meter.feature)
+        .bind(meter.window_start)
+        .bind(n_db)
+        .bind(limit)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if used.is_none() {
+            used = add_to_counter(&mut tx, meter, n_db, limit).await?;
+        }
+    }
+    let limit = (limit >= 0).then_some(limit);
+    let (from_allowance, from_credits, left) = match used {
+        Some(_) => (n, 0, None),
         None if use_credits => {
             let left: Option<i64> = sqlx::query_scalar(
                 "UPDATE credit_balances SET balance = balance - $3
@@ -102,30 +101,81 @@ pub async fn charge(
             .bind(to_db(n)?)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(left) = left else {
-                tx.rollback().await?;
-                return Ok(Charge::Insufficient);
-            };
-            // The ledger row was written as an allowance use: it came from credits instead.
-            sqlx::query(
-                "UPDATE usage_ledger SET from_allowance = 0, from_credits = from_allowance
-                 WHERE idempotency_key = $1",
-            )
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
-            Charge::Charged {
-                used: counter(&mut tx, meter).await?,
-                credits: from_db(left, "credit balance")?,
+            match left {
+                Some(left) => (0, n, Some(from_db(left, "credit balance")?)),
+                None => return refused(tx, key).await,
             }
         }
-        None => {
-            tx.rollback().await?;
-            return Ok(Charge::Insufficient);
+        None => return refused(tx, key).await,
+    };
+    if !append(
+        &mut tx,
+        meter,
+        "consume",
+        key,
+        from_allowance,
+        from_credits,
+        now,
+    )
+    .await?
+    {
+        // The key was used before: this call changes nothing.
+        tx.rollback().await?;
+        return Ok(Charge::Replayed(replay_of(db, key).await?));
+    }
+    let used = match used {
+        Some(used) => from_db(used, "usage count")?,
+        None => counter(&mut tx, meter).await?,
+    };
+    // Credits only change what is left when there is a limit they stretch.
+    let credits = match left {
+        Some(left) => left,
+        None if use_credits && limit.is_some() => {
+            balance(&mut tx, meter.subject, meter.feature).await?
         }
+        None => 0,
     };
     tx.commit().await?;
-    Ok(charged)
+    Ok(Charge::Charged { used, credits })
+}
+
+/// Adds `n` to the window's counter if it stays within `limit` (negative: unlimited); the
+/// count after, or `None` when it would not fit or there is no row yet.
+async fn add_to_counter(
+    conn: &mut AnyConnection,
+    meter: Meter<'_>,
+    n: i64,
+    limit: i64,
+) -> Result<Option<i64>, DbError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE usage_counters SET used = used + $4
+         WHERE subject = $1 AND feature = $2 AND window_start = $3 AND ($5 < 0 OR used + $4 <= $5)
+         RETURNING used",
+    )
+    .bind(meter.subject)
+    .bind(meter.feature)
+    .bind(meter.window_start)
+    .bind(n)
+    .bind(limit)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Neither the allowance nor the credits cover the charge: nothing is kept. A key charged
+/// before is still answered as a replay (a retry must learn its first attempt counted).
+async fn refused(mut tx: crate::db::Tx, key: &str) -> Result<Charge, DbError> {
+    let seen: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM usage_ledger WHERE idempotency_key IN ($1, $2)")
+            .bind(key)
+            .bind(refund_key(key))
+            .fetch_all(&mut *tx)
+            .await?;
+    tx.rollback().await?;
+    Ok(match seen.iter().any(|kind| kind == "refund") {
+        true => Charge::Replayed(Replay::Refunded),
+        false if !seen.is_empty() => Charge::Replayed(Replay::Charged),
+        false => Charge::Insufficient,
+    })
 }
 
 /// What became of the earlier use of `key`, whose ledger row exists.

@@ -23,7 +23,7 @@ pub use url::{Backend, DatabaseUrl};
 
 use crate::clock::Clock;
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 use std::time::Duration;
 
 /// Why the database cannot be used; `Display` never contains the password of the URL.
@@ -50,12 +50,16 @@ pub enum DbError {
 /// a subscription and a credit grant as one).
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+/// A pooled connection unused for longer than this is pinged before it is handed out.
+const IDLE_CHECK_AFTER: Duration = Duration::from_secs(30);
+
 /// A cheap-to-clone handle on the connection pools.
 #[derive(Clone, Debug)]
 pub struct Db {
     /// Reads, and durable writes.
     pool: AnyPool,
-    /// SQLite: the one connection usage writes of this process share (PostgreSQL: `pool`).
+    /// Usage writes: SQLite's one connection per process; PostgreSQL connections that commit
+    /// without waiting for the WAL flush.
     writer: AnyPool,
     backend: Backend,
     clock: Clock,
@@ -71,16 +75,23 @@ impl Db {
                 source,
             })?;
         }
-        let sqlite = url.backend() == Backend::Sqlite;
         let connect = |max_connections: u32, synchronous: &'static str| {
             AnyPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(10))
-                // A SQLite connection lives in this process and cannot go stale, so the ping
-                // before each use would only add a round trip to its worker thread (measured:
-                // thread hand-offs are most of the metered path's cost). PostgreSQL keeps it:
-                // a connection the server dropped is found before a query fails on it.
-                .test_before_acquire(!sqlite)
+                // sqlx pings every connection before each use by default: one more round trip
+                // per query (measured: round trips are most of the metered path's cost). Only
+                // a connection idle for a while is checked, so one the server dropped (a
+                // PostgreSQL restart) is replaced before a query fails on it.
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > IDLE_CHECK_AFTER {
+                            conn.ping().await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .after_connect(move |conn, _| {
                     Box::pin(async move {
                         if !synchronous.is_empty() {
@@ -112,7 +123,12 @@ impl Db {
             }
             Backend::Postgres => {
                 let pool = connect(16, "").await.map_err(failed)?;
-                (pool.clone(), pool)
+                // Usage commits do not wait for the WAL flush (see the module doc); set once
+                // per connection, not per transaction.
+                let writer = connect(8, "SET synchronous_commit = off")
+                    .await
+                    .map_err(failed)?;
+                (pool, writer)
             }
         };
         Ok(Self {
@@ -133,11 +149,7 @@ impl Db {
     /// cost them); nothing is kept unless it is committed. On SQLite this waits for the
     /// process's one writer connection, so never call it while holding another `begin()`.
     pub async fn begin(&self) -> Result<Tx, DbError> {
-        let mut tx = self.writer.begin().await?;
-        if self.backend == Backend::Postgres {
-            tx.execute("SET LOCAL synchronous_commit TO OFF").await?;
-        }
-        Ok(tx)
+        Ok(self.writer.begin().await?)
     }
 
     /// Opens a transaction for what a payment bought: once committed it is on disk.
