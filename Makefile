@@ -46,10 +46,13 @@ e2e:
 	cd end2end && npx playwright test
 
 # Load benchmark of the release server (wrk over real HTTP) on SQLite, then PostgreSQL, and
-# the size of what a first visit downloads. Numbers go to the README by hand.
+# the size of what a first visit downloads. Numbers go to the README by hand. The bench builds
+# in its own target directory: cargo's bench build of `tollgate` would otherwise replace the
+# cargo-leptos release binary the end-to-end suite runs.
+BENCH := CARGO_TARGET_DIR=target/bench cargo bench -p tollgate --bench http
 bench: build-release
 	@scripts/setup.sh bench
-	cargo bench -p tollgate --bench http
+	$(BENCH)
 	@mkdir -p .tmp && scripts/postgres.sh > .tmp/test-database-url
-	TEST_DATABASE_URL="$$(cat .tmp/test-database-url)" cargo bench -p tollgate --bench http
+	TEST_DATABASE_URL="$$(cat .tmp/test-database-url)" $(BENCH)
 	@printf 'release wasm: %s bytes, %s gzip -9\n' "$$(wc -c < target/site/pkg/tollgate.wasm)" "$$(gzip -9 -c target/site/pkg/tollgate.wasm | wc -c)"

@@ -3,8 +3,8 @@
 //! of this server on this machine), plus peak memory and cold start. `make bench` runs it on
 //! SQLite and on PostgreSQL; the README keeps the numbers.
 //!
-//!     cargo bench -p tollgate --bench http
-//!     TEST_DATABASE_URL=$(scripts/postgres.sh) cargo bench -p tollgate --bench http
+//!     make bench    (both engines; builds in target/bench, see the Makefile)
+//!     CARGO_TARGET_DIR=target/bench cargo bench -p tollgate --bench http
 //!
 //! Settings: `BENCH_SECONDS` per figure (default 10), `BENCH_CONNECTIONS` (default 64).
 
