@@ -4,8 +4,9 @@
 //! lock at once and waits politely instead of failing), and whose limits are enforced by
 //! conditional UPDATEs (`… WHERE used + n <= limit RETURNING used`), never read-then-write: on
 //! PostgreSQL the row lock makes concurrent charges from any number of processes queue up and
-//! re-check the condition. The ledger row is appended last; its unique key rolls back a charge
-//! that was already made under the same key.
+//! re-check the condition. The ledger row is appended after the counter; its unique key rolls
+//! back a charge that was already made under the same key. Usage transactions come from
+//! `Db::begin` (SQLite's one writer connection; see `crate::db` for their durability).
 
 use super::Replay;
 use crate::db::{Db, DbError};
