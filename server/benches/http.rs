@@ -12,8 +12,8 @@
 mod common;
 
 use app::domain::{EmailAddress, PlanId, Subscription, SubscriptionStatus};
-use common::{free_port, workspace_file, TestDatabase};
-use std::process::{Child, Command, Stdio};
+use common::{serve_process, ServerProcess, TestDatabase};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn setting(name: &str, default: u64) -> u64 {
@@ -23,67 +23,32 @@ fn setting(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// `tollgate serve` from this build, killed on drop.
-struct Server {
-    child: Child,
-    base: String,
+/// Starts `tollgate serve` from this build and waits for its first 200 from `/healthz`;
+/// returns how long that took (the cold start).
+async fn start(database: &TestDatabase, connections: u64) -> (ServerProcess, Duration) {
+    let started = Instant::now();
+    let max = connections.to_string();
+    let server = serve_process(
+        database,
+        &[("MAX_CONCURRENT_GENERATIONS", max.as_str())],
+        Stdio::null(),
+    )
+    .await;
+    (server, started.elapsed())
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn url(server: &ServerProcess, path: &str) -> String {
+    format!("{}{path}", server.base)
 }
 
-impl Server {
-    /// Starts the server and waits for its first 200 from `/healthz`; returns how long that
-    /// took (the cold start).
-    async fn start(database: &TestDatabase, connections: u64) -> (Server, Duration) {
-        let port = free_port();
-        let started = Instant::now();
-        let child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
-            .arg("serve")
-            .current_dir(workspace_file(""))
-            .env_clear()
-            .env("DATABASE_URL", database.url.expose())
-            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-            .env("DEMO_WORD_DELAY_MS", "0")
-            .env("MAX_CONCURRENT_GENERATIONS", connections.to_string())
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start tollgate serve");
-        let server = Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let client = reqwest::Client::new();
-        while started.elapsed() < Duration::from_secs(30) {
-            let healthy = client.get(server.url("/healthz")).send().await;
-            if healthy.is_ok_and(|r| r.status() == 200) {
-                return (server, started.elapsed());
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        panic!("tollgate serve did not become healthy on {}", server.base);
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// Peak resident memory so far (`VmHWM`), in MB.
-    fn peak_rss_mb(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    }
+/// Peak resident memory of `pid` so far (`VmHWM`), in MB.
+fn peak_rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 /// What `wrk` measured.
@@ -181,7 +146,7 @@ async fn main() {
     };
 
     // First start: migrations, then the accounts the load uses.
-    let (server, _) = Server::start(&database, connections).await;
+    let (server, _) = start(&database, connections).await;
     let db = database.connect().await;
     let account = |email: &str| EmailAddress::parse(email).expect("address");
     let team = app::auth::users::find_or_create(&db, &account("team@bench.test"), None, None)
@@ -213,7 +178,7 @@ async fn main() {
     let client = reqwest::Client::new();
     for i in 0..10 {
         let spent = client
-            .post(server.url("/api/generate"))
+            .post(url(&server, "/api/generate"))
             .bearer_auth(&free_key)
             .json(&serde_json::json!({ "prompt": format!("spend {i}") }))
             .send()
@@ -226,14 +191,14 @@ async fn main() {
     db.close().await;
 
     // Second start on the migrated database: the cold start, then the load.
-    let (server, cold_start) = Server::start(&database, connections).await;
+    let (server, cold_start) = start(&database, connections).await;
     let json = "Content-Type: application/json".to_owned();
     let bearer = |key: &str| format!("Authorization: Bearer {key}");
     let cookie = format!("Cookie: tollgate_session={}", session.expose());
     let prompt = r#"{"prompt":"Write a short note about tea"}"#;
     // Warm-up: connections, caches, the SQLite page cache.
     wrk(
-        &server.url("/api/generate"),
+        &url(&server, "/api/generate"),
         &[json.clone(), bearer(&team_key)],
         Some(prompt),
         2,
@@ -243,13 +208,13 @@ async fn main() {
     let runs: Vec<(&str, Figure, bool)> = vec![
         (
             "`GET /healthz`",
-            wrk(&server.url("/healthz"), &[], None, seconds, connections),
+            wrk(&url(&server, "/healthz"), &[], None, seconds, connections),
             false,
         ),
         (
             "`POST /api/generate`, allowed (Team, streamed text read whole)",
             wrk(
-                &server.url("/api/generate"),
+                &url(&server, "/api/generate"),
                 &[json.clone(), bearer(&team_key)],
                 Some(prompt),
                 seconds,
@@ -260,7 +225,7 @@ async fn main() {
         (
             "`POST /api/generate`, refused (429, Free user out of generations)",
             wrk(
-                &server.url("/api/generate"),
+                &url(&server, "/api/generate"),
                 &[json.clone(), bearer(&free_key)],
                 Some(prompt),
                 seconds,
@@ -271,7 +236,7 @@ async fn main() {
         (
             "`GET /dashboard` (SSR, signed in)",
             wrk(
-                &server.url("/dashboard"),
+                &url(&server, "/dashboard"),
                 &[cookie],
                 None,
                 seconds,
@@ -281,7 +246,7 @@ async fn main() {
         ),
         (
             "`GET /pricing` (SSR, no database)",
-            wrk(&server.url("/pricing"), &[], None, seconds, connections),
+            wrk(&url(&server, "/pricing"), &[], None, seconds, connections),
             false,
         ),
     ];
@@ -305,7 +270,7 @@ async fn main() {
     }
     println!(
         "| peak server memory (VmHWM) | {:.1} MB | | | |",
-        server.peak_rss_mb()
+        peak_rss_mb(server.pid())
     );
     println!(
         "| cold start to the first 200 | {} ms | | | |",

@@ -121,8 +121,9 @@ pub async fn charge(
     .await?
     {
         // The key was used before: this call changes nothing.
+        let earlier = earlier_use(&mut tx, key).await?;
         tx.rollback().await?;
-        return Ok(Charge::Replayed(replay_of(db, key).await?));
+        return Ok(Charge::Replayed(earlier.unwrap_or(Replay::Charged)));
     }
     let used = match used {
         Some(used) => from_db(used, "usage count")?,
@@ -165,31 +166,25 @@ async fn add_to_counter(
 /// Neither the allowance nor the credits cover the charge: nothing is kept. A key charged
 /// before is still answered as a replay (a retry must learn its first attempt counted).
 async fn refused(mut tx: crate::db::Tx, key: &str) -> Result<Charge, DbError> {
+    let earlier = earlier_use(&mut tx, key).await?;
+    tx.rollback().await?;
+    Ok(earlier.map_or(Charge::Insufficient, Charge::Replayed))
+}
+
+/// What became of an earlier use of `key`, if there was one.
+async fn earlier_use(conn: &mut AnyConnection, key: &str) -> Result<Option<Replay>, DbError> {
     let seen: Vec<String> =
         sqlx::query_scalar("SELECT kind FROM usage_ledger WHERE idempotency_key IN ($1, $2)")
             .bind(key)
             .bind(refund_key(key))
-            .fetch_all(&mut *tx)
+            .fetch_all(conn)
             .await?;
-    tx.rollback().await?;
-    Ok(match seen.iter().any(|kind| kind == "refund") {
-        true => Charge::Replayed(Replay::Refunded),
-        false if !seen.is_empty() => Charge::Replayed(Replay::Charged),
-        false => Charge::Insufficient,
-    })
-}
-
-/// What became of the earlier use of `key`, whose ledger row exists.
-async fn replay_of(db: &Db, key: &str) -> Result<Replay, DbError> {
-    let refunded: Option<String> =
-        sqlx::query_scalar("SELECT kind FROM usage_ledger WHERE idempotency_key = $1")
-            .bind(refund_key(key))
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(if refunded.is_some() {
-        Replay::Refunded
+    Ok(if seen.iter().any(|kind| kind == "refund") {
+        Some(Replay::Refunded)
+    } else if seen.is_empty() {
+        None
     } else {
-        Replay::Charged
+        Some(Replay::Charged)
     })
 }
 

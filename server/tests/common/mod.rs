@@ -116,6 +116,13 @@ pub struct ServerProcess {
     pub base: String,
 }
 
+impl ServerProcess {
+    /// The process id (the load benchmark reads its peak memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -156,14 +163,16 @@ pub async fn serve_process(
         child: command.spawn().expect("start tollgate serve"),
         base: format!("http://127.0.0.1:{port}"),
     };
+    // Polled often, so the load benchmark can time the cold start by this call.
     let client = reqwest::Client::new();
-    for _ in 0..200 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
         if let Ok(r) = client.get(format!("{}/healthz", process.base)).send().await {
             if r.status() == 200 {
                 return process;
             }
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
     panic!("tollgate serve did not become healthy on {}", process.base);
 }

@@ -222,10 +222,18 @@ fn SessionRow(session: SessionView) -> impl IntoView {
     }
 }
 
-/// `2026-11-25 14:03 UTC`, from the domain's calendar (no date library in the wasm bundle).
+/// `2026-11-25 14:03 UTC`, from the domain's calendar (read from its parts: a time the
+/// RFC 3339 formatter refuses, such as a year past 9999, must not panic a page).
 pub fn format_unix(secs: i64) -> String {
-    let iso = crate::domain::calendar::iso8601(secs);
-    format!("{} {} UTC", &iso[..10], &iso[11..16])
+    let at = crate::domain::calendar::timestamp(secs);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 #[cfg(test)]
@@ -237,5 +245,6 @@ mod tests {
         assert_eq!(format_unix(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_unix(1_795_000_000), "2026-11-18 11:06 UTC");
         assert_eq!(format_unix(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(format_unix(i64::MAX), "9999-12-31 23:59 UTC");
     }
 }
