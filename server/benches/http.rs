@@ -6,7 +6,8 @@
 //!     make bench    (both engines; builds in target/bench, see the Makefile)
 //!     CARGO_TARGET_DIR=target/bench cargo bench -p tollgate --bench http
 //!
-//! Settings: `BENCH_SECONDS` per figure (default 10), `BENCH_CONNECTIONS` (default 64).
+//! Settings: `BENCH_SECONDS` per figure (default 10), `BENCH_CONNECTIONS` (default 64),
+//! `BENCH_ONLY` (e.g. `refused,pricing`: only those rows, next to `/healthz`; for profiling).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -205,51 +206,55 @@ async fn main() {
         connections,
     );
 
-    let runs: Vec<(&str, Figure, bool)> = vec![
-        (
-            "`GET /healthz`",
-            wrk(&url(&server, "/healthz"), &[], None, seconds, connections),
-            false,
-        ),
+    // Each row: what it measures, a short name for `BENCH_ONLY`, the request, and whether
+    // every answer must be a refusal. `/healthz` always runs: it is the ceiling.
+    let team_headers = [json.clone(), bearer(&team_key)];
+    let free_headers = [json.clone(), bearer(&free_key)];
+    let cookie_headers = [cookie];
+    let rows: [(&str, &str, &str, &[String], Option<&str>, bool); 5] = [
+        ("`GET /healthz`", "healthz", "/healthz", &[], None, false),
         (
             "`POST /api/generate`, allowed (Team, streamed text read whole)",
-            wrk(
-                &url(&server, "/api/generate"),
-                &[json.clone(), bearer(&team_key)],
-                Some(prompt),
-                seconds,
-                connections,
-            ),
+            "generate",
+            "/api/generate",
+            &team_headers,
+            Some(prompt),
             false,
         ),
         (
             "`POST /api/generate`, refused (429, Free user out of generations)",
-            wrk(
-                &url(&server, "/api/generate"),
-                &[json.clone(), bearer(&free_key)],
-                Some(prompt),
-                seconds,
-                connections,
-            ),
+            "refused",
+            "/api/generate",
+            &free_headers,
+            Some(prompt),
             true,
         ),
         (
             "`GET /dashboard` (SSR, signed in)",
-            wrk(
-                &url(&server, "/dashboard"),
-                &[cookie],
-                None,
-                seconds,
-                connections,
-            ),
+            "dashboard",
+            "/dashboard",
+            &cookie_headers,
+            None,
             false,
         ),
         (
             "`GET /pricing` (SSR, no database)",
-            wrk(&url(&server, "/pricing"), &[], None, seconds, connections),
+            "pricing",
+            "/pricing",
+            &[],
+            None,
             false,
         ),
     ];
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let runs: Vec<(&str, Figure, bool)> = rows
+        .iter()
+        .filter(|(_, name, ..)| *name == "healthz" || only.is_empty() || only.contains(name))
+        .map(|(what, _, path, headers, body, refusals)| {
+            let figure = wrk(&url(&server, path), headers, *body, seconds, connections);
+            (*what, figure, *refusals)
+        })
+        .collect();
     let ceiling = runs[0].1.per_second;
     println!(
         "\n{engine}, {connections} connections, {seconds} s each, wrk -t2 on the same 2 cores:\n"

@@ -65,6 +65,28 @@ impl Fixture {
             .expect("a fresh key is charged or refused")
     }
 
+    /// Spends the Free day's 10 generations under keys `{prefix}0`..`{prefix}9`.
+    async fn spend_the_day(&self, subject: &Subject, prefix: &str) {
+        for i in 0..10 {
+            assert!(self
+                .consume(subject, &format!("{prefix}{i}"))
+                .await
+                .is_allowed());
+        }
+    }
+
+    /// Holds what every charge of `subject` needs until the returned transaction ends: SQLite's
+    /// one writer connection (and its write lock), and on PostgreSQL the counter rows' locks.
+    async fn hold_the_writer(&self, subject: &Subject) -> app::db::Tx {
+        let mut held = self.db.begin().await.unwrap();
+        sqlx::query("UPDATE usage_counters SET used = used WHERE subject = $1")
+            .bind(subject.key())
+            .execute(&mut *held)
+            .await
+            .unwrap();
+        held
+    }
+
     async fn scalar(&self, sql: &str, subject: &Subject) -> i64 {
         sqlx::query_scalar::<_, i64>(sql)
             .bind(subject.key())
@@ -212,9 +234,7 @@ async fn keys_are_per_subject_so_two_users_never_collide() {
 async fn a_refund_gives_the_use_back_once() {
     let f = fixture().await;
     let s = f.user("refund@example.com").await;
-    for i in 0..10 {
-        assert!(f.consume(&s, &format!("g{i}")).await.is_allowed());
-    }
+    f.spend_the_day(&s, "g").await;
     assert!(!f.consume(&s, "g10").await.is_allowed());
     let generations = feature("generations");
     assert!(f
@@ -640,4 +660,50 @@ async fn paid_work_is_refunded_when_it_fails_or_is_abandoned_and_never_runs_twic
         (1, 1),
         "the abandoned use came back"
     );
+}
+
+#[tokio::test]
+async fn a_spent_allowance_is_refused_without_waiting_for_the_writer_and_replays_still_answer() {
+    let f = fixture().await;
+    let s = f.user("spent@example.com").await;
+    f.spend_the_day(&s, "k").await;
+    // A refusal that queued for the writer would hang here.
+    let held = f.hold_the_writer(&s).await;
+    let refused = tokio::time::timeout(std::time::Duration::from_secs(5), f.consume(&s, "k10"))
+        .await
+        .expect("a spent allowance is answered from a read, not behind the writer");
+    assert_eq!(reason(&refused), Some(DenyReason::LimitReached));
+    assert_eq!(refused.remaining(), Some(0));
+    held.rollback().await.unwrap();
+
+    // A retry of a key that was charged is still answered as that charge, not as a refusal.
+    let replayed = f
+        .access
+        .consume(&s, &feature("generations"), 1, &idem("k3"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(replayed, Consumed::AlreadyCharged(_)),
+        "got {replayed:?}"
+    );
+    assert_eq!(f.counter_and_ledger(&s).await, (10, 10));
+}
+
+#[tokio::test]
+async fn a_charge_whose_caller_left_while_it_waited_for_the_writer_is_not_counted() {
+    let f = fixture().await;
+    let s = f.user("left@example.com").await;
+    assert!(f.consume(&s, "first").await.is_allowed());
+    // The writer is busy, so the next charge waits, and its caller gives up.
+    let held = f.hold_the_writer(&s).await;
+    let gave_up = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        f.consume(&s, "abandoned"),
+    )
+    .await;
+    assert!(gave_up.is_err(), "the charge should still be waiting");
+    held.rollback().await.unwrap();
+    // Charges are answered in order, so once this one is, the abandoned one is settled.
+    assert_eq!(f.consume(&s, "after").await.remaining(), Some(8));
+    assert_eq!(f.counter_and_ledger(&s).await, (2, 2));
 }

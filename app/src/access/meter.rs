@@ -4,9 +4,10 @@
 //! lock at once and waits politely instead of failing), and whose limits are enforced by
 //! conditional UPDATEs (`… WHERE used + n <= limit RETURNING used`), never read-then-write: on
 //! PostgreSQL the row lock makes concurrent charges from any number of processes queue up and
-//! re-check the condition. The ledger row is appended after the counter; its unique key rolls
-//! back a charge that was already made under the same key. Usage transactions come from
-//! `Db::begin` (SQLite's one writer connection; see `crate::db` for their durability).
+//! re-check the condition. The ledger row is appended after the counter; its unique key makes
+//! a charge under a key used before take back what it just took, in the same transaction.
+//! Usage transactions come from `Db::begin` (SQLite's one writer connection; see `crate::db`
+//! for their durability); on SQLite charges share them (`super::group_commit`).
 
 use super::Replay;
 use crate::db::{Db, DbError};
@@ -42,25 +43,54 @@ fn from_db(n: i64, what: &str) -> Result<u64, DbError> {
     u64::try_from(n).map_err(|_| DbError::OutOfRange(format!("a {what} of {n} is stored")))
 }
 
-/// Charges `n` to the window's allowance when it fits under `limit` (`None` = unlimited), else
-/// to the credit balance when `use_credits`, all or nothing, and appends the ledger row `key`.
+/// One charge, owned, so that it can wait for a group commit (`super::group_commit`).
+#[derive(Debug, Clone)]
+pub struct ChargeOrder {
+    pub subject: String,
+    pub feature: String,
+    pub window_start: i64,
+    pub n: u64,
+    /// `None`: unlimited.
+    pub limit: Option<u64>,
+    /// Whether credits may pay when the allowance does not cover `n`.
+    pub use_credits: bool,
+    /// The ledger key: a second charge under it changes nothing.
+    pub key: String,
+    pub now: i64,
+}
+
+impl ChargeOrder {
+    fn meter(&self) -> Meter<'_> {
+        Meter {
+            subject: &self.subject,
+            feature: &self.feature,
+            window_start: self.window_start,
+        }
+    }
+}
+
+/// Charges `order` in a transaction of its own.
+pub async fn charge(db: &Db, order: &ChargeOrder) -> Result<Charge, DbError> {
+    let mut tx = db.begin().await?;
+    let charge = charge_in(&mut tx, order).await?;
+    tx.commit().await?;
+    Ok(charge)
+}
+
+/// Charges `n` to the window's allowance when it fits under `limit`, else to the credit
+/// balance when `use_credits`, all or nothing, and appends the ledger row `key`; inside the
+/// caller's transaction, which stays consistent whatever the answer, so that several charges
+/// can share one commit.
 ///
-/// The common case is four round trips: begin, one conditional upsert of the counter, the
-/// ledger row (whose unique key turns a retry into a replay: the charge is then rolled back),
-/// commit. A refusal writes nothing that survives — not even a ledger row to roll back, so a
+/// The common case is two statements: one conditional update of the counter and the ledger
+/// row, whose unique key turns a retry into a replay (the charge is then taken back in the
+/// same transaction). A refusal writes nothing — not even a ledger row to take back, so a
 /// client hammering a spent allowance leaves no dead rows behind — and still answers a retry
 /// of a charged key as a replay.
-pub async fn charge(
-    db: &Db,
-    meter: Meter<'_>,
-    n: u64,
-    limit: Option<u64>,
-    use_credits: bool,
-    key: &str,
-    now: i64,
-) -> Result<Charge, DbError> {
-    let mut tx = db.begin().await?;
-    let limit = match limit {
+pub async fn charge_in(conn: &mut AnyConnection, order: &ChargeOrder) -> Result<Charge, DbError> {
+    let meter = order.meter();
+    let n = order.n;
+    let limit = match order.limit {
         Some(limit) => to_db(limit)?,
         None => -1,
     };
@@ -69,7 +99,7 @@ pub async fn charge(
     // DO UPDATE would lock the row even when its WHERE fails, queueing every refusal of one
     // subject behind the others). Only a window's first use inserts; if a concurrent first use
     // inserted the row meanwhile, the UPDATE is tried once more against it.
-    let mut used = add_to_counter(&mut tx, meter, n_db, limit).await?;
+    let mut used = add_to_counter(conn, meter, n_db, limit).await?;
     if used.is_none() {
         used = sqlx::query_scalar(
             "INSERT INTO usage_counters (subject, feature, window_start, used)
@@ -82,16 +112,16 @@ pub async fn charge(
         .bind(meter.window_start)
         .bind(n_db)
         .bind(limit)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?;
         if used.is_none() {
-            used = add_to_counter(&mut tx, meter, n_db, limit).await?;
+            used = add_to_counter(conn, meter, n_db, limit).await?;
         }
     }
     let limit = (limit >= 0).then_some(limit);
     let (from_allowance, from_credits, left) = match used {
         Some(_) => (n, 0, None),
-        None if use_credits => {
+        None if order.use_credits => {
             let left: Option<i64> = sqlx::query_scalar(
                 "UPDATE credit_balances SET balance = balance - $3
                  WHERE subject = $1 AND feature = $2 AND balance >= $3
@@ -99,46 +129,71 @@ pub async fn charge(
             )
             .bind(meter.subject)
             .bind(meter.feature)
-            .bind(to_db(n)?)
-            .fetch_optional(&mut *tx)
+            .bind(n_db)
+            .fetch_optional(&mut *conn)
             .await?;
             match left {
                 Some(left) => (0, n, Some(from_db(left, "credit balance")?)),
-                None => return refused(tx, key).await,
+                None => return refused(conn, &order.key).await,
             }
         }
-        None => return refused(tx, key).await,
+        None => return refused(conn, &order.key).await,
     };
+    let key = order.key.as_str();
     if !append(
-        &mut tx,
+        conn,
         meter,
         "consume",
         key,
         from_allowance,
         from_credits,
-        now,
+        order.now,
     )
     .await?
     {
-        // The key was used before: this call changes nothing.
-        let earlier = earlier_use(&mut tx, key).await?;
-        tx.rollback().await?;
+        // The key was used before: this call takes back what it just took, and changes nothing.
+        take_back(conn, meter, from_allowance, from_credits).await?;
+        let earlier = earlier_use(conn, key).await?;
         return Ok(Charge::Replayed(earlier.unwrap_or(Replay::Charged)));
     }
     let used = match used {
         Some(used) => from_db(used, "usage count")?,
-        None => counter(&mut tx, meter).await?,
+        None => counter(conn, meter).await?,
     };
     // Credits only change what is left when there is a limit they stretch.
     let credits = match left {
         Some(left) => left,
-        None if use_credits && limit.is_some() => {
-            balance(&mut tx, meter.subject, meter.feature).await?
+        None if order.use_credits && limit.is_some() => {
+            balance(conn, meter.subject, meter.feature).await?
         }
         None => 0,
     };
-    tx.commit().await?;
     Ok(Charge::Charged { used, credits })
+}
+
+/// Undoes a charge made earlier in the same transaction (its ledger row turned out to exist).
+async fn take_back(
+    conn: &mut AnyConnection,
+    meter: Meter<'_>,
+    from_allowance: u64,
+    from_credits: u64,
+) -> Result<(), DbError> {
+    if from_allowance > 0 {
+        sqlx::query(
+            "UPDATE usage_counters SET used = used - $4
+             WHERE subject = $1 AND feature = $2 AND window_start = $3",
+        )
+        .bind(meter.subject)
+        .bind(meter.feature)
+        .bind(meter.window_start)
+        .bind(to_db(from_allowance)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if from_credits > 0 {
+        add_credits(conn, meter.subject, meter.feature, to_db(from_credits)?).await?;
+    }
+    Ok(())
 }
 
 /// Adds `n` to the window's counter if it stays within `limit` (negative: unlimited); the
@@ -163,11 +218,10 @@ async fn add_to_counter(
     .await?)
 }
 
-/// Neither the allowance nor the credits cover the charge: nothing is kept. A key charged
+/// Neither the allowance nor the credits cover the charge: nothing was written. A key charged
 /// before is still answered as a replay (a retry must learn its first attempt counted).
-async fn refused(mut tx: crate::db::Tx, key: &str) -> Result<Charge, DbError> {
-    let earlier = earlier_use(&mut tx, key).await?;
-    tx.rollback().await?;
+async fn refused(conn: &mut AnyConnection, key: &str) -> Result<Charge, DbError> {
+    let earlier = earlier_use(conn, key).await?;
     Ok(earlier.map_or(Charge::Insufficient, Charge::Replayed))
 }
 
@@ -189,12 +243,10 @@ async fn earlier_use(conn: &mut AnyConnection, key: &str) -> Result<Option<Repla
 }
 
 /// The ledger key of the refund of the consumption `key`.
-fn refund_key(key: &str) -> String {
+pub(super) fn refund_key(key: &str) -> String {
     format!("refund:{key}")
 }
 
-/// Gives back what the consumption `key` took, once: returns false when there is no such
-/// consumption or it was refunded already.
 /// When the consumption `key` was charged.
 pub async fn charged_at(pool: &Pool<Any>, key: &str) -> Result<Option<i64>, DbError> {
     Ok(sqlx::query_scalar(
@@ -205,6 +257,8 @@ pub async fn charged_at(pool: &Pool<Any>, key: &str) -> Result<Option<i64>, DbEr
     .await?)
 }
 
+/// Gives back what the consumption `key` took, once: returns false when there is no such
+/// consumption or it was refunded already.
 pub async fn refund(db: &Db, key: &str, now: i64) -> Result<bool, DbError> {
     let mut tx = db.begin().await?;
     let refund_key = refund_key(key);

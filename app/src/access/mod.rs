@@ -5,7 +5,9 @@
 //! pure decision in `crate::domain::decision`, and enforces the answer atomically in SQL
 //! (`meter`). Nothing else in the app reads plans or counters.
 
+mod before_charge;
 pub mod caller;
+mod group_commit;
 mod guests;
 mod meter;
 mod metered;
@@ -27,7 +29,7 @@ use crate::domain::{
     can_change_plan, Catalog, Feature, FeatureId, FeatureKind, IdempotencyKey, PlanChange, PlanId,
     Product, UsageSummary,
 };
-use meter::{Charge, Meter};
+use meter::{Charge, ChargeOrder, Meter};
 use std::sync::Arc;
 
 /// Why an access question could not be answered (as opposed to being answered "no").
@@ -68,6 +70,7 @@ pub struct Access {
     db: Db,
     catalog: Arc<Catalog>,
     product: Arc<Product>,
+    charges: group_commit::Charges,
 }
 
 impl Access {
@@ -79,6 +82,7 @@ impl Access {
             db,
             catalog,
             product,
+            charges: group_commit::Charges::default(),
         })
     }
 
@@ -119,21 +123,10 @@ impl Access {
         feature: &Feature,
         now: i64,
     ) -> Result<Result<Terms, Denial>, AccessError> {
-        Ok(self.terms_and_who(subject, feature, now).await?.0)
-    }
-
-    /// [`Access::terms`], and who the subject is (for settings read in the same request).
-    async fn terms_and_who(
-        &self,
-        subject: &Subject,
-        feature: &Feature,
-        now: i64,
-    ) -> Result<(Result<Terms, Denial>, Who), AccessError> {
         let profile = subject::load(&self.db, subject, now)
             .await?
             .ok_or(AccessError::UnknownSubject)?;
-        let terms = decision::terms(&self.catalog, &profile.who, feature, now);
-        Ok((terms, profile.who))
+        Ok(decision::terms(&self.catalog, &profile.who, feature, now))
     }
 
     /// The value of setting `feature` for `who`; `None` without access.
@@ -235,8 +228,12 @@ impl Access {
             return Err(AccessError::NotMetered(feature.id.to_string()));
         }
         let now = self.db.now();
-        let (terms, who) = self.terms_and_who(subject, feature, now).await?;
-        let terms = match terms {
+        let ledger_key = ledger_key(subject, feature, key);
+        let before = before_charge::read(&self.db, subject, feature.id.as_str(), &ledger_key, now)
+            .await?
+            .ok_or(AccessError::UnknownSubject)?;
+        let who = before.profile.who.clone();
+        let terms = match decision::terms(&self.catalog, &who, feature, now) {
             Ok(terms) => terms,
             Err(denial) => return Ok((Consumed::Refused(self.worded(denial, feature)), who)),
         };
@@ -248,14 +245,23 @@ impl Access {
         else {
             return Err(AccessError::NotMetered(feature.id.to_string()));
         };
-        let subject_key = subject.key();
-        let meter = Meter {
-            subject: &subject_key,
-            feature: feature.id.as_str(),
+        // A charge the read already shows cannot fit is refused without the writer.
+        if let Some(usage) = before.settled_usage(window.start) {
+            if let Decision::Denied(denial) = decision::decide(&terms, usage, n) {
+                return Ok((Consumed::Refused(self.worded(denial, feature)), who));
+            }
+        }
+        let order = ChargeOrder {
+            subject: subject.key(),
+            feature: feature.id.to_string(),
             window_start: window.start,
+            n,
+            limit: *limit,
+            use_credits: *credits,
+            key: ledger_key,
+            now,
         };
-        let ledger_key = ledger_key(subject, feature, key);
-        let charge = meter::charge(&self.db, meter, n, *limit, *credits, &ledger_key, now).await?;
+        let charge = self.charges.charge(&self.db, order).await?;
         let consumed = match charge {
             Charge::Charged { used, credits } => {
                 match decision::decide(&terms, Usage { used, credits }, 0) {

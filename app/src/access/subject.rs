@@ -51,9 +51,20 @@ pub struct Profile {
     pub subscription: Option<Subscription>,
 }
 
+/// The columns of [`MemberRow`] from `users u LEFT JOIN subscriptions s`, written once for
+/// every query that reads a profile.
+macro_rules! member_columns {
+    () => {
+        "u.role AS role, u.banned AS banned, s.plan_id AS plan_id, s.status AS status,
+         s.current_period_start AS current_period_start,
+         s.current_period_end AS current_period_end, s.past_due_since AS past_due_since"
+    };
+}
+pub(super) use member_columns;
+
 /// A user's access-relevant columns with their subscription, if any.
 #[derive(sqlx::FromRow)]
-struct MemberRow {
+pub(super) struct MemberRow {
     role: String,
     banned: i64,
     #[sqlx(flatten)]
@@ -71,23 +82,25 @@ pub async fn load(db: &Db, subject: &Subject, now: i64) -> Result<Option<Profile
         }
         Subject::User(id) => *id,
     };
-    let row: Option<MemberRow> = sqlx::query_as(
-        "SELECT u.role AS role, u.banned AS banned,
-                s.plan_id AS plan_id, s.status AS status,
-                s.current_period_start AS current_period_start,
-                s.current_period_end AS current_period_end, s.past_due_since AS past_due_since
-         FROM users u LEFT JOIN subscriptions s ON s.user_id = u.id
-         WHERE u.id = $1",
-    )
+    let row: Option<MemberRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        member_columns!(),
+        " FROM users u LEFT JOIN subscriptions s ON s.user_id = u.id WHERE u.id = $1"
+    ))
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let subscription = row.subscription.into_subscription();
-    let who = Who::Member {
-        admin: row.role == "admin",
-        banned: row.banned != 0,
-        standing: subscription::standing(subscription.as_ref(), now),
-    };
-    Ok(Some(Profile { who, subscription }))
+    Ok(row.map(|row| row.into_profile(now)))
+}
+
+impl MemberRow {
+    pub(super) fn into_profile(self, now: i64) -> Profile {
+        let subscription = self.subscription.into_subscription();
+        let who = Who::Member {
+            admin: self.role == "admin",
+            banned: self.banned != 0,
+            standing: subscription::standing(subscription.as_ref(), now),
+        };
+        Profile { who, subscription }
+    }
 }
