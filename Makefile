@@ -10,8 +10,10 @@ RUST_PACKAGES := -p app -p tollgate
 
 .PHONY: run test setup setup-test test-rust test-sqlite test-postgres build-release e2e lint bench
 
+# --split: the pages most visitors never open are their own wasm files (app/src/ui/pages/lazy.rs);
+# a wasm built without it cannot load them.
 run: setup
-	cargo leptos serve
+	cargo leptos serve --split
 
 setup:
 	@scripts/setup.sh app
@@ -42,7 +44,7 @@ test-postgres:
 # --precompress writes .br and .gz beside every bundle; the server sends them to browsers that
 # accept them (the wasm goes out as 294 KB of brotli instead of 1.1 MB).
 build-release:
-	cargo leptos build --release --precompress
+	cargo leptos build --release --split --precompress
 
 e2e:
 	cd end2end && npx playwright test
@@ -57,4 +59,4 @@ bench: build-release
 	$(BENCH)
 	@mkdir -p .tmp && scripts/postgres.sh > .tmp/test-database-url
 	TEST_DATABASE_URL="$$(cat .tmp/test-database-url)" $(BENCH)
-	@printf 'release wasm: %s bytes, %s gzip -9\n' "$$(wc -c < target/site/pkg/tollgate.wasm)" "$$(gzip -9 -c target/site/pkg/tollgate.wasm | wc -c)"
+	@for f in target/site/pkg/*.wasm; do printf '%s: %s bytes, %s gzip -9\n' "$$f" "$$(wc -c < $$f)" "$$(gzip -9 -c $$f | wc -c)"; done

@@ -8,12 +8,13 @@ use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
 use axum::handler::Handler;
-use axum::http::Request;
+use axum::http::{header, HeaderValue, Request};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
@@ -26,10 +27,17 @@ pub fn router(state: AppState) -> Router {
     // the e2e suite caught `tollgate.wasm` sent with status 404 (and its full body) while
     // another browser was being shown the 404 page.
     let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell);
-    let static_files = ServeDir::new(state.leptos_options.site_root.as_ref())
-        .precompressed_gzip()
-        .precompressed_br()
-        .fallback(not_found.with_state(state.clone()));
+    // `no-cache`: browsers revalidate (a 304 from `Last-Modified`) instead of guessing how long
+    // a file stays fresh. Bundle names carry no hash, and a cached old `tollgate.wasm` beside
+    // the split-out page files of a new build would fail to load them.
+    let static_files = SetResponseHeader::if_not_present(
+        ServeDir::new(state.leptos_options.site_root.as_ref())
+            .precompressed_gzip()
+            .precompressed_br()
+            .fallback(not_found.with_state(state.clone())),
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    );
     let https = state.site.secure_cookies();
     let router = Router::new()
         .route("/healthz", get(healthz))

@@ -106,3 +106,38 @@ async fn static_files_stay_200_while_404_pages_render_alongside() {
     let missing = app.get_as("/pkg/missing.js", None).await;
     assert_eq!(missing.status(), 404, "missing files get the 404 page");
 }
+
+#[tokio::test]
+async fn bundles_go_out_precompressed_when_accepted_and_are_always_revalidated() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    let wasm = b"\0asm\x01\0\0\0 the compiled app".repeat(100);
+    std::fs::write(site.path().join("pkg/tollgate.wasm"), &wasm).unwrap();
+    std::fs::write(site.path().join("pkg/tollgate.wasm.br"), b"brotli bytes").unwrap();
+    let root = site.path().to_path_buf();
+    let app = common::spawn_app_with(move |c| c.site_root = root).await;
+
+    let brotli = app
+        .client
+        .get(app.url("/pkg/tollgate.wasm"))
+        .header("Accept-Encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.headers()["content-type"], "application/wasm");
+    assert_eq!(brotli.headers()["cache-control"], "no-cache");
+    assert_eq!(&brotli.bytes().await.unwrap()[..], b"brotli bytes");
+
+    let plain = app
+        .client
+        .get(app.url("/pkg/tollgate.wasm"))
+        .header("Accept-Encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["cache-control"], "no-cache");
+    assert_eq!(plain.bytes().await.unwrap().len(), wasm.len());
+}

@@ -1,12 +1,12 @@
 use super::components::SiteHeader;
 use super::pages::{
-    AccountPage, AdminPage, ConfirmSignInPage, DashboardPage, DevMailboxPage, GeneratePage,
-    HomePage, LoginPage, NotFoundPage, PricingPage, TrackedAccountsPage, TutorsPage,
+    AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
+    HomePage, LoginRoute, NotFoundPage, PricingPage, TrackedAccountsRoute, TutorsRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The HTML document around the app, rendered on the server only (with its
 /// Content-Security-Policy header).
@@ -34,10 +34,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
 
     // Pages render with `SsrMode::Async`: the server waits for their data and sends complete
-    // HTML, so every page reads (and every form works) with JavaScript off.
+    // HTML, so every page reads (and every form works) with JavaScript off. Where visitors land
+    // (home, pricing) is in the first wasm file; the other pages' code loads when they are
+    // opened (`Lazy`, see `pages::lazy`).
+    let login = Lazy::<LoginRoute>::new();
+    let confirm_sign_in = Lazy::<ConfirmSignInRoute>::new();
+    let dashboard = Lazy::<DashboardRoute>::new();
+    let account = Lazy::<AccountRoute>::new();
+    let generate = Lazy::<GenerateRoute>::new();
+    let tracked_accounts = Lazy::<TrackedAccountsRoute>::new();
+    let tutors = Lazy::<TutorsRoute>::new();
+    let dev_mailbox = Lazy::<DevMailboxRoute>::new();
+    let admin = Lazy::<AdminRoute>::new();
     view! {
         <Stylesheet id="leptos" href="/pkg/tollgate.css" />
         <Title text="Tollgate" />
@@ -47,32 +57,21 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/pricing") view=PricingPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=login ssr=SsrMode::Async />
                     <Route
                         path=path!("/auth/email/confirm")
-                        view=ConfirmSignInPage
+                        view=confirm_sign_in
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/generate") view=GeneratePage ssr=SsrMode::Async />
-                    <Route path=path!("/accounts") view=TrackedAccountsPage ssr=SsrMode::Async />
-                    <Route path=path!("/tutors") view=TutorsPage ssr=SsrMode::Async />
-                    <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view=dashboard ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=account ssr=SsrMode::Async />
+                    <Route path=path!("/generate") view=generate ssr=SsrMode::Async />
+                    <Route path=path!("/accounts") view=tracked_accounts ssr=SsrMode::Async />
+                    <Route path=path!("/tutors") view=tutors ssr=SsrMode::Async />
+                    <Route path=path!("/dev/mailbox") view=dev_mailbox ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=admin ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
     }
-}
-
-/// Sets `data-hydrated` on `<body>` once the wasm app has taken over the server's HTML.
-/// Effects never run on the server, so the attribute means exactly "interactive now"; the
-/// end-to-end suite waits for it before clicking.
-fn mark_hydrated() {
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }

@@ -7,6 +7,7 @@ mod dashboard;
 mod dev_mailbox;
 mod generate;
 mod home;
+mod lazy;
 mod login;
 mod not_found;
 mod pricing;
@@ -20,6 +21,10 @@ pub use dashboard::DashboardPage;
 pub use dev_mailbox::DevMailboxPage;
 pub use generate::GeneratePage;
 pub use home::HomePage;
+pub use lazy::{
+    AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
+    LoginRoute, TrackedAccountsRoute, TutorsRoute,
+};
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use pricing::PricingPage;
