@@ -117,26 +117,20 @@ async fn bundles_go_out_precompressed_when_accepted_and_are_always_revalidated()
     let root = site.path().to_path_buf();
     let app = common::spawn_app_with(move |c| c.site_root = root).await;
 
-    let brotli = app
-        .client
-        .get(app.url("/pkg/tollgate.wasm"))
-        .header("Accept-Encoding", "gzip, br")
-        .send()
-        .await
-        .unwrap();
+    let wasm_accepting = |encodings: &'static str| {
+        app.client
+            .get(app.url("/pkg/tollgate.wasm"))
+            .header("Accept-Encoding", encodings)
+            .send()
+    };
+    let brotli = wasm_accepting("gzip, br").await.unwrap();
     assert_eq!(brotli.status(), 200);
     assert_eq!(brotli.headers()["content-encoding"], "br");
     assert_eq!(brotli.headers()["content-type"], "application/wasm");
     assert_eq!(brotli.headers()["cache-control"], "no-cache");
     assert_eq!(&brotli.bytes().await.unwrap()[..], b"brotli bytes");
 
-    let plain = app
-        .client
-        .get(app.url("/pkg/tollgate.wasm"))
-        .header("Accept-Encoding", "identity")
-        .send()
-        .await
-        .unwrap();
+    let plain = wasm_accepting("identity").await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.headers()["cache-control"], "no-cache");
     assert_eq!(plain.bytes().await.unwrap().len(), wasm.len());
