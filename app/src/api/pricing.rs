@@ -1,10 +1,10 @@
 use super::ApiError;
-use crate::domain::Catalog;
+use crate::domain::pricing::PricingTable;
 use leptos::prelude::*;
 
-/// The plan catalog, for the pricing table. Public: no sign-in needed.
+/// The pricing table, worded from the plan catalog. Public: no sign-in needed.
 #[server]
-pub async fn get_catalog() -> Result<Catalog, ApiError> {
+pub async fn get_pricing() -> Result<PricingTable, ApiError> {
     let state = expect_context::<crate::state::AppState>();
-    Ok((*state.catalog).clone())
+    Ok(PricingTable::from_catalog(&state.catalog))
 }

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod idempotency;
 pub mod money;
 pub mod plan_change;
+pub mod pricing;
 pub mod product;
 pub mod sign_in;
 pub mod subscription;

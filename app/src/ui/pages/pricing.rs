@@ -1,6 +1,6 @@
-use crate::api::pricing::get_catalog;
-use crate::domain::describe::plan_lines;
-use crate::domain::{BillingInterval, Catalog};
+use crate::api::pricing::get_pricing;
+use crate::domain::pricing::PricingTable;
+use crate::domain::BillingInterval;
 use crate::ui::components::{IntervalToggle, PlanCard};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,7 +12,7 @@ pub fn PricingPage() -> impl IntoView {
     let query = use_query_map();
     let interval =
         Memo::new(move |_| BillingInterval::from_query(query.read().get("billing").as_deref()));
-    let catalog = Resource::new(|| (), |_| get_catalog());
+    let table = Resource::new(|| (), |_| get_pricing());
     view! {
         <Title text="Pricing · Tollgate" />
         <section class="text-center">
@@ -25,8 +25,8 @@ pub fn PricingPage() -> impl IntoView {
             view! { <p class="mt-10 text-center text-slate-500">"Loading plans…"</p> }
         }>
             {move || Suspend::new(async move {
-                match catalog.await {
-                    Ok(catalog) => view! { <PricingTable catalog interval /> }.into_any(),
+                match table.await {
+                    Ok(table) => view! { <Plans table interval /> }.into_any(),
                     Err(error) => {
                         view! {
                             <p role="alert" class="mt-10 text-center text-red-700">
@@ -42,25 +42,20 @@ pub fn PricingPage() -> impl IntoView {
 }
 
 #[component]
-fn PricingTable(catalog: Catalog, interval: Memo<BillingInterval>) -> impl IntoView {
-    let saving = catalog.best_yearly_saving_percent();
-    let cards = catalog
+fn Plans(table: PricingTable, interval: Memo<BillingInterval>) -> impl IntoView {
+    let cards = table
         .plans
-        .iter()
-        .map(|plan| view! { <PlanCard plan=plan.clone() lines=plan_lines(&catalog, plan) interval /> })
+        .into_iter()
+        .map(|offer| view! { <PlanCard offer interval /> })
         .collect_view();
-    let guest_feature = catalog
-        .feature(&catalog.guest.feature)
-        .map(|f| f.units.clone())
-        .unwrap_or_default();
-    let packs = catalog
+    let packs = table
         .credit_packs
-        .iter()
-        .map(|pack| view! { <li data-testid="credit-pack">{format!("{}: {}", pack.name, pack.price)}</li> })
+        .into_iter()
+        .map(|pack| view! { <li data-testid="credit-pack">{pack}</li> })
         .collect_view();
     view! {
         <div class="mt-8 flex justify-center">
-            <IntervalToggle interval saving_percent=saving />
+            <IntervalToggle interval saving_percent=table.best_yearly_saving />
         </div>
         <div class="mt-10 grid gap-8 md:grid-cols-3">{cards}</div>
         <section class="mt-12 rounded-2xl border border-slate-200 bg-white p-6 text-sm text-slate-600">
@@ -69,13 +64,7 @@ fn PricingTable(catalog: Catalog, interval: Memo<BillingInterval>) -> impl IntoV
                 "Credit packs top up any plan and are spent only after the day's allowance is used:"
             </p>
             <ul class="mt-2 flex flex-wrap gap-x-6 gap-y-1">{packs}</ul>
-            <p class="mt-4">
-                {format!(
-                    "No account yet? Try {} {} without signing up.",
-                    catalog.guest.total,
-                    guest_feature,
-                )}
-            </p>
+            <p class="mt-4">{table.guest_offer}</p>
         </section>
     }
 }

@@ -1,0 +1,147 @@
+//! The pricing table as people read it, worded from the catalog once, on the server: the page
+//! only picks the interval. The browser then needs neither the catalog's types nor the wording
+//! rules (a smaller first wasm file), and the server renders and sends less.
+
+use super::catalog::{BillingInterval, Catalog, Plan, PlanId};
+use super::describe::{plan_lines, FeatureLine};
+use serde::{Deserialize, Serialize};
+
+/// Everything `/pricing` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricingTable {
+    pub plans: Vec<PlanOffer>,
+    /// The largest whole-percent saving of paying yearly, for the interval toggle.
+    pub best_yearly_saving: Option<u64>,
+    /// "10 credits: $5", one per credit pack.
+    pub credit_packs: Vec<String>,
+    /// "No account yet? Try 5 generations without signing up."
+    pub guest_offer: String,
+}
+
+/// One plan's column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanOffer {
+    pub id: PlanId,
+    pub name: String,
+    pub tagline: String,
+    /// Shown as "Most popular".
+    pub highlighted: bool,
+    /// The call to action: "Start for free", "Start 14-day free trial", "Get Team".
+    pub action: String,
+    pub monthly: PriceText,
+    pub yearly: PriceText,
+    pub lines: Vec<FeatureLine>,
+}
+
+/// A price as shown: "$19" "/month", and the note below it ("Billed monthly").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceText {
+    pub amount: String,
+    pub per: String,
+    pub note: String,
+}
+
+impl PricingTable {
+    pub fn from_catalog(catalog: &Catalog) -> Self {
+        let guest_units = catalog
+            .feature(&catalog.guest.feature)
+            .map(|f| f.units.as_str())
+            .unwrap_or_default();
+        Self {
+            plans: catalog
+                .plans
+                .iter()
+                .map(|plan| PlanOffer {
+                    id: plan.id.clone(),
+                    name: plan.name.clone(),
+                    tagline: plan.tagline.clone(),
+                    highlighted: plan.highlighted,
+                    action: action(plan),
+                    monthly: price_text(plan, BillingInterval::Monthly),
+                    yearly: price_text(plan, BillingInterval::Yearly),
+                    lines: plan_lines(catalog, plan),
+                })
+                .collect(),
+            best_yearly_saving: catalog.best_yearly_saving_percent(),
+            credit_packs: catalog
+                .credit_packs
+                .iter()
+                .map(|pack| format!("{}: {}", pack.name, pack.price))
+                .collect(),
+            guest_offer: format!(
+                "No account yet? Try {} {guest_units} without signing up.",
+                catalog.guest.total
+            ),
+        }
+    }
+}
+
+fn action(plan: &Plan) -> String {
+    if plan.is_free() {
+        "Start for free".to_owned()
+    } else if plan.trial_days > 0 {
+        format!("Start {}-day free trial", plan.trial_days)
+    } else {
+        format!("Get {}", plan.name)
+    }
+}
+
+fn price_text(plan: &Plan, interval: BillingInterval) -> PriceText {
+    let per = "/month".to_owned();
+    if plan.is_free() {
+        return PriceText {
+            amount: "$0".into(),
+            per,
+            note: "Free forever".into(),
+        };
+    }
+    match interval {
+        BillingInterval::Monthly => PriceText {
+            amount: plan.monthly_price.to_string(),
+            per,
+            note: "Billed monthly".into(),
+        },
+        BillingInterval::Yearly => PriceText {
+            amount: plan.yearly_price.per_month_of_year().to_string(),
+            per,
+            note: format!("{} billed yearly", plan.yearly_price),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixture;
+
+    #[test]
+    fn the_shipped_plans_read_as_the_pricing_page_shows_them() {
+        let table = PricingTable::from_catalog(&fixture::catalog());
+        let plan = |id: &str| {
+            table
+                .plans
+                .iter()
+                .find(|p| p.id.as_str() == id)
+                .expect("plan")
+        };
+        let free = plan("free");
+        assert_eq!(free.action, "Start for free");
+        assert_eq!(free.yearly.amount, "$0");
+        assert_eq!(free.yearly.note, "Free forever");
+        let pro = plan("pro");
+        assert_eq!(pro.monthly.amount, "$19");
+        assert_eq!(pro.monthly.note, "Billed monthly");
+        assert_eq!(pro.yearly.per, "/month");
+        assert!(
+            pro.yearly.note.ends_with("billed yearly"),
+            "{:?}",
+            pro.yearly
+        );
+        assert!(pro
+            .lines
+            .iter()
+            .any(|l| l.text == "100 generations per day"));
+        assert_eq!(table.best_yearly_saving, Some(20));
+        assert!(table.guest_offer.starts_with("No account yet? Try "));
+    }
+}
