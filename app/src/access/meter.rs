@@ -399,31 +399,37 @@ impl Stored {
     }
 }
 
-/// Everything a usage summary reads, in two queries (not two per feature).
+/// Everything a usage summary reads, in one query (not two per feature).
 pub async fn everything(pool: &Pool<Any>, subject: &str, since: i64) -> Result<Stored, DbError> {
-    let counters: Vec<(String, i64, i64)> = sqlx::query_as(
+    // One statement, so counters and balances are read from one committed state (and in one
+    // round trip); a balance is the row without a window.
+    let rows: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
         "SELECT feature, window_start, used FROM usage_counters
-         WHERE subject = $1 AND (window_start >= $2 OR window_start = 0)",
+         WHERE subject = $1 AND (window_start >= $2 OR window_start = 0)
+         UNION ALL
+         SELECT feature, NULL, balance FROM credit_balances WHERE subject = $1",
     )
     .bind(subject)
     .bind(since)
     .fetch_all(pool)
     .await?;
-    let balances: Vec<(String, i64)> =
-        sqlx::query_as("SELECT feature, balance FROM credit_balances WHERE subject = $1")
-            .bind(subject)
-            .fetch_all(pool)
-            .await?;
-    Ok(Stored {
-        counters: counters
-            .into_iter()
-            .map(|(f, start, used)| Ok((f, start, from_db(used, "usage count")?)))
-            .collect::<Result<_, DbError>>()?,
-        balances: balances
-            .into_iter()
-            .map(|(f, balance)| Ok((f, from_db(balance, "credit balance")?)))
-            .collect::<Result<_, DbError>>()?,
-    })
+    let mut stored = Stored {
+        counters: Vec::new(),
+        balances: Vec::new(),
+    };
+    for (feature, window_start, amount) in rows {
+        match window_start {
+            Some(start) => {
+                let used = from_db(amount, "usage count")?;
+                stored.counters.push((feature, start, used));
+            }
+            None => {
+                let balance = from_db(amount, "credit balance")?;
+                stored.balances.push((feature, balance));
+            }
+        }
+    }
+    Ok(stored)
 }
 
 async fn ensure_counter(conn: &mut AnyConnection, meter: Meter<'_>) -> Result<(), DbError> {
