@@ -87,6 +87,16 @@ impl Fixture {
         held
     }
 
+    /// Starts a charge and gives up on it after 300 ms; true when it was still waiting then.
+    async fn give_up_waiting_for(&self, subject: &Subject, key: &str) -> bool {
+        tokio::time::timeout(
+            std::time::Duration::from_millis(300),
+            self.consume(subject, key),
+        )
+        .await
+        .is_err()
+    }
+
     async fn scalar(&self, sql: &str, subject: &Subject) -> i64 {
         sqlx::query_scalar::<_, i64>(sql)
             .bind(subject.key())
@@ -696,14 +706,51 @@ async fn a_charge_whose_caller_left_while_it_waited_for_the_writer_is_not_counte
     assert!(f.consume(&s, "first").await.is_allowed());
     // The writer is busy, so the next charge waits, and its caller gives up.
     let held = f.hold_the_writer(&s).await;
-    let gave_up = tokio::time::timeout(
-        std::time::Duration::from_millis(300),
-        f.consume(&s, "abandoned"),
-    )
-    .await;
-    assert!(gave_up.is_err(), "the charge should still be waiting");
+    assert!(
+        f.give_up_waiting_for(&s, "abandoned").await,
+        "the charge should still be waiting"
+    );
     held.rollback().await.unwrap();
     // Charges are answered in order, so once this one is, the abandoned one is settled.
     assert_eq!(f.consume(&s, "after").await.remaining(), Some(8));
     assert_eq!(f.counter_and_ledger(&s).await, (2, 2));
+}
+
+#[tokio::test]
+async fn a_charge_abandoned_while_queued_is_never_made_and_its_key_stays_usable() {
+    let f = fixture().await;
+    let s = f.user("queued@example.com").await;
+    assert!(f.consume(&s, "first").await.is_allowed());
+    let held = f.hold_the_writer(&s).await;
+    // One charge takes the writer's next turn (and waits there)…
+    let waiting = tokio::spawn({
+        let (access, s) = (f.access.clone(), s.clone());
+        async move {
+            access
+                .consume(&s, &feature("generations"), 1, &idem("waiting"))
+                .await
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // …and the next one's caller gives up while it is still queued behind it.
+    assert!(
+        f.give_up_waiting_for(&s, "abandoned").await,
+        "the charge should still be queued"
+    );
+    held.rollback().await.unwrap();
+    assert!(waiting
+        .await
+        .unwrap()
+        .unwrap()
+        .decision()
+        .unwrap()
+        .is_allowed());
+    // The abandoned charge was never made: a retry under its key is a fresh charge.
+    let retried = f
+        .access
+        .consume(&s, &feature("generations"), 1, &idem("abandoned"))
+        .await
+        .unwrap();
+    assert!(matches!(retried, Consumed::Charged(_)), "got {retried:?}");
+    assert_eq!(f.counter_and_ledger(&s).await, (3, 3));
 }

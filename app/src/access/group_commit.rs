@@ -8,15 +8,21 @@
 //! `meter::charge_in`), but one commit for the group. A charge is answered only after its
 //! group is committed.
 //!
-//! If any charge of a group fails (an error, not a refusal), the group is rolled back and each
-//! of its charges is run again alone, so one bad charge cannot fail the others.
+//! Failures: when the transaction cannot begin or commit, every charge of the group gets that
+//! error at once (nothing was kept). When one charge's statement fails, the group is rolled
+//! back, that charge gets its error, and the others run again alone.
+//!
+//! Callers that leave: an order whose caller is gone before its group runs is dropped unrun;
+//! a charge whose caller left while it ran (or before reading the answer) is given back, since
+//! the caller never learned of it and never did the paid work.
+//!
 //! PostgreSQL does not group: its charges run on many connections at once, and a group would
 //! hold row locks of unrelated subjects until its last charge, inviting deadlocks between
 //! processes.
 
 use super::meter::{self, Charge, ChargeOrder};
 use crate::db::{Backend, Db, DbError};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most charges one transaction takes (bounds how long the writer is held).
@@ -25,16 +31,19 @@ const MOST_PER_GROUP: usize = 64;
 /// How many charges may wait for the writer task.
 const QUEUE: usize = 4096;
 
+type Answer = Result<Charge, DbError>;
+
 struct Order {
     charge: ChargeOrder,
-    answer: oneshot::Sender<Result<Charge, DbError>>,
+    answer: oneshot::Sender<Answer>,
 }
 
-/// Where an `Access` sends its charges; shared by its clones. The task starts with the first
-/// charge (inside the runtime that serves it).
+/// Where an `Access` sends its charges; shared by its clones. The writer task is started by
+/// the first charge (inside the runtime that serves it), and again if it is gone (its runtime
+/// ended).
 #[derive(Clone, Default)]
 pub(super) struct Charges {
-    queue: Arc<OnceLock<mpsc::Sender<Order>>>,
+    queue: Arc<Mutex<Option<mpsc::Sender<Order>>>>,
 }
 
 impl std::fmt::Debug for Charges {
@@ -44,21 +53,36 @@ impl std::fmt::Debug for Charges {
 }
 
 impl Charges {
-    pub async fn charge(&self, db: &Db, charge: ChargeOrder) -> Result<Charge, DbError> {
+    pub async fn charge(&self, db: &Db, charge: ChargeOrder) -> Answer {
         if db.backend() != Backend::Sqlite {
             return meter::charge(db, &charge).await;
         }
-        let queue = self.queue.get_or_init(|| {
-            let (sender, receiver) = mpsc::channel(QUEUE);
-            tokio::spawn(commit_groups(db.clone(), receiver));
-            sender
-        });
         let (answer, answered) = oneshot::channel();
-        queue
+        let awaited = AwaitedAnswer {
+            receiver: Some(answered),
+            db: db.clone(),
+            key: charge.key.clone(),
+            now: charge.now,
+        };
+        self.queue(db)
             .send(Order { charge, answer })
             .await
             .map_err(|_| writer_stopped())?;
-        answered.await.map_err(|_| writer_stopped())?
+        awaited.get().await
+    }
+
+    /// The writer task's queue, starting the task when there is none running.
+    fn queue(&self, db: &Db) -> mpsc::Sender<Order> {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        match queue.as_ref() {
+            Some(sender) if !sender.is_closed() => sender.clone(),
+            _ => {
+                let (sender, receiver) = mpsc::channel(QUEUE);
+                tokio::spawn(commit_groups(db.clone(), receiver));
+                *queue = Some(sender.clone());
+                sender
+            }
+        }
     }
 }
 
@@ -66,55 +90,126 @@ fn writer_stopped() -> DbError {
     DbError::Query(sqlx::Error::WorkerCrashed)
 }
 
-/// The writer task: one transaction per group of waiting charges, until every `Access` is gone.
-async fn commit_groups(db: Db, mut receiver: mpsc::Receiver<Order>) {
-    let mut group = Vec::with_capacity(MOST_PER_GROUP);
-    while receiver.recv_many(&mut group, MOST_PER_GROUP).await > 0 {
-        commit_group(&db, std::mem::take(&mut group)).await;
+/// The caller's side of an order: if the caller goes away after its charge was answered but
+/// before reading the answer, the charge is given back.
+struct AwaitedAnswer {
+    receiver: Option<oneshot::Receiver<Answer>>,
+    db: Db,
+    key: String,
+    now: i64,
+}
+
+impl AwaitedAnswer {
+    async fn get(mut self) -> Answer {
+        let Some(receiver) = self.receiver.as_mut() else {
+            return Err(writer_stopped());
+        };
+        let answer = receiver.await.map_err(|_| writer_stopped());
+        self.receiver = None;
+        answer?
     }
 }
 
-async fn commit_group(db: &Db, group: Vec<Order>) {
-    if group.len() > 1 {
-        match charge_together(db, &group).await {
-            Ok(charges) => {
-                for (order, charge) in group.into_iter().zip(charges) {
-                    answer(db, order, Ok(charge)).await;
-                }
-                return;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, charges = group.len(), "a group of charges failed; running each alone");
+impl Drop for AwaitedAnswer {
+    fn drop(&mut self) {
+        let Some(mut receiver) = self.receiver.take() else {
+            return;
+        };
+        // Closing first: an answer not sent yet is refunded by the writer task instead.
+        receiver.close();
+        if let Ok(Ok(Charge::Charged { .. })) = receiver.try_recv() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let (db, key, now) = (self.db.clone(), std::mem::take(&mut self.key), self.now);
+                runtime.spawn(async move { give_back(&db, &key, now).await });
             }
         }
     }
-    for order in group {
-        let charge = meter::charge(db, &order.charge).await;
-        answer(db, order, charge).await;
+}
+
+async fn give_back(db: &Db, key: &str, now: i64) {
+    if let Err(e) = meter::refund(db, key, now).await {
+        tracing::error!(error = %e, "giving back a charge whose caller left failed");
     }
 }
 
-/// Hands `charge` to whoever ordered it. One that is gone (its request was cancelled while it
-/// waited) never learned it was charged and never did the work, so the use is given back.
-async fn answer(db: &Db, order: Order, charge: Result<Charge, DbError>) {
+/// The writer task: one transaction per group of waiting charges, until every `Access` is gone.
+async fn commit_groups(db: Db, mut receiver: mpsc::Receiver<Order>) {
+    let mut waiting = Vec::with_capacity(MOST_PER_GROUP);
+    while receiver.recv_many(&mut waiting, MOST_PER_GROUP).await > 0 {
+        // Callers gone before their charge ran are not charged.
+        let group: Vec<Order> = waiting
+            .drain(..)
+            .filter(|order| !order.answer.is_closed())
+            .collect();
+        commit_group(&db, group).await;
+    }
+}
+
+/// Why a group's transaction failed.
+enum GroupFailed {
+    /// Begin or commit: nothing was kept, and running the charges alone would fail the same way.
+    Transaction(DbError),
+    /// The charge at this place in the group failed.
+    Charge(usize, DbError),
+}
+
+async fn commit_group(db: &Db, group: Vec<Order>) {
+    let mut refunds = Vec::new();
+    match charge_together(db, &group).await {
+        Ok(charges) => {
+            for (order, charge) in group.into_iter().zip(charges) {
+                refunds.extend(answer(order, Ok(charge)));
+            }
+        }
+        Err(GroupFailed::Transaction(e)) => {
+            tracing::warn!(error = %e, charges = group.len(), "a group of charges failed");
+            let e = Arc::new(e);
+            for order in group {
+                refunds.extend(answer(order, Err(DbError::Shared(e.clone()))));
+            }
+        }
+        Err(GroupFailed::Charge(failed, e)) => {
+            tracing::warn!(error = %e, "a charge failed its group; running the others alone");
+            let mut e = Some(e);
+            for (place, order) in group.into_iter().enumerate() {
+                let charge = match e.take_if(|_| place == failed) {
+                    Some(e) => Err(e),
+                    None => meter::charge(db, &order.charge).await,
+                };
+                refunds.extend(answer(order, charge));
+            }
+        }
+    }
+    // Everyone has their answer before any refund runs.
+    for order in refunds {
+        give_back(db, &order.key, order.now).await;
+    }
+}
+
+/// Hands `charge` to whoever ordered it; the charge to give back when they are gone.
+fn answer(order: Order, charge: Answer) -> Option<ChargeOrder> {
     let Order {
         charge: placed,
         answer,
     } = order;
-    if let Err(Ok(Charge::Charged { .. })) = answer.send(charge) {
-        if let Err(e) = meter::refund(db, &placed.key, placed.now).await {
-            tracing::error!(error = %e, "giving back a charge whose caller left failed");
-        }
+    match answer.send(charge) {
+        Err(Ok(Charge::Charged { .. })) => Some(placed),
+        _ => None,
     }
 }
 
 /// Every charge of `group` in one transaction; nothing is kept unless all of them ran.
-async fn charge_together(db: &Db, group: &[Order]) -> Result<Vec<Charge>, DbError> {
-    let mut tx = db.begin().await?;
+async fn charge_together(db: &Db, group: &[Order]) -> Result<Vec<Charge>, GroupFailed> {
+    let mut tx = db.begin().await.map_err(GroupFailed::Transaction)?;
     let mut charges = Vec::with_capacity(group.len());
-    for order in group {
-        charges.push(meter::charge_in(&mut tx, &order.charge).await?);
+    for (place, order) in group.iter().enumerate() {
+        let charge = meter::charge_in(&mut tx, &order.charge)
+            .await
+            .map_err(|e| GroupFailed::Charge(place, e))?;
+        charges.push(charge);
     }
-    tx.commit().await?;
+    tx.commit()
+        .await
+        .map_err(|e| GroupFailed::Transaction(e.into()))?;
     Ok(charges)
 }

@@ -44,6 +44,10 @@ pub enum DbError {
     /// column holds): refused loudly rather than clamped into a plausible lie.
     #[error("impossible number in the database: {0}")]
     OutOfRange(String),
+    /// One failure told to each of several requests it failed at once (a group commit whose
+    /// transaction could not begin or commit).
+    #[error("{0}")]
+    Shared(std::sync::Arc<DbError>),
 }
 
 /// A transaction that several services' writes can join (e.g. a webhook recording its event,

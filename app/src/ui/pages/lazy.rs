@@ -1,7 +1,7 @@
 //! The pages most visitors never open, as routes whose code is split out of the first wasm file
 //! and loaded when the route is opened (`cargo leptos … --split`; docs/bundle-splitting.md).
-//! On the server they render as before, completely, and the page's wasm file is preloaded in
-//! its `<head>`; the pages themselves do not change.
+//! On the server they render as before, completely; in the browser the page's wasm file is
+//! fetched while it hydrates. The pages themselves do not change.
 
 use super::{
     AccountPage, AdminPage, ConfirmSignInPage, DashboardPage, DevMailboxPage, GeneratePage,
