@@ -152,7 +152,7 @@ pub async fn charge_in(conn: &mut AnyConnection, order: &ChargeOrder) -> Result<
     .await?
     {
         // The key was used before: this call takes back what it just took, and changes nothing.
-        take_back(conn, meter, from_allowance, from_credits).await?;
+        give_back(conn, meter, to_db(from_allowance)?, to_db(from_credits)?).await?;
         let earlier = earlier_use(conn, key).await?;
         return Ok(Charge::Replayed(earlier.unwrap_or(Replay::Charged)));
     }
@@ -171,27 +171,26 @@ pub async fn charge_in(conn: &mut AnyConnection, order: &ChargeOrder) -> Result<
     Ok(Charge::Charged { used, credits })
 }
 
-/// Undoes a charge made earlier in the same transaction (its ledger row turned out to exist).
-async fn take_back(
+/// Puts back what one consumption took from the window's counter and the credit balance: a
+/// refund, or a charge undone in its own transaction (its ledger row turned out to exist).
+async fn give_back(
     conn: &mut AnyConnection,
     meter: Meter<'_>,
-    from_allowance: u64,
-    from_credits: u64,
+    from_allowance: i64,
+    from_credits: i64,
 ) -> Result<(), DbError> {
-    if from_allowance > 0 {
-        sqlx::query(
-            "UPDATE usage_counters SET used = used - $4
-             WHERE subject = $1 AND feature = $2 AND window_start = $3",
-        )
-        .bind(meter.subject)
-        .bind(meter.feature)
-        .bind(meter.window_start)
-        .bind(to_db(from_allowance)?)
-        .execute(&mut *conn)
-        .await?;
-    }
+    sqlx::query(
+        "UPDATE usage_counters SET used = used - $4
+         WHERE subject = $1 AND feature = $2 AND window_start = $3 AND used >= $4",
+    )
+    .bind(meter.subject)
+    .bind(meter.feature)
+    .bind(meter.window_start)
+    .bind(from_allowance)
+    .execute(&mut *conn)
+    .await?;
     if from_credits > 0 {
-        add_credits(conn, meter.subject, meter.feature, to_db(from_credits)?).await?;
+        add_credits(conn, meter.subject, meter.feature, from_credits).await?;
     }
     Ok(())
 }
@@ -279,19 +278,12 @@ pub async fn refund(db: &Db, key: &str, now: i64) -> Result<bool, DbError> {
         tx.rollback().await?;
         return Ok(false);
     };
-    sqlx::query(
-        "UPDATE usage_counters SET used = used - $4
-         WHERE subject = $1 AND feature = $2 AND window_start = $3 AND used >= $4",
-    )
-    .bind(&subject)
-    .bind(&feature)
-    .bind(window_start)
-    .bind(from_allowance)
-    .execute(&mut *tx)
-    .await?;
-    if from_credits > 0 {
-        add_credits(&mut tx, &subject, &feature, from_credits).await?;
-    }
+    let meter = Meter {
+        subject: &subject,
+        feature: &feature,
+        window_start,
+    };
+    give_back(&mut tx, meter, from_allowance, from_credits).await?;
     tx.commit().await?;
     Ok(true)
 }
