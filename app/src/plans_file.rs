@@ -5,7 +5,7 @@
 
 use crate::domain::{
     Catalog, CatalogError, CreditPack, Entitlement, Feature, FeatureId, FeatureKind,
-    GuestAllowance, Money, Period, Plan, PlanId,
+    GuestAllowance, Money, Period, Plan, PlanId, PlanPriceKeys, PriceKey,
 };
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -124,6 +124,11 @@ struct RawPlan {
     trial_days: Option<Spanned<u32>>,
     #[serde(default)]
     highlighted: bool,
+    // An empty string means the key was not written.
+    #[serde(default = "unset_key")]
+    monthly_lookup_key: Spanned<String>,
+    #[serde(default = "unset_key")]
+    yearly_lookup_key: Spanned<String>,
     limits: Spanned<toml::map::Map<String, toml::Value>>,
 }
 
@@ -135,6 +140,17 @@ struct RawCreditPack {
     feature: Spanned<String>,
     credits: Spanned<u64>,
     price_cents: Spanned<u64>,
+    #[serde(default = "unset_key")]
+    lookup_key: Spanned<String>,
+}
+
+fn unset_key() -> Spanned<String> {
+    Spanned::new(0..0, String::new())
+}
+
+/// A lookup key field, `None` when it was not written.
+fn written(raw: &Spanned<String>) -> Option<&Spanned<String>> {
+    (!raw.get_ref().is_empty()).then_some(raw)
 }
 
 impl RawFile {
@@ -147,8 +163,9 @@ impl RawFile {
             ));
         }
         let features = validate_features(&self.features)?;
-        let plans = validate_plans(&self.plans, &features)?;
-        let credit_packs = validate_credit_packs(&self.credit_packs, &features)?;
+        let mut keys = PriceKeys::default();
+        let plans = validate_plans(&self.plans, &features, &mut keys)?;
+        let credit_packs = validate_credit_packs(&self.credit_packs, &features, &mut keys)?;
         let guest = self.guest.get_ref();
         let guest_feature = metered_feature(&guest.feature, &features, "guest allowance")?;
         Ok(Catalog {
@@ -222,7 +239,55 @@ fn validate_features(raw: &[Spanned<RawFeature>]) -> Result<Vec<Feature>, Locate
     Ok(features)
 }
 
-fn validate_plans(raw: &[Spanned<RawPlan>], features: &[Feature]) -> Result<Vec<Plan>, Located> {
+/// A paid plan names its monthly and yearly lookup keys; a free one names none.
+fn plan_price_keys(
+    id: &PlanId,
+    p: &RawPlan,
+    spanned: &Spanned<RawPlan>,
+    free: bool,
+    keys: &mut PriceKeys,
+) -> Result<Option<PlanPriceKeys>, Located> {
+    match (written(&p.monthly_lookup_key), written(&p.yearly_lookup_key)) {
+        (None, None) if free => Ok(None),
+        (Some(raw), _) | (_, Some(raw)) if free => Err(at(
+            raw,
+            format!("plan `{id}` is free, so it has no lookup keys: nothing is paid for it"),
+        )),
+        (Some(monthly), Some(yearly)) => Ok(Some(PlanPriceKeys {
+            monthly: keys.take(monthly)?,
+            yearly: keys.take(yearly)?,
+        })),
+        _ => Err(at(
+            spanned,
+            format!(
+                "plan `{id}` is paid, so it needs `monthly_lookup_key` and `yearly_lookup_key`: the lookup keys of its prices at Stripe"
+            ),
+        )),
+    }
+}
+
+/// The catalog's lookup keys so far: each names exactly one price.
+#[derive(Default)]
+struct PriceKeys(HashSet<String>);
+
+impl PriceKeys {
+    fn take(&mut self, raw: &Spanned<String>) -> Result<PriceKey, Located> {
+        let key = PriceKey::parse(raw.get_ref()).map_err(|e| at(raw, e.0))?;
+        if !self.0.insert(key.as_str().to_owned()) {
+            return Err(at(
+                raw,
+                format!("lookup key `{key}` is used twice; each names one price"),
+            ));
+        }
+        Ok(key)
+    }
+}
+
+fn validate_plans(
+    raw: &[Spanned<RawPlan>],
+    features: &[Feature],
+    keys: &mut PriceKeys,
+) -> Result<Vec<Plan>, Located> {
     let mut seen = HashSet::new();
     let mut plans = Vec::with_capacity(raw.len());
     for spanned in raw {
@@ -259,6 +324,7 @@ fn validate_plans(raw: &[Spanned<RawPlan>], features: &[Feature]) -> Result<Vec<
             None => 0,
         };
         let entitlements = validate_limits(&id, &p.limits, features)?;
+        let price_keys = plan_price_keys(&id, p, spanned, monthly.cents == 0, keys)?;
         plans.push(Plan {
             id,
             name: p.name.clone(),
@@ -268,6 +334,7 @@ fn validate_plans(raw: &[Spanned<RawPlan>], features: &[Feature]) -> Result<Vec<
             trial_days,
             highlighted: p.highlighted,
             entitlements,
+            price_keys,
         });
     }
     match plans.iter().find(|p| p.id == PlanId::free()) {
@@ -346,6 +413,7 @@ fn metered_feature(
 fn validate_credit_packs(
     raw: &[Spanned<RawCreditPack>],
     features: &[Feature],
+    keys: &mut PriceKeys,
 ) -> Result<Vec<CreditPack>, Located> {
     let mut seen = HashSet::new();
     raw.iter()
@@ -369,12 +437,22 @@ fn validate_credit_packs(
                     format!("credit pack `{id}` must cost more than 0"),
                 ));
             }
+            let price_key = match written(&c.lookup_key) {
+                Some(raw) => keys.take(raw)?,
+                None => {
+                    return Err(at(
+                        spanned,
+                        format!("credit pack `{id}` needs `lookup_key`: the lookup key of its price at Stripe"),
+                    ))
+                }
+            };
             Ok(CreditPack {
                 id: id.as_str().to_owned(),
                 name: c.name.clone(),
                 feature,
                 credits: *c.credits.get_ref(),
                 price: Money::from_cents(*c.price_cents.get_ref()),
+                price_key,
             })
         })
         .collect()

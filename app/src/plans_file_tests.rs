@@ -179,6 +179,14 @@ fn the_unit_test_fixture_is_the_shipped_catalog() {
     let fixture = crate::domain::fixture::catalog();
     assert_eq!(fixture.currency, shipped.currency);
     assert_eq!(fixture.guest, shipped.guest);
+    for pack in &fixture.credit_packs {
+        assert_eq!(
+            Some(pack),
+            shipped.credit_pack(&pack.id),
+            "credit pack {}",
+            pack.id
+        );
+    }
     for feature in &fixture.features {
         let theirs = shipped
             .feature(&feature.id)
@@ -211,6 +219,7 @@ fn the_unit_test_fixture_is_the_shipped_catalog() {
             "plan {}",
             ours.id
         );
+        assert_eq!(ours.price_keys, theirs.price_keys, "plan {}", ours.id);
         for (feature, entitlement) in &ours.entitlements {
             assert_eq!(
                 Some(*entitlement),
@@ -219,5 +228,73 @@ fn the_unit_test_fixture_is_the_shipped_catalog() {
                 ours.id
             );
         }
+    }
+}
+
+#[test]
+fn a_paid_plan_without_lookup_keys_is_refused_with_what_to_add() {
+    let source = shipped_with("monthly_lookup_key = \"pro_monthly\"\n", "");
+    let (_, message) = error_of(&source);
+    assert!(
+        message.contains(
+            "plan `pro` is paid, so it needs `monthly_lookup_key` and `yearly_lookup_key`"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_lookup_key_names_one_price() {
+    let source = shipped_with(
+        "lookup_key = \"generations_500\"",
+        "lookup_key = \"pro_monthly\"",
+    );
+    let (line, message) = error_of(&source);
+    assert!(
+        message.contains("lookup key `pro_monthly` is used twice"),
+        "{message}"
+    );
+    let second_use = source.rfind("lookup_key = \"pro_monthly\"").unwrap();
+    assert_eq!(line, line_of(&source, second_use));
+}
+
+#[test]
+fn a_credit_pack_needs_a_lookup_key_and_a_free_plan_has_none() {
+    let (_, message) = error_of(&shipped_with("lookup_key = \"generations_100\"\n", ""));
+    assert!(
+        message.contains("credit pack `generations_100` needs `lookup_key`"),
+        "{message}"
+    );
+    let source = shipped_with(
+        "yearly_price_cents = 0\n",
+        "yearly_price_cents = 0\nmonthly_lookup_key = \"free_monthly\"\n",
+    );
+    let (_, message) = error_of(&source);
+    assert!(
+        message.contains("plan `free` is free, so it has no lookup keys"),
+        "{message}"
+    );
+}
+
+#[test]
+fn every_shipped_price_finds_its_way_back() {
+    let catalog = parse(SHIPPED).unwrap();
+    for plan in catalog.plans.iter().filter(|p| !p.is_free()) {
+        for interval in [
+            crate::domain::BillingInterval::Monthly,
+            crate::domain::BillingInterval::Yearly,
+        ] {
+            let key = plan.price_key(interval).expect("a paid plan has both keys");
+            assert_eq!(
+                catalog.price(key.as_str()),
+                Some(crate::domain::CatalogPrice::Plan { plan, interval })
+            );
+        }
+    }
+    for pack in &catalog.credit_packs {
+        assert_eq!(
+            catalog.price(pack.price_key.as_str()),
+            Some(crate::domain::CatalogPrice::Pack(pack))
+        );
     }
 }

@@ -4,6 +4,7 @@
 use crate::access::Access;
 use crate::auth::mailer::Mailer;
 use crate::auth::oauth::IdentityProvider;
+use crate::billing::Billing;
 use crate::db::Db;
 use crate::domain::Catalog;
 use crate::generation::Generator;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The one access-check module (shares `db` and `catalog`).
     pub access: Access,
+    /// Checkout, the provider and the one sync.
+    pub billing: Billing,
     /// Writes the text of `POST /api/generate`.
     pub generator: Arc<dyn Generator>,
     /// Generations streaming now, per subject (the `MAX_CONCURRENT_GENERATIONS` cap).

@@ -174,6 +174,13 @@ impl Config {
                 problem,
             })?,
         };
+        if var("STRIPE_SECRET_KEY").is_some() {
+            // Never run in test mode when a deployment expects real payments.
+            return Err(ConfigError {
+                variable: "STRIPE_SECRET_KEY",
+                problem: "is set, but this build takes payments only through the built-in test-mode provider (the Stripe adapter is the next step of issue 10); unset it to run billing in test mode".into(),
+            });
+        }
         Ok(Self {
             database_url,
             bind_addr,

@@ -3,7 +3,9 @@
 use crate::health::healthz;
 use crate::middleware::headers::with_security_headers;
 use crate::middleware::{csrf, session};
-use crate::routes::{account, admin, auth, generate, oauth, tracked_accounts, tutors, usage};
+use crate::routes::{
+    account, admin, auth, billing, generate, oauth, tracked_accounts, tutors, usage,
+};
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
@@ -57,6 +59,9 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts", post(tracked_accounts::add))
         .route("/accounts/delete", post(tracked_accounts::delete))
         .route("/tutors/start", post(tutors::start))
+        .route("/billing/checkout", post(billing::checkout))
+        .route("/billing/success", get(billing::success))
+        .route("/billing/test-checkout/{id}/pay", post(billing::test_pay))
         .route("/admin/users/ban", post(admin::ban))
         .route("/admin/users/unban", post(admin::unban))
         .route(

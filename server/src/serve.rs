@@ -6,6 +6,7 @@ use app::access::Access;
 use app::auth::mailer::{DevMailbox, Mailer};
 use app::auth::oauth::{IdentityProvider, OAuth2Provider};
 use app::auth::smtp::SmtpMailer;
+use app::billing::Billing;
 use app::db::{Db, DbError};
 use app::generation::in_flight::InFlight;
 use app::generation::{DemoGenerator, Generator, OpenAiGenerator};
@@ -127,7 +128,12 @@ pub async fn start(
     let access = Access::new(db.clone(), catalog.clone()).map_err(|problem| {
         StartError::Provider(format!("{}: {problem}", config.plans_file.display()))
     })?;
+    tracing::info!(
+        "STRIPE_SECRET_KEY is not set: billing runs in test mode (/billing/test-checkout)"
+    );
+    let billing = Billing::local(db.clone(), catalog.clone(), &site.app_url);
     let state = AppState {
+        billing,
         generator,
         generations_in_flight: InFlight::new(config.max_concurrent_generations),
         providers: Arc::new(providers),

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod billing;
 pub mod error;
 pub mod login;
 pub mod mailbox;

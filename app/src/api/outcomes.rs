@@ -211,3 +211,22 @@ mod tests {
             .starts_with("We could not complete sign-in with GitHub"));
     }
 }
+
+outcomes! {
+    /// `/pricing?error=…`, from the checkout routes.
+    PricingError {
+        UnknownPlan = "unknown_plan" => "That plan is not offered any more. Pick one of the plans below.",
+        FreePlan = "free_plan" => "The Free plan needs no payment: every account has it.",
+        AlreadySubscribed = "already_subscribed" => "You already have a paid plan, and a second checkout would charge you twice. Your plan is shown on your dashboard.",
+        NotYourCheckout = "not_your_checkout" => "That checkout belongs to another account, so nothing changed here. Sign in with the account that paid, or start again below.",
+        Unavailable = "billing_unavailable" => "The payment service did not answer, so nothing was charged. Try again in a moment.",
+    }
+}
+
+outcomes! {
+    /// `/billing/test-checkout/<id>?error=…`, from the test-mode payment buttons.
+    TestCheckoutError {
+        Declined = "declined" => "Your card was declined (test mode). Nothing was charged: pay with the other button, or go back to the plans.",
+        Unavailable = "unavailable" => "Something went wrong and nothing was charged. Try again.",
+    }
+}

@@ -198,3 +198,19 @@ pub struct TutorsPageView {
     /// (tutor id, started at), newest first.
     pub recent: Vec<(String, i64)>,
 }
+
+/// The test-mode checkout page, worded on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestCheckoutView {
+    pub id: String,
+    /// "Pro, billed monthly"
+    pub title: String,
+    /// "$0.00 today, then $19.00 per month after your 7-day free trial."
+    pub terms: String,
+    /// "Pay $19.00 — test mode" or "Start 7-day free trial — test mode"
+    pub pay_label: String,
+    /// Already paid: the page only leads on.
+    pub complete: bool,
+    pub continue_url: String,
+    pub cancel_url: String,
+}

@@ -1,4 +1,72 @@
-//! Billing (server only). For now: our copy of each user's subscription, which the access
-//! module reads and operators set with `tollgate user set-plan`.
+//! Billing (server only): the provider behind one trait (`provider`), the one customer per user
+//! (`customers`), the checkout rules (`checkout`), the one sync from the provider's current
+//! state (`sync`) into our subscription row (`subscriptions`), which the access module reads.
 
+pub mod checkout;
+pub mod customers;
+pub mod local;
+pub mod provider;
 pub mod subscriptions;
+pub mod sync;
+
+use crate::db::Db;
+use crate::domain::Catalog;
+use local::LocalBilling;
+use provider::BillingProvider;
+use std::sync::Arc;
+
+/// Billing as the routes and server functions see it; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Billing {
+    db: Db,
+    catalog: Arc<Catalog>,
+    provider: Arc<dyn BillingProvider>,
+    /// The test-mode provider, when it is the one in use (its pages exist only then).
+    local: Option<LocalBilling>,
+    /// Where the provider sends buyers back: `APP_URL`.
+    app_url: String,
+}
+
+impl Billing {
+    /// Billing through the built-in test-mode provider.
+    pub fn local(db: Db, catalog: Arc<Catalog>, app_url: &str) -> Self {
+        let local = LocalBilling::new(db.clone(), catalog.clone());
+        Self {
+            db,
+            catalog,
+            provider: Arc::new(local.clone()),
+            local: Some(local),
+            app_url: app_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// Billing through `provider` (Stripe).
+    pub fn with_provider(
+        db: Db,
+        catalog: Arc<Catalog>,
+        provider: Arc<dyn BillingProvider>,
+        app_url: &str,
+    ) -> Self {
+        Self {
+            db,
+            catalog,
+            provider,
+            local: None,
+            app_url: app_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    pub fn provider(&self) -> &dyn BillingProvider {
+        self.provider.as_ref()
+    }
+
+    /// The test-mode provider, when it is the one in use.
+    pub fn test_mode(&self) -> Option<&LocalBilling> {
+        self.local.as_ref()
+    }
+
+    /// Re-reads `customer`'s subscription from the provider (see `sync`).
+    pub async fn sync(&self, customer: &str) -> Result<sync::Synced, provider::BillingError> {
+        sync::sync_customer(&self.db, self.provider.as_ref(), &self.catalog, customer).await
+    }
+}

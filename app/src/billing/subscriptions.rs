@@ -1,7 +1,8 @@
 //! The `subscriptions` table: one row per user with a subscription; no row means Free.
 
 use crate::db::{Db, DbError, Tx};
-use crate::domain::{PlanId, Subscription, SubscriptionStatus};
+use crate::domain::provider_subscription::SubscriptionDetails;
+use crate::domain::{BillingInterval, PlanId, Subscription, SubscriptionStatus};
 
 /// A `subscriptions` row as stored; every column may be NULL because a LEFT JOIN (a user
 /// without a subscription) embeds it with `#[sqlx(flatten)]`.
@@ -91,4 +92,65 @@ pub async fn upsert_in(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Writes what the sync learned beside the subscription (the row must exist: call after
+/// [`upsert_in`] in the same transaction).
+pub async fn record_details_in(
+    tx: &mut Tx,
+    user_id: i64,
+    details: &SubscriptionDetails,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE subscriptions SET billing_interval = $2, cancel_at_period_end = $3,
+             trial_end = $4, provider_subscription_id = $5
+         WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .bind(details.interval.map(BillingInterval::as_str))
+    .bind(i64::from(details.cancel_at_period_end))
+    .bind(details.trial_end)
+    .bind(details.provider_subscription_id.as_deref())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The user's subscription with what the billing pages show beside it.
+pub async fn find_with_details(
+    db: &Db,
+    user_id: i64,
+) -> Result<Option<(Subscription, SubscriptionDetails)>, DbError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        subscription: SubscriptionRow,
+        billing_interval: Option<String>,
+        cancel_at_period_end: i64,
+        trial_end: Option<i64>,
+        provider_subscription_id: Option<String>,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT plan_id, status, current_period_start, current_period_end, past_due_since,
+                billing_interval, cancel_at_period_end, trial_end, provider_subscription_id
+         FROM subscriptions WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.and_then(|row| {
+        let details = SubscriptionDetails {
+            interval: match row.billing_interval.as_deref() {
+                Some("yearly") => Some(BillingInterval::Yearly),
+                Some("monthly") => Some(BillingInterval::Monthly),
+                _ => None,
+            },
+            cancel_at_period_end: row.cancel_at_period_end != 0,
+            trial_end: row.trial_end,
+            provider_subscription_id: row.provider_subscription_id,
+        };
+        row.subscription
+            .into_subscription()
+            .map(|subscription| (subscription, details))
+    }))
 }

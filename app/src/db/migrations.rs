@@ -35,6 +35,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "guests and replays",
         include_str!("../../../migrations/sqlite/0005_guests_and_replays.sql"),
     ),
+    (
+        6,
+        "billing",
+        include_str!("../../../migrations/sqlite/0006_billing.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -61,6 +66,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "guests and replays",
         include_str!("../../../migrations/postgres/0005_guests_and_replays.sql"),
+    ),
+    (
+        6,
+        "billing",
+        include_str!("../../../migrations/postgres/0006_billing.sql"),
     ),
 ];
 

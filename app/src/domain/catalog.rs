@@ -57,6 +57,53 @@ slug_id!(
     "plan"
 );
 
+/// The billing provider's name for one price (Stripe's `lookup_key`), written in `plans.toml`:
+/// how a plan and interval, or a credit pack, find their price at the provider and how a
+/// provider's subscription finds its plan again — never guessed from amounts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PriceKey(String);
+
+impl PriceKey {
+    /// 1–200 visible ASCII characters (Stripe's limit), no spaces.
+    pub fn parse(raw: &str) -> Result<Self, CatalogError> {
+        if !raw.is_empty() && raw.len() <= 200 && raw.chars().all(|c| c.is_ascii_graphic()) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(CatalogError(format!(
+                "lookup key `{raw}` must be 1–200 letters, digits or punctuation, without spaces"
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PriceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A paid plan's two prices at the billing provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPriceKeys {
+    pub monthly: PriceKey,
+    pub yearly: PriceKey,
+}
+
+/// What one of the catalog's price keys sells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogPrice<'a> {
+    Plan {
+        plan: &'a Plan,
+        interval: BillingInterval,
+    },
+    Pack(&'a CreditPack),
+}
+
 impl PlanId {
     /// The plan every account has without a subscription.
     pub fn free() -> Self {
@@ -183,6 +230,8 @@ pub struct Plan {
     pub highlighted: bool,
     /// One entry per catalog feature, in the catalog's feature order.
     pub entitlements: Vec<(FeatureId, Entitlement)>,
+    /// The provider's prices; `None` for a free plan (nothing to pay).
+    pub price_keys: Option<PlanPriceKeys>,
 }
 
 impl Plan {
@@ -191,6 +240,14 @@ impl Plan {
             BillingInterval::Monthly => self.monthly_price,
             BillingInterval::Yearly => self.yearly_price,
         }
+    }
+
+    /// The provider's price for paying `interval`; `None` for a free plan.
+    pub fn price_key(&self, interval: BillingInterval) -> Option<&PriceKey> {
+        self.price_keys.as_ref().map(|keys| match interval {
+            BillingInterval::Monthly => &keys.monthly,
+            BillingInterval::Yearly => &keys.yearly,
+        })
     }
 
     pub fn is_free(&self) -> bool {
@@ -219,6 +276,8 @@ pub struct CreditPack {
     pub feature: FeatureId,
     pub credits: u64,
     pub price: Money,
+    /// The provider's one-off price.
+    pub price_key: PriceKey,
 }
 
 /// What visitors who are not signed in may use, in total (not per period).
@@ -246,6 +305,28 @@ impl Catalog {
 
     pub fn feature(&self, id: &FeatureId) -> Option<&Feature> {
         self.features.iter().find(|f| &f.id == id)
+    }
+
+    pub fn credit_pack(&self, id: &str) -> Option<&CreditPack> {
+        self.credit_packs.iter().find(|p| p.id == id)
+    }
+
+    /// What the provider's price `key` sells; `None` for a price this catalog does not name.
+    pub fn price(&self, key: &str) -> Option<CatalogPrice<'_>> {
+        let plans = self.plans.iter().flat_map(|plan| {
+            [BillingInterval::Monthly, BillingInterval::Yearly]
+                .into_iter()
+                .filter(move |interval| {
+                    plan.price_key(*interval).map(PriceKey::as_str) == Some(key)
+                })
+                .map(move |interval| CatalogPrice::Plan { plan, interval })
+        });
+        let packs = self
+            .credit_packs
+            .iter()
+            .filter(|pack| pack.price_key.as_str() == key)
+            .map(CatalogPrice::Pack);
+        plans.chain(packs).next()
     }
 
     /// The best yearly saving of any paid plan, for the toggle's "Save 20%" label.
@@ -294,6 +375,34 @@ mod tests {
     }
 
     #[test]
+    fn a_price_key_finds_its_plan_and_interval_or_its_pack() {
+        let catalog = crate::domain::fixture::catalog();
+        match catalog.price("pro_yearly") {
+            Some(CatalogPrice::Plan { plan, interval }) => {
+                assert_eq!(
+                    (plan.id.as_str(), interval),
+                    ("pro", BillingInterval::Yearly)
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        match catalog.price("generations_100") {
+            Some(CatalogPrice::Pack(pack)) => assert_eq!(pack.credits, 100),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(catalog.price("pro"), None);
+        assert_eq!(catalog.price(""), None);
+    }
+
+    #[test]
+    fn price_keys_are_visible_ascii_without_spaces() {
+        assert!(PriceKey::parse("pro_monthly-2024.v2").is_ok());
+        for bad in ["", "pro monthly", "prö", &"k".repeat(201)] {
+            assert!(PriceKey::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn billing_interval_reads_the_query_and_defaults_to_monthly() {
         assert_eq!(
             BillingInterval::from_query(Some("yearly")),
@@ -321,6 +430,7 @@ mod tests {
             trial_days: 7,
             highlighted: true,
             entitlements: vec![],
+            price_keys: None,
         };
         assert_eq!(plan.yearly_saving_percent(), Some(20));
         assert_eq!(

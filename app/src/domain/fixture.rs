@@ -37,6 +37,10 @@ fn plan(id: &str, name: &str, cents: u64, limits: [Entitlement; 5]) -> Plan {
             .map(|id| FeatureId::parse(id).unwrap())
             .zip(limits)
             .collect(),
+        price_keys: (cents > 0).then(|| PlanPriceKeys {
+            monthly: PriceKey::parse(&format!("{id}_monthly")).unwrap(),
+            yearly: PriceKey::parse(&format!("{id}_yearly")).unwrap(),
+        }),
     }
 }
 
@@ -95,7 +99,14 @@ pub fn catalog() -> Catalog {
                 [Unlimited, Unlimited, Limit(50), Limit(4000), Flag(true)],
             ),
         ],
-        credit_packs: vec![],
+        credit_packs: vec![CreditPack {
+            id: "generations_100".into(),
+            name: "100 generations".into(),
+            feature: FeatureId::parse("generations").unwrap(),
+            credits: 100,
+            price: Money::from_cents(500),
+            price_key: PriceKey::parse("generations_100").unwrap(),
+        }],
         guest: GuestAllowance {
             feature: FeatureId::parse("generations").unwrap(),
             total: 5,

@@ -15,6 +15,7 @@ pub mod money;
 pub mod plan_change;
 pub mod pricing;
 pub mod product;
+pub mod provider_subscription;
 pub mod sign_in;
 pub mod subscription;
 pub mod tracked_account;
@@ -28,8 +29,8 @@ pub(crate) mod fixture;
 
 pub use calendar::Window;
 pub use catalog::{
-    BillingInterval, Catalog, CatalogError, CreditPack, Entitlement, Feature, FeatureId,
-    FeatureKind, GuestAllowance, Period, Plan, PlanId,
+    BillingInterval, Catalog, CatalogError, CatalogPrice, CreditPack, Entitlement, Feature,
+    FeatureId, FeatureKind, GuestAllowance, Period, Plan, PlanId, PlanPriceKeys, PriceKey,
 };
 pub use decision::{Allowance, Decision, Denial, DenyReason, Grant, Terms, Usage, Who};
 pub use email::EmailAddress;

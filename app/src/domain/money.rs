@@ -33,6 +33,13 @@ impl Money {
 }
 
 /// "$19" for whole dollars, "$15.20" otherwise: prices read the way pricing pages print them.
+impl Money {
+    /// "$19.00": the amount with its cents, as a payment page states what will be charged.
+    pub fn exact(self) -> String {
+        format!("${}.{:02}", self.cents / 100, self.cents % 100)
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dollars = self.cents / 100;
@@ -48,6 +55,13 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_amounts_always_show_cents() {
+        assert_eq!(Money::from_cents(1900).exact(), "$19.00");
+        assert_eq!(Money::from_cents(18240).exact(), "$182.40");
+        assert_eq!(Money::from_cents(5).exact(), "$0.05");
+    }
 
     #[test]
     fn whole_dollars_print_without_cents() {

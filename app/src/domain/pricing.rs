@@ -28,6 +28,8 @@ pub struct PlanOffer {
     pub highlighted: bool,
     /// The call to action: "Start for free", "Start 14-day free trial", "Get Team".
     pub action: String,
+    /// Bought through checkout; a free plan's action is only signing up.
+    pub paid: bool,
     pub monthly: PriceText,
     pub yearly: PriceText,
     pub lines: Vec<FeatureLine>,
@@ -57,6 +59,7 @@ impl PricingTable {
                     tagline: plan.tagline.clone(),
                     highlighted: plan.highlighted,
                     action: action(plan),
+                    paid: !plan.is_free(),
                     monthly: price_text(plan, BillingInterval::Monthly),
                     yearly: price_text(plan, BillingInterval::Yearly),
                     lines: plan_lines(catalog, plan),

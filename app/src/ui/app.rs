@@ -1,7 +1,8 @@
 use super::components::SiteHeader;
 use super::pages::{
     AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
-    HomePage, LoginRoute, NotFoundPage, PricingPage, TrackedAccountsRoute, TutorsRoute,
+    HomePage, LoginRoute, NotFoundPage, PricingPage, TestCheckoutRoute, TrackedAccountsRoute,
+    TutorsRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -48,6 +49,7 @@ pub fn App() -> impl IntoView {
     let tutors = Lazy::<TutorsRoute>::new();
     let dev_mailbox = Lazy::<DevMailboxRoute>::new();
     let admin = Lazy::<AdminRoute>::new();
+    let test_checkout = Lazy::<TestCheckoutRoute>::new();
     view! {
         <Stylesheet id="leptos" href="/pkg/tollgate.css" />
         <Title text="Tollgate" />
@@ -70,6 +72,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tutors") view=tutors ssr=SsrMode::Async />
                     <Route path=path!("/dev/mailbox") view=dev_mailbox ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/billing/test-checkout/:id")
+                        view=test_checkout
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>

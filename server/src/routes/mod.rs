@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 mod api_error;
 pub mod auth;
+pub mod billing;
 pub mod generate;
 pub mod oauth;
 pub mod tracked_accounts;

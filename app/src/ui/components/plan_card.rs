@@ -3,6 +3,8 @@ use crate::domain::pricing::PlanOffer;
 use crate::domain::BillingInterval;
 use leptos::prelude::*;
 
+const CTA_CLASS: &str = "w-full rounded-lg bg-indigo-600 px-4 py-2.5 text-center text-sm font-semibold text-white hover:bg-indigo-500";
+
 /// One column of the pricing table: price for the chosen interval, call to action, features.
 #[component]
 pub fn PlanCard(offer: PlanOffer, interval: Memo<BillingInterval>) -> impl IntoView {
@@ -12,6 +14,7 @@ pub fn PlanCard(offer: PlanOffer, interval: Memo<BillingInterval>) -> impl IntoV
         tagline,
         highlighted,
         action,
+        paid,
         monthly,
         yearly,
         lines,
@@ -25,10 +28,9 @@ pub fn PlanCard(offer: PlanOffer, interval: Memo<BillingInterval>) -> impl IntoV
         BillingInterval::Monthly => monthly.clone(),
         BillingInterval::Yearly => yearly.clone(),
     });
-    let cta_href = {
-        let id = id.clone();
-        move || format!("/login?plan={id}&billing={}", interval.get().as_str())
-    };
+    // A paid plan's button posts to checkout (which sends visitors to sign in first); the free
+    // plan needs no payment, only an account.
+    let billing = move || interval.get().as_str();
     view! {
         <article class=card_class data-testid=format!("plan-{id}")>
             {highlighted
@@ -50,12 +52,25 @@ pub fn PlanCard(offer: PlanOffer, interval: Memo<BillingInterval>) -> impl IntoV
             <p class="mt-1 h-5 text-sm text-slate-500" data-testid="billing-note">
                 {move || price.get().note}
             </p>
-            <a
-                href=cta_href
-                class="mt-6 block rounded-lg bg-indigo-600 px-4 py-2.5 text-center text-sm font-semibold text-white hover:bg-indigo-500"
-            >
-                {action}
-            </a>
+            {if paid {
+                view! {
+                    <form method="post" action="/billing/checkout" class="mt-6">
+                        <input type="hidden" name="plan" value=id.to_string() />
+                        <input type="hidden" name="billing" value=billing />
+                        <button type="submit" class=CTA_CLASS>
+                            {action}
+                        </button>
+                    </form>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <a href="/login" class=format!("mt-6 block {CTA_CLASS}")>
+                        {action}
+                    </a>
+                }
+                    .into_any()
+            }}
             <ul class="mt-8 space-y-3 text-sm" aria-label=format!("{name} features")>
                 {lines.into_iter().map(|line| view! { <FeatureItem line /> }).collect_view()}
             </ul>

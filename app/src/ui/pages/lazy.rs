@@ -5,7 +5,7 @@
 
 use super::{
     AccountPage, AdminPage, ConfirmSignInPage, DashboardPage, DevMailboxPage, GeneratePage,
-    LoginPage, TrackedAccountsPage, TutorsPage,
+    LoginPage, TestCheckoutPage, TrackedAccountsPage, TutorsPage,
 };
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -38,3 +38,4 @@ lazy_page!(DevMailboxRoute, DevMailboxPage);
 lazy_page!(AdminRoute, AdminPage);
 lazy_page!(ConfirmSignInRoute, ConfirmSignInPage);
 lazy_page!(LoginRoute, LoginPage);
+lazy_page!(TestCheckoutRoute, TestCheckoutPage);

@@ -11,6 +11,7 @@ mod lazy;
 mod login;
 mod not_found;
 mod pricing;
+mod test_checkout;
 mod tracked_accounts;
 mod tutors;
 
@@ -23,10 +24,11 @@ pub use generate::GeneratePage;
 pub use home::HomePage;
 pub use lazy::{
     AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
-    LoginRoute, TrackedAccountsRoute, TutorsRoute,
+    LoginRoute, TestCheckoutRoute, TrackedAccountsRoute, TutorsRoute,
 };
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use pricing::PricingPage;
+pub use test_checkout::TestCheckoutPage;
 pub use tracked_accounts::TrackedAccountsPage;
 pub use tutors::TutorsPage;

@@ -1,3 +1,4 @@
+use crate::api::outcomes::PricingError;
 use crate::api::pricing::get_pricing;
 use crate::domain::pricing::PricingTable;
 use crate::domain::BillingInterval;
@@ -13,6 +14,11 @@ pub fn PricingPage() -> impl IntoView {
     let interval =
         Memo::new(move |_| BillingInterval::from_query(query.read().get("billing").as_deref()));
     let table = Resource::new(|| (), |_| get_pricing());
+    let error = query.read_untracked().get("error").map(|code| {
+        PricingError::from_code(&code)
+            .unwrap_or(PricingError::Unavailable)
+            .message()
+    });
     view! {
         <Title text="Pricing · Tollgate" />
         <section class="text-center">
@@ -21,6 +27,14 @@ pub fn PricingPage() -> impl IntoView {
                 "Start free. Upgrade when you need more; cancel any time."
             </p>
         </section>
+        {error
+            .map(|message| {
+                view! {
+                    <p role="alert" class="mx-auto mt-6 max-w-xl text-center text-red-700">
+                        {message}
+                    </p>
+                }
+            })}
         <Suspense fallback=|| {
             view! { <p class="mt-10 text-center text-slate-500">"Loading plans…"</p> }
         }>

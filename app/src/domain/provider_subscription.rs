@@ -1,0 +1,212 @@
+//! A billing provider's subscription (Stripe's, or the built-in test-mode provider's) and what
+//! our copy of it says: the pure half of the one sync (`billing::sync`).
+//!
+//! The sync always reads the provider's *current* state and writes it whole, so the result does
+//! not depend on which event triggered it, in which order events came, or how often.
+
+use super::catalog::{BillingInterval, Catalog, CatalogPrice, PlanId};
+use super::subscription::{Subscription, SubscriptionStatus};
+
+/// What the provider says about one subscription, in its own terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderSubscription {
+    pub id: String,
+    pub customer: String,
+    /// The lookup key of its price (the first item's: our subscriptions have one item).
+    pub price_key: Option<String>,
+    /// `None` for a status this code does not know (a newer API's): treated as not paid.
+    pub status: Option<SubscriptionStatus>,
+    /// Current API versions keep the period on the subscription item.
+    pub current_period_start: Option<i64>,
+    pub current_period_end: Option<i64>,
+    pub cancel_at_period_end: bool,
+    pub trial_end: Option<i64>,
+    pub created: i64,
+}
+
+/// What the sync writes beside [`Subscription`] (which the access decision reads): what the
+/// billing pages show and where the row came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SubscriptionDetails {
+    pub interval: Option<BillingInterval>,
+    pub cancel_at_period_end: bool,
+    pub trial_end: Option<i64>,
+    /// `None` for a row an operator set (`tollgate user set-plan`).
+    pub provider_subscription_id: Option<String>,
+}
+
+/// Why a provider subscription cannot become ours.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotOurs {
+    #[error("subscription {0} has a price whose lookup key is not in plans.toml ({1:?})")]
+    UnknownPrice(String, Option<String>),
+    #[error("subscription {0} is on the price of a credit pack, which is a one-off purchase")]
+    PackPrice(String),
+}
+
+impl SubscriptionStatus {
+    /// Still running at the provider: it can bill again or come back. Ended ones
+    /// (`canceled`, `incomplete_expired`) cannot.
+    pub fn is_live(self) -> bool {
+        !matches!(
+            self,
+            SubscriptionStatus::Canceled | SubscriptionStatus::IncompleteExpired
+        )
+    }
+}
+
+/// The subscription that decides what the customer has: a live one before an ended one, then
+/// the newest. Stripe keeps ended subscriptions listed; a customer who canceled and subscribed
+/// again has both.
+pub fn current(subscriptions: &[ProviderSubscription]) -> Option<&ProviderSubscription> {
+    subscriptions
+        .iter()
+        .max_by_key(|s| (s.status.is_some_and(SubscriptionStatus::is_live), s.created))
+}
+
+/// Our copy of `sub`: its plan found by its price's lookup key, never by its amount.
+pub fn ours(
+    catalog: &Catalog,
+    sub: &ProviderSubscription,
+) -> Result<(Subscription, SubscriptionDetails), NotOurs> {
+    let (plan, interval) = match sub.price_key.as_deref().and_then(|k| catalog.price(k)) {
+        Some(CatalogPrice::Plan { plan, interval }) => (plan.id.clone(), interval),
+        Some(CatalogPrice::Pack(_)) => return Err(NotOurs::PackPrice(sub.id.clone())),
+        None => return Err(NotOurs::UnknownPrice(sub.id.clone(), sub.price_key.clone())),
+    };
+    let subscription = Subscription {
+        plan,
+        // A status we cannot read grants nothing paid, like `incomplete`.
+        status: sub.status.unwrap_or(SubscriptionStatus::Incomplete),
+        current_period_start: sub.current_period_start,
+        current_period_end: sub.current_period_end,
+        past_due_since: None,
+    };
+    let details = SubscriptionDetails {
+        interval: Some(interval),
+        cancel_at_period_end: sub.cancel_at_period_end,
+        trial_end: sub.trial_end,
+        provider_subscription_id: Some(sub.id.clone()),
+    };
+    Ok((subscription, details))
+}
+
+/// The plan a customer may not check out again: their stored subscription came from the
+/// provider and is still live. (A second checkout would make a second subscription; a plan
+/// change goes through the portal instead.)
+pub fn live_paid_plan<'a>(
+    stored: Option<&'a Subscription>,
+    details: &SubscriptionDetails,
+) -> Option<&'a PlanId> {
+    let sub = stored?;
+    (details.provider_subscription_id.is_some() && sub.status.is_live()).then_some(&sub.plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixture::catalog;
+
+    fn sub(id: &str, status: Option<SubscriptionStatus>, created: i64) -> ProviderSubscription {
+        ProviderSubscription {
+            id: id.into(),
+            customer: "cus_1".into(),
+            price_key: Some("pro_monthly".into()),
+            status,
+            current_period_start: Some(1_000),
+            current_period_end: Some(2_000),
+            cancel_at_period_end: false,
+            trial_end: None,
+            created,
+        }
+    }
+
+    #[test]
+    fn a_live_subscription_wins_over_a_newer_ended_one() {
+        use SubscriptionStatus::*;
+        let subs = [
+            sub("old", Some(Canceled), 10),
+            sub("live", Some(PastDue), 20),
+            sub("newest_ended", Some(IncompleteExpired), 30),
+        ];
+        assert_eq!(current(&subs).unwrap().id, "live");
+    }
+
+    #[test]
+    fn among_ended_ones_the_newest_decides_and_none_means_none() {
+        use SubscriptionStatus::*;
+        let subs = [sub("a", Some(Canceled), 10), sub("b", Some(Canceled), 20)];
+        assert_eq!(current(&subs).unwrap().id, "b");
+        assert_eq!(current(&[]), None);
+        // An unknown status counts as ended, not live.
+        let subs = [sub("odd", None, 30), sub("ok", Some(Active), 10)];
+        assert_eq!(current(&subs).unwrap().id, "ok");
+    }
+
+    #[test]
+    fn the_plan_comes_from_the_lookup_key() {
+        let mut yearly_team = sub("s", Some(SubscriptionStatus::Trialing), 1);
+        yearly_team.price_key = Some("team_yearly".into());
+        yearly_team.trial_end = Some(1_500);
+        yearly_team.cancel_at_period_end = true;
+        let (ours, details) = ours(&catalog(), &yearly_team).unwrap();
+        assert_eq!(ours.plan.as_str(), "team");
+        assert_eq!(ours.status, SubscriptionStatus::Trialing);
+        assert_eq!(ours.current_period_start, Some(1_000));
+        assert_eq!(details.interval, Some(BillingInterval::Yearly));
+        assert_eq!(details.trial_end, Some(1_500));
+        assert!(details.cancel_at_period_end);
+        assert_eq!(details.provider_subscription_id.as_deref(), Some("s"));
+    }
+
+    #[test]
+    fn an_unknown_price_or_a_pack_price_is_not_a_plan() {
+        let mut s = sub("s", Some(SubscriptionStatus::Active), 1);
+        s.price_key = Some("pro_weekly".into());
+        assert!(matches!(
+            ours(&catalog(), &s),
+            Err(NotOurs::UnknownPrice(..))
+        ));
+        s.price_key = None;
+        assert!(matches!(
+            ours(&catalog(), &s),
+            Err(NotOurs::UnknownPrice(..))
+        ));
+        s.price_key = Some("generations_100".into());
+        assert_eq!(ours(&catalog(), &s), Err(NotOurs::PackPrice("s".into())));
+    }
+
+    #[test]
+    fn an_unknown_status_grants_nothing_paid() {
+        let (ours, _) = ours(&catalog(), &sub("s", None, 1)).unwrap();
+        assert_eq!(ours.status, SubscriptionStatus::Incomplete);
+    }
+
+    #[test]
+    fn only_a_live_provider_subscription_blocks_a_second_checkout() {
+        let stored = |status| Subscription {
+            plan: PlanId::parse("pro").unwrap(),
+            status,
+            current_period_start: None,
+            current_period_end: None,
+            past_due_since: None,
+        };
+        let from_provider = SubscriptionDetails {
+            provider_subscription_id: Some("sub_1".into()),
+            ..Default::default()
+        };
+        let active = stored(SubscriptionStatus::Active);
+        assert_eq!(
+            live_paid_plan(Some(&active), &from_provider).map(PlanId::as_str),
+            Some("pro")
+        );
+        let canceled = stored(SubscriptionStatus::Canceled);
+        assert_eq!(live_paid_plan(Some(&canceled), &from_provider), None);
+        // Set by an operator: no provider subscription to duplicate.
+        assert_eq!(
+            live_paid_plan(Some(&active), &SubscriptionDetails::default()),
+            None
+        );
+        assert_eq!(live_paid_plan(None, &from_provider), None);
+    }
+}

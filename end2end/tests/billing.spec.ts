@@ -1,0 +1,36 @@
+import { expect, test } from "@playwright/test";
+import { jsEnabled, open, signInByEmail, uniqueEmail } from "./support";
+
+test.describe("paying for a plan in test mode", () => {
+  test("a Free user upgrades on /pricing, pays in the test checkout and is on Pro at once", async ({ page }, testInfo) => {
+    const email = uniqueEmail(testInfo, "upgrade");
+    await signInByEmail(page, testInfo, email);
+    await expect(page.getByTestId("plan")).toContainText("Free");
+
+    await open(page, testInfo, "/pricing");
+    await page.getByTestId("plan-pro").getByRole("button", { name: "Start 7-day free trial" }).click();
+
+    await expect(page).toHaveURL(/\/billing\/test-checkout\/cs_local_/);
+    if (jsEnabled(testInfo)) {
+      await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    }
+    await expect(page.getByTestId("checkout-title")).toHaveText("Pro, billed monthly");
+    await expect(page.getByTestId("checkout-terms")).toContainText("then $19.00 per month");
+
+    await page.getByRole("button", { name: "Pay with a card that is declined" }).click();
+    await expect(page.getByRole("alert")).toContainText("Your card was declined (test mode)");
+
+    await page.getByRole("button", { name: "Start 7-day free trial — test mode" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.getByTestId("plan")).toContainText("Pro");
+    await expect(page.getByTestId("meter-generations")).toContainText("100 generations left today");
+  });
+
+  test("a yearly checkout keeps the interval chosen on the toggle", async ({ page }, testInfo) => {
+    await signInByEmail(page, testInfo, uniqueEmail(testInfo, "yearly"));
+    await open(page, testInfo, "/pricing?billing=yearly");
+    await page.getByTestId("plan-team").getByRole("button").click();
+    await expect(page.getByTestId("checkout-title")).toHaveText("Team, billed yearly");
+    await expect(page.getByTestId("checkout-terms")).toContainText("then $470.40 per year");
+  });
+});

@@ -1,0 +1,56 @@
+-- Billing (issue 10). What the provider (Stripe, or the built-in test-mode provider) says about a
+-- user's subscription, as the one sync wrote it; see docs/billing.md.
+ALTER TABLE subscriptions ADD COLUMN billing_interval TEXT;
+ALTER TABLE subscriptions ADD COLUMN cancel_at_period_end BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE subscriptions ADD COLUMN trial_end BIGINT;
+-- NULL for a row an operator set with `tollgate user set-plan`: the sync leaves those alone
+-- unless the provider has a subscription of its own for the user.
+ALTER TABLE subscriptions ADD COLUMN provider_subscription_id TEXT;
+
+-- One provider customer per user. The unique columns are the guard: a second checkout (or two
+-- at once) never creates or records a second customer.
+CREATE TABLE billing_customers (
+    user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    customer_id TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL
+);
+
+-- The built-in test-mode provider's side of billing (what Stripe keeps on its servers): used
+-- only when STRIPE_SECRET_KEY is unset. Ids look like Stripe's, with "local" in them.
+CREATE TABLE local_billing_customers (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL,
+    user_id BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE local_billing_checkouts (
+    id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES local_billing_customers(id),
+    -- 'subscription' (a plan) or 'payment' (a credit pack)
+    mode TEXT NOT NULL,
+    lookup_key TEXT NOT NULL,
+    amount_cents BIGINT NOT NULL,
+    trial_days BIGINT NOT NULL,
+    success_url TEXT NOT NULL,
+    cancel_url TEXT NOT NULL,
+    -- 'open', then 'complete' once paid
+    status TEXT NOT NULL,
+    subscription_id TEXT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX local_billing_checkouts_by_customer ON local_billing_checkouts (customer_id);
+
+CREATE TABLE local_billing_subscriptions (
+    id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES local_billing_customers(id),
+    lookup_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    current_period_start BIGINT NOT NULL,
+    current_period_end BIGINT NOT NULL,
+    cancel_at_period_end BIGINT NOT NULL DEFAULT 0,
+    trial_end BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX local_billing_subscriptions_by_customer ON local_billing_subscriptions (customer_id);
