@@ -24,6 +24,8 @@ pub mod plans_file;
 #[cfg(feature = "ssr")]
 pub mod resources;
 #[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod state;

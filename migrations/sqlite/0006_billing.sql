@@ -9,10 +9,28 @@ ALTER TABLE subscriptions ADD COLUMN provider_subscription_id TEXT;
 
 -- One provider customer per user. The unique columns are the guard: a second checkout (or two
 -- at once) never creates or records a second customer.
+-- Syncs of one customer are ordered by ticket: a sync takes the next ticket before it reads
+-- the provider, and writes only if no later ticket has written yet (see app/src/billing/sync.rs).
 CREATE TABLE billing_customers (
     user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     customer_id TEXT NOT NULL UNIQUE,
+    sync_ticket INTEGER NOT NULL DEFAULT 0,
+    synced_ticket INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL
+);
+
+-- Every signed webhook event received, recorded in the same transaction as its effects: a
+-- delivery of an id already here changes nothing. The payload is kept for
+-- `tollgate billing replay`.
+CREATE TABLE billing_events (
+    event_id TEXT PRIMARY KEY,
+    event_type TEXT NOT NULL,
+    customer_id TEXT,
+    -- what it did: 'synced', 'stale', 'ignored', …
+    outcome TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    payload TEXT NOT NULL
 );
 
 -- The built-in test-mode provider's side of billing (what Stripe keeps on its servers): used

@@ -43,6 +43,9 @@ pub struct Config {
     pub max_concurrent_generations: usize,
     /// `HOUSEKEEPING_INTERVAL_SECS` (default 3600): how often the server purges expired rows.
     pub housekeeping_interval_secs: u64,
+    /// `STRIPE_WEBHOOK_SECRET`: the webhook endpoint's signing secret; unset, every delivery
+    /// to `/api/webhooks/stripe` is refused.
+    pub stripe_webhook_secret: Option<Secret>,
 }
 
 /// The OpenAI-compatible client when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set, else the
@@ -71,25 +74,7 @@ pub struct OAuthSettings {
     pub client_secret: Secret,
 }
 
-/// A setting that may hold a password: `Debug` never prints it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+pub use app::secret::Secret;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{variable}: {problem}")]
@@ -200,6 +185,9 @@ impl Config {
             trusted_proxies,
             max_concurrent_generations: whole_number(&var, "MAX_CONCURRENT_GENERATIONS", 8, 1)?,
             housekeeping_interval_secs: whole_number(&var, "HOUSEKEEPING_INTERVAL_SECS", 3600, 1)?,
+            stripe_webhook_secret: var("STRIPE_WEBHOOK_SECRET")
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| Secret::new(s.trim())),
         })
     }
 }
@@ -472,6 +460,24 @@ mod tests {
             .to_string();
         assert!(err.starts_with("DATABASE_URL: "), "{err}");
         assert!(!err.contains("pw@"), "{err}");
+    }
+
+    #[test]
+    fn billing_runs_in_test_mode_unless_a_stripe_key_is_set_which_is_refused_for_now() {
+        assert_eq!(config(&[]).unwrap().stripe_webhook_secret, None);
+        let err = config(&[("STRIPE_SECRET_KEY", "sk_test_123")]).unwrap_err();
+        assert_eq!(err.variable, "STRIPE_SECRET_KEY");
+        assert!(err.problem.contains("unset it to run billing in test mode"));
+        assert!(
+            !err.to_string().contains("sk_test_123"),
+            "never echo the key"
+        );
+        let secret = config(&[("STRIPE_WEBHOOK_SECRET", " whsec_abc ")])
+            .unwrap()
+            .stripe_webhook_secret
+            .unwrap();
+        assert_eq!(secret.expose(), "whsec_abc");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
     }
 
     #[test]

@@ -131,7 +131,8 @@ pub async fn start(
     tracing::info!(
         "STRIPE_SECRET_KEY is not set: billing runs in test mode (/billing/test-checkout)"
     );
-    let billing = Billing::local(db.clone(), catalog.clone(), &site.app_url);
+    let billing = Billing::local(db.clone(), catalog.clone(), &site.app_url)
+        .with_webhook_secret(config.stripe_webhook_secret.clone());
     let state = AppState {
         billing,
         generator,

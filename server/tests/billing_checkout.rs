@@ -6,41 +6,10 @@ mod common;
 
 use common::{location, session, spawn_app, TestApp};
 
-/// Starts a checkout for `plan` as `cookie`; the test checkout's path.
-async fn start(app: &TestApp, cookie: &str, plan: &str, billing: &str) -> String {
-    let response = app
-        .post_form(
-            "/billing/checkout",
-            &[("plan", plan), ("billing", billing)],
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(response.status(), 303);
-    let to = location(&response);
-    assert!(
-        to.starts_with("/billing/test-checkout/cs_local_"),
-        "to the test checkout: {to}"
-    );
-    to
-}
-
 async fn page_text(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
     let page = app.get_as(path, Some(cookie)).await;
     let status = page.status().as_u16();
     (status, page.text().await.expect("page body"))
-}
-
-async fn pay(app: &TestApp, checkout: &str, cookie: &str, card: &str) -> reqwest::Response {
-    app.post_form(&format!("{checkout}/pay"), &[("card", card)], Some(cookie))
-        .await
-}
-
-/// Follows the provider's success URL back into the app.
-async fn come_back(app: &TestApp, success_url: &str, cookie: &str) -> reqwest::Response {
-    let path = success_url
-        .strip_prefix(&app.url(""))
-        .unwrap_or_else(|| panic!("success URL on this app: {success_url}"));
-    app.get_as(path, Some(cookie)).await
 }
 
 #[tokio::test]
@@ -50,7 +19,7 @@ async fn a_free_user_pays_in_test_mode_and_is_on_pro_at_once() {
     let usage = app.usage(Some(&session(&cookie))).await;
     assert_eq!(usage["plan"], "free");
 
-    let checkout = start(&app, &cookie, "pro", "monthly").await;
+    let checkout = app.start_checkout(&cookie, "pro", "monthly").await;
     let (status, text) = page_text(&app, &checkout, &cookie).await;
     assert_eq!(status, 200);
     assert!(text.contains("Pro, billed monthly"), "{text}");
@@ -61,7 +30,7 @@ async fn a_free_user_pays_in_test_mode_and_is_on_pro_at_once() {
     assert!(text.contains("then $19.00 per month"), "{text}");
 
     // The declined card changes nothing.
-    let declined = pay(&app, &checkout, &cookie, "declined").await;
+    let declined = app.pay(&checkout, &cookie, "declined").await;
     assert_eq!(declined.status(), 303);
     assert_eq!(location(&declined), format!("{checkout}?error=declined"));
     let (_, text) = page_text(&app, &location(&declined), &cookie).await;
@@ -71,14 +40,14 @@ async fn a_free_user_pays_in_test_mode_and_is_on_pro_at_once() {
     );
     assert_eq!(app.usage(Some(&session(&cookie))).await["plan"], "free");
 
-    let paid = pay(&app, &checkout, &cookie, "succeeds").await;
+    let paid = app.pay(&checkout, &cookie, "succeeds").await;
     assert_eq!(paid.status(), 303);
     let success = location(&paid);
     assert!(
         success.contains("/billing/success?session_id=cs_local_"),
         "{success}"
     );
-    let back = come_back(&app, &success, &cookie).await;
+    let back = app.come_back(&success, &cookie).await;
     assert_eq!(back.status(), 303);
     assert_eq!(location(&back), "/dashboard");
 
@@ -88,7 +57,7 @@ async fn a_free_user_pays_in_test_mode_and_is_on_pro_at_once() {
     assert_eq!(usage["features"]["generations"]["limit"], 100);
 
     // Paying the same checkout again (a double submit) makes no second subscription.
-    let again = pay(&app, &checkout, &cookie, "succeeds").await;
+    let again = app.pay(&checkout, &cookie, "succeeds").await;
     assert_eq!(location(&again), success);
     assert_eq!(app.count("local_billing_subscriptions").await, 1);
     assert_eq!(app.count("billing_customers").await, 1);
@@ -98,9 +67,9 @@ async fn a_free_user_pays_in_test_mode_and_is_on_pro_at_once() {
 async fn a_paying_user_cannot_start_a_second_subscription() {
     let app = spawn_app().await;
     let cookie = app.sign_in("ada@example.com").await;
-    let checkout = start(&app, &cookie, "pro", "yearly").await;
-    let success = location(&pay(&app, &checkout, &cookie, "succeeds").await);
-    come_back(&app, &success, &cookie).await;
+    let checkout = app.start_checkout(&cookie, "pro", "yearly").await;
+    let success = location(&app.pay(&checkout, &cookie, "succeeds").await);
+    app.come_back(&success, &cookie).await;
 
     let second = app
         .post_form(
@@ -125,9 +94,9 @@ async fn a_paying_user_cannot_start_a_second_subscription() {
 async fn the_trial_is_offered_once_per_customer() {
     let app = spawn_app().await;
     let cookie = app.sign_in("ada@example.com").await;
-    let checkout = start(&app, &cookie, "pro", "monthly").await;
-    let success = location(&pay(&app, &checkout, &cookie, "succeeds").await);
-    come_back(&app, &success, &cookie).await;
+    let checkout = app.start_checkout(&cookie, "pro", "monthly").await;
+    let success = location(&app.pay(&checkout, &cookie, "succeeds").await);
+    app.come_back(&success, &cookie).await;
     // The subscription ended at the provider (canceled, its period over), and is synced.
     sqlx::query(
         "UPDATE local_billing_subscriptions
@@ -143,14 +112,14 @@ async fn the_trial_is_offered_once_per_customer() {
     app.running.state.billing.sync(&customer).await.unwrap();
     assert_eq!(app.usage(Some(&session(&cookie))).await["plan"], "free");
 
-    let checkout = start(&app, &cookie, "pro", "monthly").await;
+    let checkout = app.start_checkout(&cookie, "pro", "monthly").await;
     let (_, text) = page_text(&app, &checkout, &cookie).await;
     assert!(
         text.contains("Pay $19.00 — test mode"),
         "no second trial: {text}"
     );
-    let success = location(&pay(&app, &checkout, &cookie, "succeeds").await);
-    come_back(&app, &success, &cookie).await;
+    let success = location(&app.pay(&checkout, &cookie, "succeeds").await);
+    app.come_back(&success, &cookie).await;
     let usage = app.usage(Some(&session(&cookie))).await;
     assert_eq!(
         (usage["plan"].as_str(), usage["status"].as_str()),
@@ -163,16 +132,16 @@ async fn nobody_else_can_see_pay_or_claim_a_checkout() {
     let app = spawn_app().await;
     let ada = app.sign_in("ada@example.com").await;
     let eve = app.sign_in("eve@example.com").await;
-    let checkout = start(&app, &ada, "pro", "monthly").await;
+    let checkout = app.start_checkout(&ada, "pro", "monthly").await;
 
     let (_, text) = page_text(&app, &checkout, &eve).await;
     assert!(text.contains("There is no such checkout"), "{text}");
-    assert_eq!(pay(&app, &checkout, &eve, "succeeds").await.status(), 404);
+    assert_eq!(app.pay(&checkout, &eve, "succeeds").await.status(), 404);
     assert_eq!(app.count("local_billing_subscriptions").await, 0);
 
     // Ada pays; Eve replays Ada's success URL: nothing of Ada's is synced to Eve.
-    let success = location(&pay(&app, &checkout, &ada, "succeeds").await);
-    let claimed = come_back(&app, &success, &eve).await;
+    let success = location(&app.pay(&checkout, &ada, "succeeds").await);
+    let claimed = app.come_back(&success, &eve).await;
     assert_eq!(location(&claimed), "/pricing?error=not_your_checkout");
     assert_eq!(app.usage(Some(&session(&eve))).await["plan"], "free");
     assert_eq!(app.usage(Some(&session(&ada))).await["plan"], "pro");
@@ -253,7 +222,7 @@ async fn checkout_forms_that_cannot_start_say_why() {
 async fn concurrent_first_checkouts_make_one_customer() {
     let app = spawn_app().await;
     let cookie = app.sign_in("ada@example.com").await;
-    let starts = (0..8).map(|_| start(&app, &cookie, "pro", "monthly"));
+    let starts = (0..8).map(|_| app.start_checkout(&cookie, "pro", "monthly"));
     let checkouts = futures_util::future::join_all(starts).await;
     assert_eq!(checkouts.len(), 8);
     assert_eq!(app.count("billing_customers").await, 1);

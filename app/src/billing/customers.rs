@@ -60,3 +60,14 @@ pub async fn ensure(
         .await?
         .ok_or_else(|| BillingError::Provider("the customer was not recorded".into()))
 }
+
+/// The next sync ticket of `customer` and its user; `None` for a customer we never recorded.
+pub async fn take_sync_ticket(db: &Db, customer_id: &str) -> Result<Option<(i64, i64)>, DbError> {
+    Ok(sqlx::query_as(
+        "UPDATE billing_customers SET sync_ticket = sync_ticket + 1
+         WHERE customer_id = $1 RETURNING user_id, sync_ticket",
+    )
+    .bind(customer_id)
+    .fetch_optional(db.pool())
+    .await?)
+}

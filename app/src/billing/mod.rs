@@ -8,6 +8,7 @@ pub mod local;
 pub mod provider;
 pub mod subscriptions;
 pub mod sync;
+pub mod webhook;
 
 use crate::db::Db;
 use crate::domain::Catalog;
@@ -25,6 +26,8 @@ pub struct Billing {
     local: Option<LocalBilling>,
     /// Where the provider sends buyers back: `APP_URL`.
     app_url: String,
+    /// `STRIPE_WEBHOOK_SECRET`: without it every webhook delivery is refused.
+    webhook_secret: Option<crate::secret::Secret>,
 }
 
 impl Billing {
@@ -37,6 +40,7 @@ impl Billing {
             provider: Arc::new(local.clone()),
             local: Some(local),
             app_url: app_url.trim_end_matches('/').to_owned(),
+            webhook_secret: None,
         }
     }
 
@@ -53,7 +57,14 @@ impl Billing {
             provider,
             local: None,
             app_url: app_url.trim_end_matches('/').to_owned(),
+            webhook_secret: None,
         }
+    }
+
+    /// Accept webhook deliveries signed with `secret`.
+    pub fn with_webhook_secret(mut self, secret: Option<crate::secret::Secret>) -> Self {
+        self.webhook_secret = secret;
+        self
     }
 
     pub fn provider(&self) -> &dyn BillingProvider {

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod billing;
 pub mod generate;
 pub mod oauth;
+pub mod stripe_webhook;
 pub mod tracked_accounts;
 pub mod tutors;
 pub mod usage;

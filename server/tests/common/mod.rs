@@ -178,6 +178,9 @@ pub async fn serve_process(
 }
 
 /// Server settings for tests: random port, the shipped catalog, the given database.
+/// The webhook signing secret of every test server.
+pub const WEBHOOK_SECRET: &str = "whsec_tollgate_tests";
+
 pub fn test_config(database: &TestDatabase) -> Config {
     Config {
         database_url: database.url.clone(),
@@ -194,6 +197,7 @@ pub fn test_config(database: &TestDatabase) -> Config {
         trusted_proxies: Vec::new(),
         max_concurrent_generations: 8,
         housekeeping_interval_secs: 3600,
+        stripe_webhook_secret: Some(app::secret::Secret::new(WEBHOOK_SECRET)),
     }
 }
 
@@ -452,4 +456,55 @@ pub fn location(response: &reqwest::Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// Billing helpers: paying through the test-mode provider as a browser would.
+impl TestApp {
+    /// Starts a checkout for `plan` as the signed-in `cookie`; the test checkout's path.
+    pub async fn start_checkout(&self, cookie: &str, plan: &str, billing: &str) -> String {
+        let response = self
+            .post_form(
+                "/billing/checkout",
+                &[("plan", plan), ("billing", billing)],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(response.status(), 303);
+        let to = location(&response);
+        assert!(
+            to.starts_with("/billing/test-checkout/cs_local_"),
+            "to the test checkout: {to}"
+        );
+        to
+    }
+
+    /// Presses a test checkout's pay button (`card`: `succeeds` or `declined`).
+    pub async fn pay(&self, checkout: &str, cookie: &str, card: &str) -> reqwest::Response {
+        self.post_form(&format!("{checkout}/pay"), &[("card", card)], Some(cookie))
+            .await
+    }
+
+    /// Follows the provider's success URL back into the app.
+    pub async fn come_back(&self, success_url: &str, cookie: &str) -> reqwest::Response {
+        let path = success_url
+            .strip_prefix(&self.url(""))
+            .unwrap_or_else(|| panic!("success URL on this app: {success_url}"));
+        self.get_as(path, Some(cookie)).await
+    }
+
+    /// Checkout, pay, come back; returns the user's provider customer id.
+    pub async fn subscribe(&self, cookie: &str, plan: &str, billing: &str) -> String {
+        let checkout = self.start_checkout(cookie, plan, billing).await;
+        let paid = self.pay(&checkout, cookie, "succeeds").await;
+        let back = self.come_back(&location(&paid), cookie).await;
+        assert_eq!(location(&back), "/dashboard");
+        sqlx::query_scalar(
+            "SELECT customer_id FROM billing_customers WHERE customer_id IN
+                 (SELECT customer_id FROM local_billing_checkouts WHERE id = $1)",
+        )
+        .bind(checkout.rsplit('/').next().unwrap_or_default())
+        .fetch_one(self.running.state.db.pool())
+        .await
+        .expect("the customer of the checkout")
+    }
 }
