@@ -46,6 +46,16 @@ pub struct Config {
     /// `STRIPE_WEBHOOK_SECRET`: the webhook endpoint's signing secret; unset, every delivery
     /// to `/api/webhooks/stripe` is refused.
     pub stripe_webhook_secret: Option<Secret>,
+    /// `STRIPE_SECRET_KEY` (and `STRIPE_API_BASE`): billing through Stripe; unset, through the
+    /// built-in test-mode provider.
+    pub stripe: Option<StripeSettings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripeSettings {
+    pub secret_key: Secret,
+    /// Where the Stripe API is; `None` for Stripe itself (tests point it at a fake).
+    pub api_base: Option<String>,
 }
 
 /// The OpenAI-compatible client when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set, else the
@@ -159,13 +169,6 @@ impl Config {
                 problem,
             })?,
         };
-        if var("STRIPE_SECRET_KEY").is_some() {
-            // Never run in test mode when a deployment expects real payments.
-            return Err(ConfigError {
-                variable: "STRIPE_SECRET_KEY",
-                problem: "is set, but this build takes payments only through the built-in test-mode provider (the Stripe adapter is the next step of issue 10); unset it to run billing in test mode".into(),
-            });
-        }
         Ok(Self {
             database_url,
             bind_addr,
@@ -188,6 +191,7 @@ impl Config {
             stripe_webhook_secret: var("STRIPE_WEBHOOK_SECRET")
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| Secret::new(s.trim())),
+            stripe: stripe(&var)?,
         })
     }
 }
@@ -231,6 +235,33 @@ where
             variable,
             problem: format!("`{raw}` is not a whole number of at least {min}"),
         })
+}
+
+fn stripe(var: &impl Fn(&str) -> Option<String>) -> Result<Option<StripeSettings>, ConfigError> {
+    let Some(key) = var("STRIPE_SECRET_KEY").filter(|k| !k.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let key = key.trim();
+    if !(key.starts_with("sk_") || key.starts_with("rk_")) {
+        return Err(ConfigError {
+            variable: "STRIPE_SECRET_KEY",
+            problem: "is not a Stripe secret key (those start with sk_test_, sk_live_ or rk_)"
+                .into(),
+        });
+    }
+    let api_base = var("STRIPE_API_BASE").map(|b| b.trim().to_owned());
+    if let Some(base) = &api_base {
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ConfigError {
+                variable: "STRIPE_API_BASE",
+                problem: format!("`{base}` must start with http:// or https://"),
+            });
+        }
+    }
+    Ok(Some(StripeSettings {
+        secret_key: Secret::new(key),
+        api_base,
+    }))
 }
 
 fn generator(var: &impl Fn(&str) -> Option<String>) -> Result<GeneratorSettings, ConfigError> {
@@ -463,15 +494,27 @@ mod tests {
     }
 
     #[test]
-    fn billing_runs_in_test_mode_unless_a_stripe_key_is_set_which_is_refused_for_now() {
-        assert_eq!(config(&[]).unwrap().stripe_webhook_secret, None);
-        let err = config(&[("STRIPE_SECRET_KEY", "sk_test_123")]).unwrap_err();
+    fn billing_runs_in_test_mode_unless_a_stripe_key_is_set() {
+        let plain = config(&[]).unwrap();
+        assert_eq!((plain.stripe, plain.stripe_webhook_secret), (None, None));
+        let stripe = config(&[("STRIPE_SECRET_KEY", "sk_test_123")])
+            .unwrap()
+            .stripe
+            .unwrap();
+        assert_eq!(stripe.secret_key.expose(), "sk_test_123");
+        assert_eq!(stripe.api_base, None);
+        let err = config(&[("STRIPE_SECRET_KEY", "pk_test_123")]).unwrap_err();
         assert_eq!(err.variable, "STRIPE_SECRET_KEY");
-        assert!(err.problem.contains("unset it to run billing in test mode"));
         assert!(
-            !err.to_string().contains("sk_test_123"),
+            !err.to_string().contains("pk_test_123"),
             "never echo the key"
         );
+        let err = config(&[
+            ("STRIPE_SECRET_KEY", "sk_test_1"),
+            ("STRIPE_API_BASE", "localhost:1"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "STRIPE_API_BASE");
         let secret = config(&[("STRIPE_WEBHOOK_SECRET", " whsec_abc ")])
             .unwrap()
             .stripe_webhook_secret

@@ -6,6 +6,7 @@ use app::access::Access;
 use app::auth::mailer::{DevMailbox, Mailer};
 use app::auth::oauth::{IdentityProvider, OAuth2Provider};
 use app::auth::smtp::SmtpMailer;
+use app::billing::stripe::StripeBilling;
 use app::billing::Billing;
 use app::db::{Db, DbError};
 use app::generation::in_flight::InFlight;
@@ -128,11 +129,26 @@ pub async fn start(
     let access = Access::new(db.clone(), catalog.clone()).map_err(|problem| {
         StartError::Provider(format!("{}: {problem}", config.plans_file.display()))
     })?;
-    tracing::info!(
-        "STRIPE_SECRET_KEY is not set: billing runs in test mode (/billing/test-checkout)"
-    );
-    let billing = Billing::local(db.clone(), catalog.clone(), &site.app_url)
-        .with_webhook_secret(config.stripe_webhook_secret.clone());
+    let billing = match &config.stripe {
+        Some(stripe) => {
+            let provider =
+                StripeBilling::new(stripe.secret_key.expose(), stripe.api_base.as_deref())
+                    .map_err(StartError::Provider)?;
+            Billing::with_provider(
+                db.clone(),
+                catalog.clone(),
+                Arc::new(provider),
+                &site.app_url,
+            )
+        }
+        None => {
+            tracing::info!(
+                "STRIPE_SECRET_KEY is not set: billing runs in test mode (/billing/test-checkout)"
+            );
+            Billing::local(db.clone(), catalog.clone(), &site.app_url)
+        }
+    }
+    .with_webhook_secret(config.stripe_webhook_secret.clone());
     let state = AppState {
         billing,
         generator,

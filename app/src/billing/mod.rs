@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod customers;
 pub mod local;
 pub mod provider;
+pub mod stripe;
 pub mod subscriptions;
 pub mod sync;
 pub mod webhook;

@@ -4,6 +4,7 @@
 
 pub mod fake_oidc;
 pub mod fake_openai;
+pub mod fake_stripe;
 
 use app::db::{Backend, DatabaseUrl, Db};
 use server::config::Config;
@@ -198,6 +199,7 @@ pub fn test_config(database: &TestDatabase) -> Config {
         max_concurrent_generations: 8,
         housekeeping_interval_secs: 3600,
         stripe_webhook_secret: Some(app::secret::Secret::new(WEBHOOK_SECRET)),
+        stripe: None,
     }
 }
 

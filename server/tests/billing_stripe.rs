@@ -1,0 +1,265 @@
+//! The Stripe adapter against a fake Stripe that speaks real HTTP (`common::fake_stripe`), on
+//! both engines: what Tollgate asks of Stripe (one customer per user under an idempotency key,
+//! a subscription-mode checkout with the trial, promotion codes and tax ids), and the journey
+//! checkout → back from Stripe → Pro before any webhook → webhooks keep it current.
+
+mod common;
+
+use app::billing::webhook::signature::sign;
+use common::fake_stripe::{FakeStripe, SECRET_KEY};
+use common::{location, session, spawn_app_with, TestApp, WEBHOOK_SECRET};
+use serde_json::{json, Value};
+use server::config::StripeSettings;
+
+async fn app_on(fake: &FakeStripe) -> TestApp {
+    let base = fake.base.clone();
+    spawn_app_with(move |config| {
+        config.stripe = Some(StripeSettings {
+            secret_key: app::secret::Secret::new(SECRET_KEY),
+            api_base: Some(base),
+        });
+    })
+    .await
+}
+
+/// Presses a plan's button on /pricing; the Stripe Checkout URL it leads to.
+async fn checkout(app: &TestApp, cookie: &str, plan: &str, billing: &str) -> String {
+    let response = app
+        .post_form(
+            "/billing/checkout",
+            &[("plan", plan), ("billing", billing)],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let to = location(&response);
+    assert!(
+        to.starts_with("https://checkout.stripe.test/c/pay/cs_test_"),
+        "to Stripe Checkout: {to}"
+    );
+    to
+}
+
+fn session_id(checkout_url: &str) -> &str {
+    checkout_url.rsplit('/').next().unwrap_or_default()
+}
+
+/// Stripe sends the buyer back to the success URL it was given, the session id filled in.
+async fn return_from_stripe(app: &TestApp, fake: &FakeStripe, id: &str, cookie: &str) -> String {
+    let session = fake.session(id).expect("the session");
+    let success = session["success_url"]
+        .as_str()
+        .expect("a success URL")
+        .replace("{CHECKOUT_SESSION_ID}", id);
+    let path = success
+        .strip_prefix(&app.url(""))
+        .expect("on this app")
+        .to_owned();
+    location(&app.get_as(&path, Some(cookie)).await)
+}
+
+async fn deliver(app: &TestApp, body: &[u8]) -> String {
+    let signature = sign(body, WEBHOOK_SECRET, app.running.state.db.now());
+    let response = app
+        .client
+        .post(app.url("/api/webhooks/stripe"))
+        .header("Stripe-Signature", signature)
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.unwrap();
+    answer["outcome"].as_str().unwrap_or_default().to_owned()
+}
+
+async fn plan_and_status(app: &TestApp, cookie: &str) -> (String, String) {
+    let usage = app.usage(Some(&session(cookie))).await;
+    (
+        usage["plan"].as_str().unwrap_or_default().to_owned(),
+        usage["status"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn checkout_asks_stripe_for_what_the_product_needs() {
+    let fake = FakeStripe::start().await;
+    let app = app_on(&fake).await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let url = checkout(&app, &cookie, "pro", "yearly").await;
+
+    let requests = fake.requests();
+    let customer = requests
+        .iter()
+        .find(|r| r.path == "/v1/customers")
+        .expect("a customer was created");
+    assert_eq!(
+        customer.idempotency_key.as_deref(),
+        Some("tollgate-customer-1")
+    );
+    assert_eq!(customer.param("email"), Some("ada@example.com"));
+    assert_eq!(customer.param("metadata[user_id]"), Some("1"));
+    let prices = requests.iter().find(|r| r.path == "/v1/prices").unwrap();
+    assert_eq!(prices.param("lookup_keys[0]"), Some("pro_yearly"));
+    let created = requests
+        .iter()
+        .find(|r| r.path == "/v1/checkout/sessions")
+        .expect("a checkout session");
+    for (name, value) in [
+        ("mode", "subscription"),
+        ("customer", fake.customers()[0]["id"].as_str().unwrap()),
+        ("line_items[0][price]", "price_pro_yearly"),
+        ("line_items[0][quantity]", "1"),
+        ("subscription_data[trial_period_days]", "7"),
+        ("allow_promotion_codes", "true"),
+        ("tax_id_collection[enabled]", "true"),
+        ("customer_update[name]", "auto"),
+    ] {
+        assert_eq!(created.param(name), Some(value), "{name}");
+    }
+    let success = created.param("success_url").unwrap();
+    assert_eq!(
+        success,
+        app.url("/billing/success?session_id={CHECKOUT_SESSION_ID}")
+    );
+    assert!(session_id(&url).starts_with("cs_test_"));
+
+    // A second try (the buyer came back without paying) reuses the one customer.
+    checkout(&app, &cookie, "pro", "monthly").await;
+    assert_eq!(fake.customers().len(), 1);
+    assert_eq!(app.count("billing_customers").await, 1);
+}
+
+#[tokio::test]
+async fn paid_at_stripe_the_user_is_on_the_plan_before_any_webhook_and_webhooks_keep_it_current() {
+    let fake = FakeStripe::start().await;
+    let app = app_on(&fake).await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let url = checkout(&app, &cookie, "pro", "monthly").await;
+    let id = session_id(&url).to_owned();
+
+    // Back before paying (a tab restored, a forged link): nothing changes.
+    assert_eq!(
+        return_from_stripe(&app, &fake, &id, &cookie).await,
+        "/dashboard"
+    );
+    assert_eq!(plan_and_status(&app, &cookie).await.0, "free");
+
+    let sub = fake.complete_checkout(&id);
+    assert_eq!(
+        return_from_stripe(&app, &fake, &id, &cookie).await,
+        "/dashboard"
+    );
+    assert_eq!(
+        plan_and_status(&app, &cookie).await,
+        ("pro".into(), "trialing".into())
+    );
+    let usage = app.usage(Some(&session(&cookie))).await;
+    assert_eq!(usage["features"]["generations"]["limit"], 100);
+
+    // Then Stripe's webhooks: the checkout, the trial's end, a failed renewal, a cancellation.
+    let customer = sub["customer"].as_str().unwrap().to_owned();
+    let completed = fake.event("checkout.session.completed", fake.session(&id).unwrap());
+    assert_eq!(deliver(&app, &completed).await, "synced");
+
+    let sub_id = sub["id"].as_str().unwrap().to_owned();
+    fake.update_subscription(&sub_id, |s, _| s["status"] = json!("active"));
+    let paid = fake.event(
+        "invoice.paid",
+        json!({ "object": "invoice", "customer": customer }),
+    );
+    assert_eq!(deliver(&app, &paid).await, "synced");
+    assert_eq!(
+        plan_and_status(&app, &cookie).await,
+        ("pro".into(), "active".into())
+    );
+
+    fake.update_subscription(&sub_id, |s, _| s["status"] = json!("past_due"));
+    let failed = fake.event(
+        "invoice.payment_failed",
+        json!({ "object": "invoice", "customer": customer }),
+    );
+    assert_eq!(deliver(&app, &failed).await, "synced");
+    assert_eq!(
+        plan_and_status(&app, &cookie).await,
+        ("pro".into(), "past_due".into())
+    );
+    app.running.state.db.clock().advance(7 * 86_400 + 1);
+    assert_eq!(plan_and_status(&app, &cookie).await.0, "free", "grace over");
+
+    fake.update_subscription(&sub_id, |s, _| s["status"] = json!("canceled"));
+    let deleted = fake.event(
+        "customer.subscription.deleted",
+        fake.subscription_of(&customer).unwrap(),
+    );
+    assert_eq!(deliver(&app, &deleted).await, "synced");
+    assert_eq!(
+        plan_and_status(&app, &cookie).await,
+        ("free".into(), "canceled".into())
+    );
+}
+
+#[tokio::test]
+async fn an_upgrade_made_at_stripe_is_read_by_its_lookup_key() {
+    let fake = FakeStripe::start().await;
+    let app = app_on(&fake).await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let id = session_id(&checkout(&app, &cookie, "pro", "monthly").await).to_owned();
+    let sub = fake.complete_checkout(&id);
+    return_from_stripe(&app, &fake, &id, &cookie).await;
+
+    let sub_id = sub["id"].as_str().unwrap();
+    fake.update_subscription(sub_id, |s, prices| {
+        let team = prices
+            .iter()
+            .find(|p| p["lookup_key"] == "team_yearly")
+            .unwrap();
+        s["status"] = json!("active");
+        s["items"]["data"][0]["price"] = team.clone();
+    });
+    let updated = fake.event(
+        "customer.subscription.updated",
+        fake.subscription_of(sub["customer"].as_str().unwrap())
+            .unwrap(),
+    );
+    assert_eq!(deliver(&app, &updated).await, "synced");
+    assert_eq!(
+        plan_and_status(&app, &cookie).await,
+        ("team".into(), "active".into())
+    );
+}
+
+#[tokio::test]
+async fn stripe_refusing_or_unreachable_sends_the_buyer_back_with_a_sentence() {
+    let fake = FakeStripe::start().await;
+    let app = spawn_app_with({
+        let base = fake.base.clone();
+        move |config| {
+            config.stripe = Some(StripeSettings {
+                secret_key: app::secret::Secret::new("sk_test_wrong_key"),
+                api_base: Some(base),
+            });
+        }
+    })
+    .await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let refused = app
+        .post_form(
+            "/billing/checkout",
+            &[("plan", "pro"), ("billing", "monthly")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        location(&refused),
+        "/pricing?billing=monthly&error=billing_unavailable"
+    );
+    assert_eq!(app.count("billing_customers").await, 0);
+    // A session id that is not Stripe's shape is never sent to Stripe.
+    let before = fake.requests().len();
+    let odd = app
+        .get_as("/billing/success?session_id=..%2Fcustomers", Some(&cookie))
+        .await;
+    assert_eq!(location(&odd), "/pricing?error=not_your_checkout");
+    assert_eq!(fake.requests().len(), before);
+}
