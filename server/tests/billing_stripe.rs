@@ -24,15 +24,7 @@ async fn app_on(fake: &FakeStripe) -> TestApp {
 
 /// Presses a plan's button on /pricing; the Stripe Checkout URL it leads to.
 async fn checkout(app: &TestApp, cookie: &str, plan: &str, billing: &str) -> String {
-    let response = app
-        .post_form(
-            "/billing/checkout",
-            &[("plan", plan), ("billing", billing)],
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(response.status(), 303);
-    let to = location(&response);
+    let to = app.press_plan(cookie, plan, billing).await;
     assert!(
         to.starts_with("https://checkout.stripe.test/c/pay/cs_test_"),
         "to Stripe Checkout: {to}"

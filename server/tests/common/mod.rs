@@ -462,8 +462,8 @@ pub fn location(response: &reqwest::Response) -> String {
 
 /// Billing helpers: paying through the test-mode provider as a browser would.
 impl TestApp {
-    /// Starts a checkout for `plan` as the signed-in `cookie`; the test checkout's path.
-    pub async fn start_checkout(&self, cookie: &str, plan: &str, billing: &str) -> String {
+    /// Presses `plan`'s button on /pricing as the signed-in `cookie`; where it leads.
+    pub async fn press_plan(&self, cookie: &str, plan: &str, billing: &str) -> String {
         let response = self
             .post_form(
                 "/billing/checkout",
@@ -472,7 +472,12 @@ impl TestApp {
             )
             .await;
         assert_eq!(response.status(), 303);
-        let to = location(&response);
+        location(&response)
+    }
+
+    /// Starts a test-mode checkout for `plan`; the test checkout's path.
+    pub async fn start_checkout(&self, cookie: &str, plan: &str, billing: &str) -> String {
+        let to = self.press_plan(cookie, plan, billing).await;
         assert!(
             to.starts_with("/billing/test-checkout/cs_local_"),
             "to the test checkout: {to}"
