@@ -69,6 +69,10 @@ CREATE TABLE local_billing_subscriptions (
     current_period_end BIGINT NOT NULL,
     cancel_at_period_end BIGINT NOT NULL DEFAULT 0,
     trial_end BIGINT,
+    -- a cheaper price switched to in the test portal, taken at the next renewal
+    pending_lookup_key TEXT,
+    -- the test portal's "make the next renewal fail"
+    next_renewal_fails BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL
 );
 CREATE INDEX local_billing_subscriptions_by_customer ON local_billing_subscriptions (customer_id);

@@ -63,6 +63,8 @@ pub fn router(state: AppState) -> Router {
         .route("/billing/checkout", post(billing::checkout))
         .route("/billing/success", get(billing::success))
         .route("/billing/test-checkout/{id}/pay", post(billing::test_pay))
+        .route("/billing/portal", post(billing::portal))
+        .route("/billing/test-portal", post(billing::test_portal))
         .route("/admin/users/ban", post(admin::ban))
         .route("/admin/users/unban", post(admin::unban))
         .route(

@@ -255,3 +255,39 @@ async fn stripe_refusing_or_unreachable_sends_the_buyer_back_with_a_sentence() {
     assert_eq!(location(&odd), "/pricing?error=not_your_checkout");
     assert_eq!(fake.requests().len(), before);
 }
+
+#[tokio::test]
+async fn manage_billing_opens_stripes_customer_portal_for_the_users_customer() {
+    let fake = FakeStripe::start().await;
+    let app = app_on(&fake).await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let id = session_id(&checkout(&app, &cookie, "pro", "monthly").await).to_owned();
+    fake.complete_checkout(&id);
+    return_from_stripe(&app, &fake, &id, &cookie).await;
+
+    let portal = app.post_form("/billing/portal", &[], Some(&cookie)).await;
+    assert!(
+        location(&portal).starts_with("https://billing.stripe.test/p/session/"),
+        "{}",
+        location(&portal)
+    );
+    let asked = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v1/billing_portal/sessions")
+        .expect("a portal session");
+    assert_eq!(asked.param("customer"), fake.customers()[0]["id"].as_str());
+    assert_eq!(
+        asked.param("return_url"),
+        Some(app.url("/account").as_str())
+    );
+    // The test-mode portal does not exist beside real Stripe.
+    let test_portal = app
+        .post_form(
+            "/billing/test-portal",
+            &[("action", "renew_now")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(test_portal.status(), 404);
+}

@@ -54,10 +54,15 @@ pub async fn get_account() -> Result<AccountView, ApiError> {
             last_used_at: k.last_used_at,
         })
         .collect();
+    let manages_billing = crate::billing::customers::find(&state.db, me.user.id)
+        .await
+        .map_err(ApiError::internal)?
+        .is_some();
     Ok(AccountView {
         viewer: super::session::viewer_info(&me),
         sessions,
         api_keys,
         new_api_key,
+        manages_billing,
     })
 }

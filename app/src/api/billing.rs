@@ -45,3 +45,128 @@ pub async fn get_test_checkout(id: String) -> Result<TestCheckoutView, ApiError>
         id: checkout.id,
     })
 }
+
+/// The test-mode portal of the signed-in user; `refused_price` names a switch just refused
+/// for being over that plan's limits (its sentence is worded here, from current usage).
+#[server]
+pub async fn get_test_portal(
+    refused_price: Option<String>,
+) -> Result<super::wire::TestPortalView, ApiError> {
+    use crate::billing::local_engine::PortalAction;
+    use crate::domain::calendar::iso8601;
+    use crate::domain::{BillingInterval, CatalogPrice, PlanChange, SubscriptionStatus};
+    let me = super::session::require_user()?;
+    let state = expect_context::<crate::state::AppState>();
+    let no_subscription = || {
+        ApiError::NotFound(
+            "There is no subscription to manage; choose a plan on the pricing page.".into(),
+        )
+    };
+    let local = state.billing.test_mode().ok_or_else(no_subscription)?;
+    let customer = crate::billing::customers::find(&state.db, me.user.id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(no_subscription)?;
+    let sub = local
+        .current_subscription(&customer)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(no_subscription)?;
+    let catalog = &state.catalog;
+    let name = |key: &str| match catalog.price(key) {
+        Some(CatalogPrice::Plan { plan, interval }) => {
+            let billed = match interval {
+                BillingInterval::Monthly => "monthly",
+                BillingInterval::Yearly => "yearly",
+            };
+            format!("{}, billed {billed}", plan.name)
+        }
+        _ => key.to_owned(),
+    };
+    let day = |at: i64| iso8601(at).chars().take(10).collect::<String>();
+    let status = match sub.status {
+        SubscriptionStatus::Active => "Active",
+        SubscriptionStatus::Trialing => "Trialing",
+        SubscriptionStatus::PastDue => "Past due",
+        SubscriptionStatus::Incomplete => "Incomplete",
+        SubscriptionStatus::IncompleteExpired => "Expired",
+        SubscriptionStatus::Unpaid => "Unpaid",
+        SubscriptionStatus::Canceled => "Canceled",
+        SubscriptionStatus::Paused => "Paused",
+    };
+    let mut notes = Vec::new();
+    if let Some(end) = sub.trial_end {
+        notes.push(format!("Trial ends on {}.", day(end)));
+    }
+    if sub.status == SubscriptionStatus::Canceled {
+        notes.push(format!("Ended on {}.", day(sub.current_period_end)));
+    } else if sub.cancel_at_period_end {
+        notes.push(format!(
+            "Cancels on {}; the plan stays until then.",
+            day(sub.current_period_end)
+        ));
+    } else {
+        notes.push(format!("Renews on {}.", day(sub.current_period_end)));
+    }
+    if let Some(next) = &sub.pending_price_key {
+        notes.push(format!(
+            "Switches to {} on {}.",
+            name(next),
+            day(sub.current_period_end)
+        ));
+    }
+    if sub.next_renewal_fails {
+        notes.push("The next renewal will fail (a declined test card).".into());
+    }
+    let switches = if sub.status.is_live() {
+        catalog
+            .plans
+            .iter()
+            .flat_map(|plan| {
+                [BillingInterval::Monthly, BillingInterval::Yearly]
+                    .into_iter()
+                    .filter_map(move |interval| Some((plan, interval, plan.price_key(interval)?)))
+            })
+            .filter(|(_, _, key)| key.as_str() != sub.price_key)
+            .map(|(plan, interval, key)| {
+                let per = match interval {
+                    BillingInterval::Monthly => "month",
+                    BillingInterval::Yearly => "year",
+                };
+                (
+                    key.to_string(),
+                    format!(
+                        "{}: {} per {per}",
+                        name(key.as_str()),
+                        plan.price(interval).exact()
+                    ),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let refused = match refused_price.as_deref().and_then(|key| catalog.price(key)) {
+        Some(CatalogPrice::Plan { plan, .. }) => match state
+            .access
+            .can_change_plan(&crate::access::Subject::User(me.user.id), &plan.id)
+            .await
+            .map_err(ApiError::internal)?
+        {
+            PlanChange::Blocked(blocked) => Some(blocked.message),
+            PlanChange::Allowed => None,
+        },
+        _ => None,
+    };
+    Ok(super::wire::TestPortalView {
+        plan: name(&sub.price_key),
+        status: status.into(),
+        notes,
+        switches,
+        actions: PortalAction::buttons(&sub)
+            .into_iter()
+            .map(|(code, label)| (code.to_owned(), label.to_owned()))
+            .collect(),
+        refused,
+    })
+}

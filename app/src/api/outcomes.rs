@@ -219,6 +219,7 @@ outcomes! {
         FreePlan = "free_plan" => "The Free plan needs no payment: every account has it.",
         AlreadySubscribed = "already_subscribed" => "You already have a paid plan, and a second checkout would charge you twice. Your plan is shown on your dashboard.",
         NotYourCheckout = "not_your_checkout" => "That checkout belongs to another account, so nothing changed here. Sign in with the account that paid, or start again below.",
+        NothingToManage = "nothing_to_manage" => "There is no subscription to manage yet: choose a plan below.",
         Unavailable = "billing_unavailable" => "The payment service did not answer, so nothing was charged. Try again in a moment.",
     }
 }
@@ -228,5 +229,16 @@ outcomes! {
     TestCheckoutError {
         Declined = "declined" => "Your card was declined (test mode). Nothing was charged: pay with the other button, or go back to the plans.",
         Unavailable = "unavailable" => "Something went wrong and nothing was charged. Try again.",
+    }
+}
+
+outcomes! {
+    /// `/billing/test-portal?error=…`, from the test-mode portal's buttons.
+    TestPortalError {
+        /// Worded from the page's own data: what to remove to switch (`price=<lookup key>`).
+        DowngradeBlocked = "downgrade_blocked" => "Your usage is over that plan's limits.",
+        NotNow = "not_now" => "That button does nothing for this subscription now.",
+        NoSubscription = "no_subscription" => "There is no subscription to manage; choose a plan on the pricing page.",
+        Unavailable = "unavailable" => "Something went wrong and nothing changed. Try again.",
     }
 }

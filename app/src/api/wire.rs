@@ -31,6 +31,8 @@ pub struct AccountView {
     pub api_keys: Vec<ApiKeyView>,
     /// A key created a moment ago, shown once.
     pub new_api_key: Option<String>,
+    /// The user has a billing customer: "Manage billing" leads to the provider's portal.
+    pub manages_billing: bool,
 }
 
 /// One of the user's live API keys, on `/account` (the key itself is shown only once).
@@ -213,4 +215,21 @@ pub struct TestCheckoutView {
     pub complete: bool,
     pub continue_url: String,
     pub cancel_url: String,
+}
+
+/// The test-mode portal, worded on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestPortalView {
+    /// "Pro, billed monthly"
+    pub plan: String,
+    /// "Trialing", "Past due", …
+    pub status: String,
+    /// "Trial ends 2026-12-03 00:00 UTC", "Cancels on …", "Switches to Team, billed yearly on …"
+    pub notes: Vec<String>,
+    /// (lookup key, "Team, billed yearly: $470.40 per year") for every other plan price.
+    pub switches: Vec<(String, String)>,
+    /// (action code, button label) that apply now.
+    pub actions: Vec<(String, String)>,
+    /// Why the last switch was refused ("You have 5 tracked accounts; Free allows 3. Remove 2 to switch.").
+    pub refused: Option<String>,
 }

@@ -4,6 +4,7 @@
 //! Paying changes its subscriptions and then runs the very same sync a webhook runs, so every
 //! billing state can be reached offline, without a key and without paying.
 
+use super::local_engine::{apply, LocalSubscription, NotNow, PortalAction};
 use super::provider::{
     BillingError, BillingProvider, CheckoutItem, CheckoutRequest, CheckoutSession, NewCustomer,
     StartedCheckout,
@@ -83,7 +84,41 @@ struct SubscriptionRow {
     current_period_end: i64,
     cancel_at_period_end: i64,
     trial_end: Option<i64>,
+    pending_lookup_key: Option<String>,
+    next_renewal_fails: i64,
     created_at: i64,
+}
+
+const SUBSCRIPTION_COLUMNS: &str = "id, customer_id, lookup_key, status, current_period_start,
+    current_period_end, cancel_at_period_end, trial_end, pending_lookup_key, next_renewal_fails,
+    created_at";
+
+impl SubscriptionRow {
+    fn engine(&self) -> Option<LocalSubscription> {
+        Some(LocalSubscription {
+            id: self.id.clone(),
+            customer: self.customer_id.clone(),
+            price_key: self.lookup_key.clone(),
+            status: SubscriptionStatus::parse(&self.status).ok()?,
+            current_period_start: self.current_period_start,
+            current_period_end: self.current_period_end,
+            cancel_at_period_end: self.cancel_at_period_end != 0,
+            trial_end: self.trial_end,
+            pending_price_key: self.pending_lookup_key.clone(),
+            next_renewal_fails: self.next_renewal_fails != 0,
+        })
+    }
+}
+
+/// Why a test-portal button changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ActError {
+    #[error("There is no subscription to manage; choose a plan on the pricing page.")]
+    NoSubscription,
+    #[error("{0}")]
+    NotNow(#[from] NotNow),
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 impl From<SubscriptionRow> for ProviderSubscription {
@@ -201,6 +236,64 @@ impl LocalBilling {
     }
 }
 
+impl LocalBilling {
+    async fn subscription_rows(&self, customer: &str) -> Result<Vec<SubscriptionRow>, DbError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM local_billing_subscriptions
+             WHERE customer_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(customer)
+        .fetch_all(self.db.pool())
+        .await?)
+    }
+
+    /// The subscription the test portal manages: the newest live one, else the newest.
+    pub async fn current_subscription(
+        &self,
+        customer: &str,
+    ) -> Result<Option<LocalSubscription>, DbError> {
+        let all: Vec<LocalSubscription> = self
+            .subscription_rows(customer)
+            .await?
+            .iter()
+            .filter_map(SubscriptionRow::engine)
+            .collect();
+        let live = all.iter().rev().find(|s| s.status.is_live());
+        Ok(live.or(all.last()).cloned())
+    }
+
+    /// A test-portal button: changes the customer's subscription as Stripe would. The caller
+    /// then runs the sync, as Stripe's webhook would make it.
+    pub async fn act(&self, customer: &str, action: &PortalAction) -> Result<(), ActError> {
+        let sub = self
+            .current_subscription(customer)
+            .await?
+            .ok_or(ActError::NoSubscription)?;
+        let changed = apply(&self.catalog, sub, action, self.db.now())?;
+        let mut tx = self.db.begin_durable().await?;
+        sqlx::query(
+            "UPDATE local_billing_subscriptions SET lookup_key = $2, status = $3,
+                 current_period_start = $4, current_period_end = $5, cancel_at_period_end = $6,
+                 trial_end = $7, pending_lookup_key = $8, next_renewal_fails = $9
+             WHERE id = $1",
+        )
+        .bind(&changed.id)
+        .bind(&changed.price_key)
+        .bind(changed.status.as_str())
+        .bind(changed.current_period_start)
+        .bind(changed.current_period_end)
+        .bind(i64::from(changed.cancel_at_period_end))
+        .bind(changed.trial_end)
+        .bind(changed.pending_price_key.as_deref())
+        .bind(i64::from(changed.next_renewal_fails))
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+        tx.commit().await.map_err(DbError::from)?;
+        Ok(())
+    }
+}
+
 impl BillingProvider for LocalBilling {
     fn name(&self) -> &'static str {
         "local"
@@ -292,16 +385,17 @@ impl BillingProvider for LocalBilling {
         customer: &'a str,
     ) -> BoxFuture<'a, Result<Vec<ProviderSubscription>, BillingError>> {
         Box::pin(async move {
-            let rows: Vec<SubscriptionRow> = sqlx::query_as(
-                "SELECT id, customer_id, lookup_key, status, current_period_start,
-                        current_period_end, cancel_at_period_end, trial_end, created_at
-                 FROM local_billing_subscriptions WHERE customer_id = $1 ORDER BY created_at",
-            )
-            .bind(customer)
-            .fetch_all(self.db.pool())
-            .await
-            .map_err(DbError::from)?;
+            let rows = self.subscription_rows(customer).await?;
             Ok(rows.into_iter().map(ProviderSubscription::from).collect())
         })
+    }
+
+    fn portal<'a>(
+        &'a self,
+        _customer: &'a str,
+        _return_url: &'a str,
+    ) -> BoxFuture<'a, Result<String, BillingError>> {
+        // The test portal knows the signed-in user; it always leads back to /account.
+        Box::pin(async { Ok("/billing/test-portal".to_owned()) })
     }
 }

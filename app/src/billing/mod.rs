@@ -5,6 +5,8 @@
 pub mod checkout;
 pub mod customers;
 pub mod local;
+pub mod local_engine;
+pub mod portal;
 pub mod provider;
 pub mod stripe;
 pub mod subscriptions;

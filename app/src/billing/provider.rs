@@ -83,4 +83,12 @@ pub trait BillingProvider: Send + Sync + Debug {
         &'a self,
         customer: &'a str,
     ) -> BoxFuture<'a, Result<Vec<ProviderSubscription>, BillingError>>;
+
+    /// Where `customer` manages their subscription (Stripe's Customer Portal, or the
+    /// test-mode portal), coming back to `return_url`.
+    fn portal<'a>(
+        &'a self,
+        customer: &'a str,
+        return_url: &'a str,
+    ) -> BoxFuture<'a, Result<String, BillingError>>;
 }

@@ -11,6 +11,7 @@ use crate::domain::SubscriptionStatus;
 use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
+use stripe_billing::billing_portal_session::CreateBillingPortalSession;
 use stripe_billing::subscription::{ListSubscription, ListSubscriptionStatus};
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionCustomerUpdate,
@@ -198,6 +199,22 @@ impl BillingProvider for StripeBilling {
                 .await
                 .map_err(failed)?;
             Ok(list.data.iter().map(subscription).collect())
+        })
+    }
+
+    fn portal<'a>(
+        &'a self,
+        customer: &'a str,
+        return_url: &'a str,
+    ) -> BoxFuture<'a, Result<String, BillingError>> {
+        Box::pin(async move {
+            let session = CreateBillingPortalSession::new()
+                .customer(customer)
+                .return_url(return_url)
+                .send(&self.client)
+                .await
+                .map_err(failed)?;
+            Ok(session.url)
         })
     }
 }

@@ -1,8 +1,8 @@
 use super::components::SiteHeader;
 use super::pages::{
     AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
-    HomePage, LoginRoute, NotFoundPage, PricingPage, TestCheckoutRoute, TrackedAccountsRoute,
-    TutorsRoute,
+    HomePage, LoginRoute, NotFoundPage, PricingPage, TestCheckoutRoute, TestPortalRoute,
+    TrackedAccountsRoute, TutorsRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
     let dev_mailbox = Lazy::<DevMailboxRoute>::new();
     let admin = Lazy::<AdminRoute>::new();
     let test_checkout = Lazy::<TestCheckoutRoute>::new();
+    let test_portal = Lazy::<TestPortalRoute>::new();
     view! {
         <Stylesheet id="leptos" href="/pkg/tollgate.css" />
         <Title text="Tollgate" />
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tutors") view=tutors ssr=SsrMode::Async />
                     <Route path=path!("/dev/mailbox") view=dev_mailbox ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin ssr=SsrMode::Async />
+                    <Route path=path!("/billing/test-portal") view=test_portal ssr=SsrMode::Async />
                     <Route
                         path=path!("/billing/test-checkout/:id")
                         view=test_checkout

@@ -3,10 +3,12 @@
 //! without JavaScript; refusals go back to the page as a code it words.
 
 use super::redirect_with;
-use app::api::outcomes::{PricingError, TestCheckoutError};
+use app::api::outcomes::{PricingError, TestCheckoutError, TestPortalError};
 use app::auth::{CurrentUser, Viewer};
 use app::billing::checkout::{CheckoutError, CheckoutRefused, FinishError};
-use app::billing::local::{PayError, TestCard};
+use app::billing::local::{ActError, PayError, TestCard};
+use app::billing::local_engine::PortalAction;
+use app::billing::portal::{PortalError, TestPortalRefused};
 use app::billing::{customers, sync::Synced};
 use app::domain::BillingInterval;
 use app::state::AppState;
@@ -152,6 +154,65 @@ pub async fn test_pay(
         Err(PayError::Db(e)) => {
             tracing::error!(error = %e, "a test payment failed");
             back(TestCheckoutError::Unavailable)
+        }
+    }
+}
+
+/// `POST /billing/portal`: "Manage billing" on /account, to the provider's portal.
+pub async fn portal(State(state): State<AppState>, me: CurrentUser) -> Response {
+    match state.billing.open_portal(me.user.id).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(PortalError::NoCustomer) => redirect_with(
+            "/pricing",
+            &[("error", PricingError::NothingToManage.code())],
+        )
+        .into_response(),
+        Err(PortalError::Billing(e)) => {
+            tracing::error!(error = %e, "opening the billing portal failed");
+            redirect_with("/pricing", &[("error", PricingError::Unavailable.code())])
+                .into_response()
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PortalForm {
+    #[serde(default)]
+    action: String,
+    price: Option<String>,
+}
+
+/// `POST /billing/test-portal`: the test-mode portal's buttons.
+pub async fn test_portal(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Form(form): Form<PortalForm>,
+) -> Response {
+    let back =
+        |params: &[(&str, &str)]| redirect_with("/billing/test-portal", params).into_response();
+    let Some(action) = PortalAction::from_form(&form.action, form.price.as_deref()) else {
+        return back(&[("error", TestPortalError::NotNow.code())]);
+    };
+    match state
+        .billing
+        .test_portal_act(&state.access, me.user.id, &action)
+        .await
+    {
+        Ok(_) => back(&[("notice", "changed")]),
+        Err(TestPortalRefused::NotTestMode) => not_found(),
+        Err(TestPortalRefused::DowngradeBlocked(_)) => back(&[
+            ("error", TestPortalError::DowngradeBlocked.code()),
+            ("price", form.price.as_deref().unwrap_or_default()),
+        ]),
+        Err(TestPortalRefused::Act(ActError::NoSubscription)) => {
+            back(&[("error", TestPortalError::NoSubscription.code())])
+        }
+        Err(TestPortalRefused::Act(ActError::NotNow(_))) => {
+            back(&[("error", TestPortalError::NotNow.code())])
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a test-portal button failed");
+            back(&[("error", TestPortalError::Unavailable.code())])
         }
     }
 }

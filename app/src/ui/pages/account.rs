@@ -81,6 +81,35 @@ fn AccountDetails(account: AccountView, notice: Option<String>) -> impl IntoView
             </dl>
         </section>
         <section class="mt-6 rounded-2xl border border-slate-200 bg-white p-6">
+            <h2 class="text-lg font-semibold">"Billing"</h2>
+            {if account.manages_billing {
+                view! {
+                    <p class="mt-2 text-sm text-slate-600">
+                        "Change plan, cancel or update your payment method."
+                    </p>
+                    <form method="post" action="/billing/portal" class="mt-3">
+                        <button
+                            type="submit"
+                            class="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
+                        >
+                            "Manage billing"
+                        </button>
+                    </form>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p class="mt-2 text-sm text-slate-600">
+                        "You are on the Free plan. "
+                        <a href="/pricing" class="font-semibold text-indigo-700 underline">
+                            "See plans"
+                        </a>
+                    </p>
+                }
+                    .into_any()
+            }}
+        </section>
+        <section class="mt-6 rounded-2xl border border-slate-200 bg-white p-6">
             <div class="flex items-center justify-between">
                 <h2 class="text-lg font-semibold">"Sessions"</h2>
                 {(others > 0)

@@ -5,7 +5,7 @@
 
 use super::{
     AccountPage, AdminPage, ConfirmSignInPage, DashboardPage, DevMailboxPage, GeneratePage,
-    LoginPage, TestCheckoutPage, TrackedAccountsPage, TutorsPage,
+    LoginPage, TestCheckoutPage, TestPortalPage, TrackedAccountsPage, TutorsPage,
 };
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -39,3 +39,4 @@ lazy_page!(AdminRoute, AdminPage);
 lazy_page!(ConfirmSignInRoute, ConfirmSignInPage);
 lazy_page!(LoginRoute, LoginPage);
 lazy_page!(TestCheckoutRoute, TestCheckoutPage);
+lazy_page!(TestPortalRoute, TestPortalPage);

@@ -12,6 +12,7 @@ mod login;
 mod not_found;
 mod pricing;
 mod test_checkout;
+mod test_portal;
 mod tracked_accounts;
 mod tutors;
 
@@ -24,11 +25,12 @@ pub use generate::GeneratePage;
 pub use home::HomePage;
 pub use lazy::{
     AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
-    LoginRoute, TestCheckoutRoute, TrackedAccountsRoute, TutorsRoute,
+    LoginRoute, TestCheckoutRoute, TestPortalRoute, TrackedAccountsRoute, TutorsRoute,
 };
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use pricing::PricingPage;
 pub use test_checkout::TestCheckoutPage;
+pub use test_portal::TestPortalPage;
 pub use tracked_accounts::TrackedAccountsPage;
 pub use tutors::TutorsPage;
