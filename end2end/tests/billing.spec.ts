@@ -33,4 +33,32 @@ test.describe("paying for a plan in test mode", () => {
     await expect(page.getByTestId("checkout-title")).toHaveText("Team, billed yearly");
     await expect(page.getByTestId("checkout-terms")).toContainText("then $470.40 per year");
   });
+
+  test("the test portal takes a subscription to past due and back to Free", async ({ page }, testInfo) => {
+    await signInByEmail(page, testInfo, uniqueEmail(testInfo, "portal"));
+    await open(page, testInfo, "/pricing");
+    await page.getByTestId("plan-pro").getByRole("button").click();
+    await page.getByRole("button", { name: "Start 7-day free trial — test mode" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+
+    await open(page, testInfo, "/account");
+    await page.getByRole("button", { name: "Manage billing" }).click();
+    await expect(page).toHaveURL(/\/billing\/test-portal$/);
+    await expect(page.getByTestId("portal-status")).toHaveText("Trialing");
+
+    await page.getByRole("button", { name: "Make the next renewal fail" }).click();
+    await expect(page.getByRole("status")).toContainText("Done");
+    await page.getByRole("button", { name: "End the period now (renew)" }).click();
+    await expect(page.getByTestId("portal-status")).toHaveText("Past due");
+    await open(page, testInfo, "/dashboard");
+    await expect(page.getByTestId("plan")).toContainText("Pro");
+    await expect(page.getByTestId("plan")).toContainText("past due");
+
+    await open(page, testInfo, "/billing/test-portal");
+    await page.getByRole("button", { name: "Cancel now" }).click();
+    await expect(page.getByTestId("portal-status")).toHaveText("Canceled");
+    await open(page, testInfo, "/dashboard");
+    await expect(page.getByTestId("plan")).toContainText("Free");
+    await expect(page.getByTestId("meter-generations")).toContainText("10 generations left today");
+  });
 });
