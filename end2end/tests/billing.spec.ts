@@ -61,4 +61,14 @@ test.describe("paying for a plan in test mode", () => {
     await expect(page.getByTestId("plan")).toContainText("Free");
     await expect(page.getByTestId("meter-generations")).toContainText("10 generations left today");
   });
+
+  test("a credit pack bought on /pricing shows its credits on the dashboard", async ({ page }, testInfo) => {
+    await signInByEmail(page, testInfo, uniqueEmail(testInfo, "pack"));
+    await open(page, testInfo, "/pricing");
+    await page.getByTestId("credit-pack").filter({ hasText: "100 generations" }).getByRole("button", { name: "Buy" }).click();
+    await expect(page.getByTestId("checkout-title")).toHaveText("Credit pack: 100 generations");
+    await page.getByRole("button", { name: "Pay $5.00 — test mode" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.getByTestId("plan")).toContainText("100 credits");
+  });
 });

@@ -33,6 +33,20 @@ CREATE TABLE billing_events (
     payload TEXT NOT NULL
 );
 
+-- Credit packs being bought: one row per checkout, made when it starts. The credits are granted
+-- once, when the provider says the checkout is paid (the return from checkout, or the webhook,
+-- whichever comes first), under a ledger key made from the checkout id.
+CREATE TABLE credit_purchases (
+    checkout_id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    pack_id TEXT NOT NULL,
+    feature TEXT NOT NULL,
+    credits INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    granted_at INTEGER
+);
+CREATE INDEX credit_purchases_by_user ON credit_purchases (user_id);
+
 -- The built-in test-mode provider's side of billing (what Stripe keeps on its servers): used
 -- only when STRIPE_SECRET_KEY is unset. Ids look like Stripe's, with "local" in them.
 CREATE TABLE local_billing_customers (

@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/billing/success", get(billing::success))
         .route("/billing/test-checkout/{id}/pay", post(billing::test_pay))
         .route("/billing/portal", post(billing::portal))
+        .route("/billing/credits", post(billing::buy_credits))
         .route("/billing/test-portal", post(billing::test_portal))
         .route("/admin/users/ban", post(admin::ban))
         .route("/admin/users/unban", post(admin::unban))

@@ -137,6 +137,7 @@ pub async fn start(
             Billing::with_provider(
                 db.clone(),
                 catalog.clone(),
+                access.clone(),
                 Arc::new(provider),
                 &site.app_url,
             )
@@ -145,7 +146,7 @@ pub async fn start(
             tracing::info!(
                 "STRIPE_SECRET_KEY is not set: billing runs in test mode (/billing/test-checkout)"
             );
-            Billing::local(db.clone(), catalog.clone(), &site.app_url)
+            Billing::local(db.clone(), catalog.clone(), access.clone(), &site.app_url)
         }
     }
     .with_webhook_secret(config.stripe_webhook_secret.clone());

@@ -228,3 +228,57 @@ async fn concurrent_first_checkouts_make_one_customer() {
     assert_eq!(app.count("billing_customers").await, 1);
     assert_eq!(app.count("local_billing_customers").await, 1);
 }
+
+#[tokio::test]
+async fn a_credit_pack_bought_in_test_mode_adds_its_credits_once() {
+    let app = spawn_app().await;
+    let visitor = app
+        .client
+        .post(app.url("/billing/credits"))
+        .header("Origin", app.url(""))
+        .form(&[("pack", "generations_100")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&visitor), "/login?next=%2Fpricing");
+
+    let cookie = app.sign_in("ada@example.com").await;
+    let unknown = app
+        .post_form("/billing/credits", &[("pack", "free_money")], Some(&cookie))
+        .await;
+    assert_eq!(location(&unknown), "/pricing?error=unknown_pack");
+
+    let started = app
+        .post_form(
+            "/billing/credits",
+            &[("pack", "generations_100")],
+            Some(&cookie),
+        )
+        .await;
+    let checkout = location(&started);
+    assert!(
+        checkout.starts_with("/billing/test-checkout/cs_local_"),
+        "{checkout}"
+    );
+    let (_, text) = page_text(&app, &checkout, &cookie).await;
+    assert!(text.contains("Credit pack: 100 generations"), "{text}");
+    assert!(text.contains("Pay $5.00 — test mode"), "{text}");
+
+    let success = location(&app.pay(&checkout, &cookie, "succeeds").await);
+    assert_eq!(
+        app.usage(Some(&session(&cookie))).await["credits"],
+        100,
+        "granted on payment"
+    );
+    // The return, a double submit and a second return give nothing more.
+    assert_eq!(
+        location(&app.come_back(&success, &cookie).await),
+        "/dashboard"
+    );
+    app.pay(&checkout, &cookie, "succeeds").await;
+    app.come_back(&success, &cookie).await;
+    let usage = app.usage(Some(&session(&cookie))).await;
+    assert_eq!(usage["credits"], 100);
+    assert_eq!(usage["plan"], "free", "a pack is no subscription");
+    assert_eq!(app.count("local_billing_subscriptions").await, 0);
+}

@@ -291,3 +291,57 @@ async fn manage_billing_opens_stripes_customer_portal_for_the_users_customer() {
         .await;
     assert_eq!(test_portal.status(), 404);
 }
+
+#[tokio::test]
+async fn a_pack_paid_at_stripe_adds_its_credits_once_by_return_or_webhook_whichever_is_first() {
+    let fake = FakeStripe::start().await;
+    let app = app_on(&fake).await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let buy = |pack: &'static str| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let started = app
+                .post_form("/billing/credits", &[("pack", pack)], Some(&cookie))
+                .await;
+            session_id(&location(&started)).to_owned()
+        }
+    };
+
+    // Return first, then the webhook.
+    let first = buy("generations_100").await;
+    let asked = fake
+        .requests()
+        .into_iter()
+        .rfind(|r| r.path == "/v1/checkout/sessions")
+        .unwrap();
+    assert_eq!(asked.param("mode"), Some("payment"));
+    assert_eq!(
+        asked.param("line_items[0][price]"),
+        Some("price_generations_100")
+    );
+    assert_eq!(asked.param("subscription_data[trial_period_days]"), None);
+    return_from_stripe(&app, &fake, &first, &cookie).await;
+    assert_eq!(credits(&app, &cookie).await, 0, "not paid yet");
+    fake.complete_checkout(&first);
+    return_from_stripe(&app, &fake, &first, &cookie).await;
+    assert_eq!(credits(&app, &cookie).await, 100);
+    let completed = fake.event("checkout.session.completed", fake.session(&first).unwrap());
+    assert_eq!(deliver(&app, &completed).await, "credits_already_granted");
+    assert_eq!(credits(&app, &cookie).await, 100);
+
+    // The webhook first, then the return.
+    let second = buy("generations_500").await;
+    fake.complete_checkout(&second);
+    let completed = fake.event("checkout.session.completed", fake.session(&second).unwrap());
+    assert_eq!(deliver(&app, &completed).await, "credits_granted");
+    assert_eq!(credits(&app, &cookie).await, 600);
+    return_from_stripe(&app, &fake, &second, &cookie).await;
+    assert_eq!(credits(&app, &cookie).await, 600);
+    assert_eq!(app.usage(Some(&session(&cookie))).await["plan"], "free");
+}
+
+async fn credits(app: &TestApp, cookie: &str) -> i64 {
+    app.usage(Some(&session(cookie))).await["credits"]
+        .as_i64()
+        .unwrap_or(-1)
+}

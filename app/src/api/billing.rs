@@ -6,6 +6,7 @@ use leptos::prelude::*;
 /// and whenever real Stripe keys are configured.
 #[server]
 pub async fn get_test_checkout(id: String) -> Result<TestCheckoutView, ApiError> {
+    use crate::billing::local::TestItem;
     use crate::domain::BillingInterval;
     let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
@@ -20,23 +21,41 @@ pub async fn get_test_checkout(id: String) -> Result<TestCheckoutView, ApiError>
     let checkout = checkout
         .filter(|c| Some(&c.customer) == mine.as_ref())
         .ok_or_else(not_found)?;
-    let (billed, per) = match checkout.interval {
-        BillingInterval::Monthly => ("monthly", "month"),
-        BillingInterval::Yearly => ("yearly", "year"),
-    };
     let amount = checkout.amount.exact();
-    let (terms, pay_label) = match checkout.trial_days {
-        0 => (
-            format!("{amount} today, then {amount} every {per} until you cancel."),
+    let (title, terms, pay_label) = match &checkout.item {
+        TestItem::Plan {
+            name,
+            interval,
+            trial_days,
+        } => {
+            let (billed, per) = match interval {
+                BillingInterval::Monthly => ("monthly", "month"),
+                BillingInterval::Yearly => ("yearly", "year"),
+            };
+            let title = format!("{name}, billed {billed}");
+            match trial_days {
+                0 => (
+                    title,
+                    format!("{amount} today, then {amount} every {per} until you cancel."),
+                    format!("Pay {amount} — test mode"),
+                ),
+                days => (
+                    title,
+                    format!("$0.00 today, then {amount} per {per} after your {days}-day free trial. Cancel before it ends and you pay nothing."),
+                    format!("Start {days}-day free trial — test mode"),
+                ),
+            }
+        }
+        TestItem::Pack { name } => (
+            format!("Credit pack: {name}"),
+            format!(
+                "One payment of {amount}. The credits are spent only after your plan's allowance."
+            ),
             format!("Pay {amount} — test mode"),
-        ),
-        days => (
-            format!("$0.00 today, then {amount} per {per} after your {days}-day free trial. Cancel before it ends and you pay nothing."),
-            format!("Start {days}-day free trial — test mode"),
         ),
     };
     Ok(TestCheckoutView {
-        title: format!("{}, billed {billed}", checkout.plan_name),
+        title,
         terms,
         pay_label,
         complete: checkout.complete,

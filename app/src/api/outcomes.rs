@@ -219,6 +219,7 @@ outcomes! {
         FreePlan = "free_plan" => "The Free plan needs no payment: every account has it.",
         AlreadySubscribed = "already_subscribed" => "You already have a paid plan, and a second checkout would charge you twice. Your plan is shown on your dashboard.",
         NotYourCheckout = "not_your_checkout" => "That checkout belongs to another account, so nothing changed here. Sign in with the account that paid, or start again below.",
+        UnknownPack = "unknown_pack" => "That credit pack is not offered any more. Pick one below.",
         NothingToManage = "nothing_to_manage" => "There is no subscription to manage yet: choose a plan below.",
         Unavailable = "billing_unavailable" => "The payment service did not answer, so nothing was charged. Try again in a moment.",
     }

@@ -2,7 +2,6 @@
 //! a user who just paid is on the plan on the very next page, before any webhook.
 
 use super::provider::{BillingError, CheckoutItem, CheckoutRequest};
-use super::sync::{sync_customer, Synced};
 use super::{customers, subscriptions, Billing};
 use crate::auth::users::User;
 use crate::domain::provider_subscription::live_paid_plan;
@@ -17,6 +16,8 @@ pub enum CheckoutRefused {
     FreePlan,
     /// The user already pays for a plan: a second checkout would make a second subscription.
     AlreadySubscribed,
+    /// The form named a credit pack the catalog does not have.
+    UnknownPack,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,23 +95,22 @@ impl Billing {
         Ok(started.url)
     }
 
-    /// The buyer is back from checkout `session_id`: sync their subscription now rather than
-    /// wait for the webhook.
+    /// The buyer is back from checkout `session_id`: give what it bought now (a plan's
+    /// subscription synced, a pack's credits granted once) rather than wait for the webhook.
     pub async fn finish_checkout(
         &self,
         user_id: i64,
         session_id: &str,
-    ) -> Result<Synced, FinishError> {
+    ) -> Result<&'static str, FinishError> {
         let Some(customer) = customers::find(&self.db, user_id)
             .await
             .map_err(BillingError::from)?
         else {
             return Err(FinishError::NotYours);
         };
-        let session = self.provider.checkout_session(session_id).await?;
-        if session.and_then(|s| s.customer).as_deref() != Some(customer.as_str()) {
-            return Err(FinishError::NotYours);
+        match self.complete_checkout(session_id, Some(&customer)).await? {
+            Some("unknown_checkout") | None => Err(FinishError::NotYours),
+            Some(outcome) => Ok(outcome),
         }
-        Ok(sync_customer(&self.db, self.provider.as_ref(), &self.catalog, &customer).await?)
     }
 }

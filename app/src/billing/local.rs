@@ -36,16 +36,26 @@ pub enum TestCard {
     Declined,
 }
 
+/// What a test-mode checkout sells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestItem {
+    Plan {
+        name: String,
+        interval: BillingInterval,
+        trial_days: u32,
+    },
+    /// A credit pack, e.g. "100 generations".
+    Pack { name: String },
+}
+
 /// A test-mode checkout as its page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestCheckout {
     pub id: String,
     pub customer: String,
     pub price_key: String,
-    pub plan_name: String,
-    pub interval: BillingInterval,
+    pub item: TestItem,
     pub amount: Money,
-    pub trial_days: u32,
     pub complete: bool,
     pub success_url: String,
     pub cancel_url: String,
@@ -158,15 +168,20 @@ impl LocalBilling {
         let Some(row) = self.checkout_row(id).await? else {
             return Ok(None);
         };
-        let Some(CatalogPrice::Plan { plan, interval }) = self.catalog.price(&row.lookup_key)
-        else {
-            return Ok(None);
+        let item = match self.catalog.price(&row.lookup_key) {
+            Some(CatalogPrice::Plan { plan, interval }) => TestItem::Plan {
+                name: plan.name.clone(),
+                interval,
+                trial_days: u32::try_from(row.trial_days).unwrap_or(0),
+            },
+            Some(CatalogPrice::Pack(pack)) => TestItem::Pack {
+                name: pack.name.clone(),
+            },
+            None => return Ok(None),
         };
         Ok(Some(TestCheckout {
-            plan_name: plan.name.clone(),
-            interval,
+            item,
             amount: Money::from_cents(u64::try_from(row.amount_cents).unwrap_or(0)),
-            trial_days: u32::try_from(row.trial_days).unwrap_or(0),
             complete: row.status == "complete",
             success_url: row.success_url.replace("{CHECKOUT_SESSION_ID}", &row.id),
             cancel_url: row.cancel_url,
@@ -190,11 +205,30 @@ impl LocalBilling {
             return Err(PayError::Declined);
         }
         let now = self.db.now();
-        let (status, period_end, trial_end) = if checkout.trial_days > 0 {
-            let end = now + i64::from(checkout.trial_days) * 86_400;
+        let (interval, trial_days) = match &checkout.item {
+            TestItem::Plan {
+                interval,
+                trial_days,
+                ..
+            } => (*interval, *trial_days),
+            // A pack is paid once; nothing starts at the provider.
+            TestItem::Pack { .. } => {
+                sqlx::query(
+                    "UPDATE local_billing_checkouts SET status = 'complete'
+                     WHERE id = $1 AND status = 'open'",
+                )
+                .bind(id)
+                .execute(self.db.pool())
+                .await
+                .map_err(DbError::from)?;
+                return Ok(checkout.success_url);
+            }
+        };
+        let (status, period_end, trial_end) = if trial_days > 0 {
+            let end = now + i64::from(trial_days) * 86_400;
             (SubscriptionStatus::Trialing, end, Some(end))
         } else {
-            let months = match checkout.interval {
+            let months = match interval {
                 BillingInterval::Monthly => 1,
                 BillingInterval::Yearly => 12,
             };
@@ -330,15 +364,21 @@ impl BillingProvider for LocalBilling {
         request: CheckoutRequest,
     ) -> BoxFuture<'_, Result<StartedCheckout, BillingError>> {
         Box::pin(async move {
-            let CheckoutItem::Subscription {
-                price_key,
-                trial_days,
-            } = &request.item;
-            let amount = match self.catalog.price(price_key) {
-                Some(CatalogPrice::Plan { plan, interval }) => plan.price(interval),
+            let (mode, price_key, trial_days) = match &request.item {
+                CheckoutItem::Subscription {
+                    price_key,
+                    trial_days,
+                } => ("subscription", price_key, *trial_days),
+                CheckoutItem::Payment { price_key } => ("payment", price_key, 0),
+            };
+            let amount = match (mode, self.catalog.price(price_key)) {
+                ("subscription", Some(CatalogPrice::Plan { plan, interval })) => {
+                    plan.price(interval)
+                }
+                ("payment", Some(CatalogPrice::Pack(pack))) => pack.price,
                 _ => {
                     return Err(BillingError::Provider(format!(
-                        "no recurring price with lookup key {price_key}"
+                        "no {mode} price with lookup key {price_key}"
                     )))
                 }
             };
@@ -347,13 +387,14 @@ impl BillingProvider for LocalBilling {
                 "INSERT INTO local_billing_checkouts
                      (id, customer_id, mode, lookup_key, amount_cents, trial_days, success_url,
                       cancel_url, status, created_at)
-                 VALUES ($1, $2, 'subscription', $3, $4, $5, $6, $7, 'open', $8)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)",
             )
             .bind(&id)
             .bind(&request.customer)
+            .bind(mode)
             .bind(price_key)
             .bind(i64::try_from(amount.cents).unwrap_or(i64::MAX))
-            .bind(i64::from(*trial_days))
+            .bind(i64::from(trial_days))
             .bind(&request.success_url)
             .bind(&request.cancel_url)
             .bind(self.db.now())
@@ -374,6 +415,7 @@ impl BillingProvider for LocalBilling {
         Box::pin(async move {
             Ok(self.checkout_row(id).await?.map(|row| CheckoutSession {
                 complete: row.status == "complete",
+                paid: row.status == "complete",
                 customer: Some(row.customer_id),
                 id: row.id,
             }))

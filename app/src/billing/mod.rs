@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod customers;
 pub mod local;
 pub mod local_engine;
+pub mod packs;
 pub mod portal;
 pub mod provider;
 pub mod stripe;
@@ -13,6 +14,7 @@ pub mod subscriptions;
 pub mod sync;
 pub mod webhook;
 
+use crate::access::Access;
 use crate::db::Db;
 use crate::domain::Catalog;
 use local::LocalBilling;
@@ -23,6 +25,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Billing {
     db: Db,
+    /// Grants bought credits and checks downgrades (the one access module).
+    access: Access,
     catalog: Arc<Catalog>,
     provider: Arc<dyn BillingProvider>,
     /// The test-mode provider, when it is the one in use (its pages exist only then).
@@ -35,10 +39,11 @@ pub struct Billing {
 
 impl Billing {
     /// Billing through the built-in test-mode provider.
-    pub fn local(db: Db, catalog: Arc<Catalog>, app_url: &str) -> Self {
+    pub fn local(db: Db, catalog: Arc<Catalog>, access: Access, app_url: &str) -> Self {
         let local = LocalBilling::new(db.clone(), catalog.clone());
         Self {
             db,
+            access,
             catalog,
             provider: Arc::new(local.clone()),
             local: Some(local),
@@ -51,11 +56,13 @@ impl Billing {
     pub fn with_provider(
         db: Db,
         catalog: Arc<Catalog>,
+        access: Access,
         provider: Arc<dyn BillingProvider>,
         app_url: &str,
     ) -> Self {
         Self {
             db,
+            access,
             catalog,
             provider,
             local: None,

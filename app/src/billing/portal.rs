@@ -6,7 +6,7 @@ use super::local_engine::PortalAction;
 use super::provider::BillingError;
 use super::sync::Synced;
 use super::{customers, Billing};
-use crate::access::{Access, AccessError, Subject};
+use crate::access::{AccessError, Subject};
 use crate::domain::{CatalogPrice, DowngradeBlocked, PlanChange};
 
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +51,6 @@ impl Billing {
     /// a plan whose limits the user's usage exceeds is refused with what to remove.
     pub async fn test_portal_act(
         &self,
-        access: &Access,
         user_id: i64,
         action: &PortalAction,
     ) -> Result<Synced, TestPortalRefused> {
@@ -62,7 +61,8 @@ impl Billing {
             .ok_or(ActError::NoSubscription)?;
         if let PortalAction::SwitchTo(key) = action {
             if let Some(CatalogPrice::Plan { plan, .. }) = self.catalog.price(key) {
-                let change = access
+                let change = self
+                    .access
                     .can_change_plan(&Subject::User(user_id), &plan.id)
                     .await?;
                 if let PlanChange::Blocked(blocked) = change {

@@ -17,11 +17,13 @@ pub struct NewCustomer {
     pub idempotency_key: String,
 }
 
-/// What a checkout sells. (Credit packs, Checkout in payment mode, join with their flow.)
+/// What a checkout sells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckoutItem {
     /// A plan's recurring price, with the free trial this customer is offered (0: none).
     Subscription { price_key: String, trial_days: u32 },
+    /// A credit pack's one-off price (Checkout in payment mode).
+    Payment { price_key: String },
 }
 
 #[derive(Debug, Clone)]
@@ -47,8 +49,11 @@ pub struct StartedCheckout {
 pub struct CheckoutSession {
     pub id: String,
     pub customer: Option<String>,
-    /// Paid (or, for a trial, completed without payment due).
+    /// Finished by the buyer.
     pub complete: bool,
+    /// The money is in (or nothing was due, as for a trial). A delayed payment method can
+    /// complete a checkout before it is paid.
+    pub paid: bool,
 }
 
 /// Why the provider could not answer.
@@ -59,6 +64,8 @@ pub enum BillingError {
     Provider(String),
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
 }
 
 pub trait BillingProvider: Send + Sync + Debug {

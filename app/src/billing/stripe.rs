@@ -21,7 +21,7 @@ use stripe_checkout::checkout_session::{
 };
 use stripe_core::customer::CreateCustomer;
 use stripe_product::price::ListPrice;
-use stripe_shared::{CheckoutSessionMode, CheckoutSessionStatus};
+use stripe_shared::{CheckoutSessionMode, CheckoutSessionPaymentStatus, CheckoutSessionStatus};
 
 /// The Stripe API version async-stripe rc.10 speaks; the webhook endpoint must be created at it.
 pub const API_VERSION: &str = "2026-09-30.endive";
@@ -125,35 +125,38 @@ impl BillingProvider for StripeBilling {
         request: CheckoutRequest,
     ) -> BoxFuture<'_, Result<StartedCheckout, BillingError>> {
         Box::pin(async move {
-            let CheckoutItem::Subscription {
-                price_key,
-                trial_days,
-            } = &request.item;
+            let (price_key, mode) = match &request.item {
+                CheckoutItem::Subscription { price_key, .. } => {
+                    (price_key, CheckoutSessionMode::Subscription)
+                }
+                CheckoutItem::Payment { price_key } => (price_key, CheckoutSessionMode::Payment),
+            };
             let price = self.price_id(price_key).await?;
-            let mut subscription_data = CreateCheckoutSessionSubscriptionData::new();
-            subscription_data.trial_period_days = (*trial_days > 0).then_some(*trial_days);
-            // Collecting tax ids for an existing customer needs leave to update their name and
-            // address from what they type.
-            let mut customer_update = CreateCheckoutSessionCustomerUpdate::new();
-            customer_update.name = Some(CreateCheckoutSessionCustomerUpdateName::Auto);
-            customer_update.address = Some(CreateCheckoutSessionCustomerUpdateAddress::Auto);
-            let session = CreateCheckoutSession::new()
-                .mode(CheckoutSessionMode::Subscription)
+            let mut create = CreateCheckoutSession::new()
+                .mode(mode)
                 .customer(request.customer)
                 .line_items(vec![CreateCheckoutSessionLineItems {
                     price: Some(price),
                     quantity: Some(1),
                     ..Default::default()
                 }])
-                .subscription_data(subscription_data)
                 .allow_promotion_codes(true)
-                .tax_id_collection(CreateCheckoutSessionTaxIdCollection::new(true))
-                .customer_update(customer_update)
                 .success_url(request.success_url)
-                .cancel_url(request.cancel_url)
-                .send(&self.client)
-                .await
-                .map_err(failed)?;
+                .cancel_url(request.cancel_url);
+            if let CheckoutItem::Subscription { trial_days, .. } = &request.item {
+                let mut subscription_data = CreateCheckoutSessionSubscriptionData::new();
+                subscription_data.trial_period_days = (*trial_days > 0).then_some(*trial_days);
+                // Collecting tax ids for an existing customer needs leave to update their name
+                // and address from what they type.
+                let mut customer_update = CreateCheckoutSessionCustomerUpdate::new();
+                customer_update.name = Some(CreateCheckoutSessionCustomerUpdateName::Auto);
+                customer_update.address = Some(CreateCheckoutSessionCustomerUpdateAddress::Auto);
+                create = create
+                    .subscription_data(subscription_data)
+                    .tax_id_collection(CreateCheckoutSessionTaxIdCollection::new(true))
+                    .customer_update(customer_update);
+            }
+            let session = create.send(&self.client).await.map_err(failed)?;
             let url = session.url.clone().ok_or_else(|| {
                 BillingError::Provider("Stripe returned a checkout session without a URL".into())
             })?;
@@ -179,6 +182,11 @@ impl BillingProvider for StripeBilling {
                     id: session.id.to_string(),
                     customer: session.customer.as_ref().map(|c| c.id().to_string()),
                     complete: session.status == Some(CheckoutSessionStatus::Complete),
+                    paid: matches!(
+                        session.payment_status,
+                        CheckoutSessionPaymentStatus::Paid
+                            | CheckoutSessionPaymentStatus::NoPaymentRequired
+                    ),
                 })),
                 Err(StripeError::Stripe(_, 404)) => Ok(None),
                 Err(e) => Err(failed(e)),

@@ -12,10 +12,17 @@ pub struct PricingTable {
     pub plans: Vec<PlanOffer>,
     /// The largest whole-percent saving of paying yearly, for the interval toggle.
     pub best_yearly_saving: Option<u64>,
-    /// "10 credits: $5", one per credit pack.
-    pub credit_packs: Vec<String>,
+    /// One per credit pack.
+    pub credit_packs: Vec<PackOffer>,
     /// "No account yet? Try 5 generations without signing up."
     pub guest_offer: String,
+}
+
+/// A credit pack as offered: "100 generations: $5", bought with its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackOffer {
+    pub id: String,
+    pub text: String,
 }
 
 /// One plan's column.
@@ -69,7 +76,10 @@ impl PricingTable {
             credit_packs: catalog
                 .credit_packs
                 .iter()
-                .map(|pack| format!("{}: {}", pack.name, pack.price))
+                .map(|pack| PackOffer {
+                    id: pack.id.clone(),
+                    text: format!("{}: {}", pack.name, pack.price),
+                })
                 .collect(),
             guest_offer: format!(
                 "No account yet? Try {} {guest_units} without signing up.",

@@ -6,10 +6,10 @@ use super::redirect_with;
 use app::api::outcomes::{PricingError, TestCheckoutError, TestPortalError};
 use app::auth::{CurrentUser, Viewer};
 use app::billing::checkout::{CheckoutError, CheckoutRefused, FinishError};
+use app::billing::customers;
 use app::billing::local::{ActError, PayError, TestCard};
 use app::billing::local_engine::PortalAction;
 use app::billing::portal::{PortalError, TestPortalRefused};
-use app::billing::{customers, sync::Synced};
 use app::domain::BillingInterval;
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -55,6 +55,7 @@ pub async fn checkout(
             CheckoutRefused::UnknownPlan => PricingError::UnknownPlan,
             CheckoutRefused::FreePlan => PricingError::FreePlan,
             CheckoutRefused::AlreadySubscribed => PricingError::AlreadySubscribed,
+            CheckoutRefused::UnknownPack => PricingError::UnknownPack,
         }),
         Err(CheckoutError::Billing(e)) => {
             tracing::error!(error = %e, "starting a checkout failed");
@@ -81,14 +82,10 @@ pub async fn success(
         .finish_checkout(me.user.id, &returned.session_id)
         .await
     {
-        Ok(Synced::Subscription { .. }) => Redirect::to("/dashboard").into_response(),
-        Ok(other) => {
-            // Paid, but nothing to write yet (e.g. a price plans.toml does not name): the
-            // webhook or `tollgate billing sync` will bring it once the provider has it.
-            tracing::warn!(
-                ?other,
-                "a checkout came back without a subscription to sync"
-            );
+        // The dashboard shows what there is now: the plan, the credits, or (a payment still
+        // on its way) what there was; the webhook brings the rest.
+        Ok(outcome) => {
+            tracing::info!(outcome, "back from checkout");
             Redirect::to("/dashboard").into_response()
         }
         Err(FinishError::NotYours) => redirect_with(
@@ -143,9 +140,9 @@ pub async fn test_pay(
     };
     match local.pay(&owner.id, card).await {
         Ok(success_url) => {
-            // What Stripe's webhook would bring: the same sync, at once.
-            if let Err(e) = state.billing.sync(&owner.customer).await {
-                tracing::error!(error = %e, "syncing a test payment failed");
+            // What Stripe's webhook would bring, at once: the same code.
+            if let Err(e) = state.billing.complete_checkout(&owner.id, None).await {
+                tracing::error!(error = %e, "completing a test payment failed");
             }
             Redirect::to(&success_url).into_response()
         }
@@ -154,6 +151,37 @@ pub async fn test_pay(
         Err(PayError::Db(e)) => {
             tracing::error!(error = %e, "a test payment failed");
             back(TestCheckoutError::Unavailable)
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PackForm {
+    #[serde(default)]
+    pack: String,
+}
+
+/// `POST /billing/credits`: to the provider's checkout for a credit pack.
+pub async fn buy_credits(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Form(form): Form<PackForm>,
+) -> Response {
+    let Some(me) = viewer.0 else {
+        return redirect_with("/login", &[("next", "/pricing")]).into_response();
+    };
+    let back =
+        |error: PricingError| redirect_with("/pricing", &[("error", error.code())]).into_response();
+    match state
+        .billing
+        .start_pack_checkout(&me.user, &form.pack)
+        .await
+    {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(CheckoutError::Refused(_)) => back(PricingError::UnknownPack),
+        Err(CheckoutError::Billing(e)) => {
+            tracing::error!(error = %e, "starting a credit pack checkout failed");
+            back(PricingError::Unavailable)
         }
     }
 }
@@ -193,11 +221,7 @@ pub async fn test_portal(
     let Some(action) = PortalAction::from_form(&form.action, form.price.as_deref()) else {
         return back(&[("error", TestPortalError::NotNow.code())]);
     };
-    match state
-        .billing
-        .test_portal_act(&state.access, me.user.id, &action)
-        .await
-    {
+    match state.billing.test_portal_act(me.user.id, &action).await {
         Ok(_) => back(&[("notice", "changed")]),
         Err(TestPortalRefused::NotTestMode) => not_found(),
         Err(TestPortalRefused::DowngradeBlocked(_)) => back(&[

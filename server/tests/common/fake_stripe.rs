@@ -195,8 +195,9 @@ impl FakeStripe {
             .cloned()
     }
 
-    /// The buyer pays checkout `id` at Stripe: the session completes and its subscription
-    /// starts (trialing when the session offered a trial). Returns the subscription.
+    /// The buyer pays checkout `id` at Stripe: the session completes and, for a plan, its
+    /// subscription starts (trialing when the session offered a trial). Returns the
+    /// subscription (null for a one-off payment).
     pub fn complete_checkout(&self, id: &str) -> Value {
         let mut inner = self.inner();
         let now = inner.now;
@@ -210,6 +211,11 @@ impl FakeStripe {
         let price_id = session["_price"].as_str().unwrap_or_default().to_owned();
         let customer = session["customer"].clone();
         session["status"] = json!("complete");
+        if session["mode"] == "payment" {
+            // A one-off payment: paid, nothing starts.
+            session["payment_status"] = json!("paid");
+            return Value::Null;
+        }
         session["payment_status"] = json!(if trial_days > 0 {
             "no_payment_required"
         } else {

@@ -13,6 +13,8 @@ pub struct Envelope {
     pub created: i64,
     /// The customer of the event's object (`data.object.customer`, as an id or expanded).
     pub customer: Option<String>,
+    /// The id of the event's object (`data.object.id`).
+    pub object_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -40,28 +42,41 @@ pub fn read(body: &[u8]) -> Option<Envelope> {
             .map(str::to_owned),
         None => None,
     };
+    let object_id = raw
+        .data
+        .object
+        .get("id")
+        .and_then(|id| id.as_str())
+        .map(str::to_owned);
     (!raw.id.is_empty()).then_some(Envelope {
         id: raw.id,
         kind: raw.kind,
         created: raw.created,
         customer,
+        object_id,
     })
 }
 
 /// What an event asks of us.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// A checkout finished (or its delayed payment arrived): give what it bought.
+    Checkout(String),
     /// Re-read this customer's subscription from the provider.
     Sync(String),
     /// Nothing (a type we do not act on, or one without a customer); recorded all the same.
     Nothing,
 }
 
-/// Event types that can change what a customer's subscription grants.
-const SYNCING: &[&str] = &[
+/// Checkout events: a plan's subscription or a pack's payment may be complete.
+const CHECKOUT: &[&str] = &[
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
     "checkout.session.async_payment_failed",
+];
+
+/// Event types that can change what a customer's subscription grants.
+const SYNCING: &[&str] = &[
     "customer.subscription.created",
     "customer.subscription.updated",
     "customer.subscription.deleted",
@@ -75,6 +90,11 @@ const SYNCING: &[&str] = &[
 ];
 
 pub fn effect(event: &Envelope) -> Effect {
+    if CHECKOUT.contains(&event.kind.as_str()) {
+        if let Some(session) = &event.object_id {
+            return Effect::Checkout(session.clone());
+        }
+    }
     match &event.customer {
         Some(customer) if SYNCING.contains(&event.kind.as_str()) => Effect::Sync(customer.clone()),
         _ => Effect::Nothing,
@@ -112,7 +132,6 @@ mod tests {
         for (kind, resource) in [
             ("customer.subscription.updated", "subscription"),
             ("invoice.payment_failed", "invoice"),
-            ("checkout.session.completed", "checkout.session"),
         ] {
             let mut object = fixture(resource);
             object["customer"] = json!("cus_42");
@@ -120,6 +139,19 @@ mod tests {
             assert_eq!(envelope.kind, kind);
             assert_eq!(envelope.created, 1_700_000_000);
             assert_eq!(effect(&envelope), Effect::Sync("cus_42".into()), "{kind}");
+        }
+    }
+
+    #[test]
+    fn checkout_events_complete_their_session() {
+        let mut object = fixture("checkout.session");
+        object["id"] = json!("cs_9");
+        for kind in [
+            "checkout.session.completed",
+            "checkout.session.async_payment_succeeded",
+        ] {
+            let envelope = read(&event(kind, object.clone())).unwrap();
+            assert_eq!(effect(&envelope), Effect::Checkout("cs_9".into()), "{kind}");
         }
     }
 

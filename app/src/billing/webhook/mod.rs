@@ -68,11 +68,15 @@ impl Billing {
             return Ok(Received::Duplicate);
         }
         // The provider is read before the transaction: no lock is held across the network.
-        let reading = match event::effect(&event) {
-            Effect::Sync(customer) => {
-                Some(sync::read(&self.db, self.provider.as_ref(), &self.catalog, &customer).await?)
-            }
-            Effect::Nothing => None,
+        let effect = match event::effect(&event) {
+            Effect::Checkout(session) => match self.read_completion(&session, None).await? {
+                Some(completion) => Planned::Completion(completion),
+                None => Planned::Nothing,
+            },
+            Effect::Sync(customer) => Planned::Sync(
+                sync::read(&self.db, self.provider.as_ref(), &self.catalog, &customer).await?,
+            ),
+            Effect::Nothing => Planned::Nothing,
         };
         let mut tx = self.db.begin_durable().await?;
         let now = self.db.now();
@@ -80,16 +84,26 @@ impl Billing {
             // Delivered twice at once: the other delivery recorded it first.
             return Ok(Received::Duplicate);
         }
-        let outcome = match &reading {
-            Some(Some(reading)) => sync::write_in(&mut tx, now, reading).await?.outcome(),
-            Some(None) => Synced::UnknownCustomer.outcome(),
-            None => "ignored",
+        let outcome = match &effect {
+            Planned::Completion(completion) => {
+                self.write_completion_in(&mut tx, completion).await?
+            }
+            Planned::Sync(Some(reading)) => sync::write_in(&mut tx, now, reading).await?.outcome(),
+            Planned::Sync(None) => Synced::UnknownCustomer.outcome(),
+            Planned::Nothing => "ignored",
         };
         set_outcome_in(&mut tx, &event.id, outcome).await?;
         tx.commit().await.map_err(DbError::from)?;
         tracing::info!(event = %event.id, kind = %event.kind, outcome, "webhook processed");
         Ok(Received::Processed(outcome))
     }
+}
+
+/// An event's effect, read from the provider and waiting for the transaction.
+enum Planned {
+    Completion(super::packs::Completion),
+    Sync(Option<sync::Reading>),
+    Nothing,
 }
 
 async fn seen(db: &Db, event_id: &str) -> Result<bool, DbError> {

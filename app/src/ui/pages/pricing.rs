@@ -65,7 +65,22 @@ fn Plans(table: PricingTable, interval: Memo<BillingInterval>) -> impl IntoView 
     let packs = table
         .credit_packs
         .into_iter()
-        .map(|pack| view! { <li data-testid="credit-pack">{pack}</li> })
+        .map(|pack| {
+            view! {
+                <li data-testid="credit-pack" class="flex items-center gap-3">
+                    <span>{pack.text}</span>
+                    <form method="post" action="/billing/credits">
+                        <input type="hidden" name="pack" value=pack.id />
+                        <button
+                            type="submit"
+                            class="rounded-lg border border-indigo-600 px-3 py-1 text-xs font-semibold text-indigo-700 hover:bg-indigo-50"
+                        >
+                            "Buy"
+                        </button>
+                    </form>
+                </li>
+            }
+        })
         .collect_view();
     view! {
         <div class="mt-8 flex justify-center">
@@ -77,7 +92,7 @@ fn Plans(table: PricingTable, interval: Memo<BillingInterval>) -> impl IntoView 
             <p class="mt-1">
                 "Credit packs top up any plan and are spent only after the day's allowance is used:"
             </p>
-            <ul class="mt-2 flex flex-wrap gap-x-6 gap-y-1">{packs}</ul>
+            <ul class="mt-2 flex flex-wrap gap-x-6 gap-y-2">{packs}</ul>
             <p class="mt-4">{table.guest_offer}</p>
         </section>
     }
