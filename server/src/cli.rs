@@ -34,6 +34,9 @@ enum Command {
     /// Manage credit balances.
     #[command(subcommand)]
     Credits(CreditsCommand),
+    /// Billing: re-read subscriptions from the provider, or act on a recorded webhook again.
+    #[command(subcommand)]
+    Billing(BillingCommand),
     /// Purge expired rows (OAuth states, sign-in links, sessions, rate-limit windows, guests,
     /// kept generations); the server also does this every hour.
     Housekeeping,
@@ -49,6 +52,15 @@ enum CreditsCommand {
         #[arg(long, default_value = "generations")]
         feature: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum BillingCommand {
+    /// Re-syncs one customer's subscription (by email), or every customer's: the way back to
+    /// the provider's state after an outage or a missed webhook.
+    Sync { email: Option<String> },
+    /// Acts on a recorded webhook event again (its effect re-reads the provider).
+    Replay { event_id: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -137,6 +149,20 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{}.", purged.map_err(|e| e.to_string())?);
             Ok(())
         }
+        Command::Billing(command) => {
+            let (db, access) = open_access(&config).await?;
+            let app_url = config
+                .app_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.bind_addr));
+            let catalog = Arc::new(access.catalog().clone());
+            let billing = serve::billing(&config, &db, &catalog, &access, &app_url)
+                .map_err(|e| e.to_string())?;
+            let result = operator::billing(&db, &billing, command_args(command)).await;
+            db.close().await;
+            println!("{}", result?);
+            Ok(())
+        }
         Command::Credits(CreditsCommand::Grant {
             email,
             amount,
@@ -148,6 +174,13 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{}", result?);
             Ok(())
         }
+    }
+}
+
+fn command_args(command: BillingCommand) -> operator::BillingTask {
+    match command {
+        BillingCommand::Sync { email } => operator::BillingTask::Sync(email),
+        BillingCommand::Replay { event_id } => operator::BillingTask::Replay(event_id),
     }
 }
 

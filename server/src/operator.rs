@@ -3,7 +3,10 @@
 use app::access::{Access, Subject};
 use app::auth::token::SecretToken;
 use app::auth::users;
+use app::billing::customers;
 use app::billing::subscriptions;
+use app::billing::sync::Synced;
+use app::billing::Billing;
 use app::db::Db;
 use app::domain::{
     EmailAddress, IdempotencyKey, PlanChange, PlanId, Subscription, SubscriptionStatus,
@@ -106,4 +109,75 @@ pub async fn grant_credits(
         "Granted {amount} {feature} credits to {email}; credit balance is now {}.",
         summary.credits
     ))
+}
+
+/// What `tollgate billing …` was asked to do.
+#[derive(Debug)]
+pub enum BillingTask {
+    /// One customer by email, or (`None`) every customer.
+    Sync(Option<String>),
+    Replay(String),
+}
+
+/// `tollgate billing sync [EMAIL]` and `tollgate billing replay EVENT_ID`: one line per
+/// customer synced; an error when any sync failed (the others still ran).
+pub async fn billing(db: &Db, billing: &Billing, task: BillingTask) -> Result<String, String> {
+    match task {
+        BillingTask::Replay(event_id) => match billing.replay_event(&event_id).await {
+            Ok(Some(outcome)) => Ok(format!("event {event_id}: {outcome}")),
+            Ok(None) => Err(format!("no recorded event {event_id}")),
+            Err(e) => Err(format!("event {event_id}: {e}")),
+        },
+        BillingTask::Sync(email) => {
+            let all = customers::all(db).await.map_err(|e| e.to_string())?;
+            let chosen: Vec<(String, String)> = match &email {
+                None => all,
+                Some(raw) => {
+                    let email = EmailAddress::lookup(raw)?;
+                    let one: Vec<_> = all
+                        .into_iter()
+                        .filter(|(e, _)| e.eq_ignore_ascii_case(email.as_str()))
+                        .collect();
+                    if one.is_empty() {
+                        return Err(format!(
+                            "{email} has no billing customer (never checked out)"
+                        ));
+                    }
+                    one
+                }
+            };
+            let mut lines = Vec::new();
+            let mut failed = 0;
+            for (email, customer) in &chosen {
+                match billing.sync(customer).await {
+                    Ok(synced) => lines.push(format!("{email}: {}", describe(&synced))),
+                    Err(e) => {
+                        failed += 1;
+                        lines.push(format!("{email}: failed: {e}"));
+                    }
+                }
+            }
+            if chosen.is_empty() {
+                lines.push("no billing customers yet".into());
+            }
+            let report = lines.join("\n");
+            if failed > 0 {
+                Err(format!(
+                    "{report}\n{failed} of {} syncs failed",
+                    chosen.len()
+                ))
+            } else {
+                Ok(report)
+            }
+        }
+    }
+}
+
+fn describe(synced: &Synced) -> String {
+    match synced {
+        Synced::Subscription { subscription, .. } => {
+            format!("{} ({})", subscription.plan, subscription.status)
+        }
+        other => other.outcome().replace('_', " "),
+    }
 }

@@ -9,6 +9,7 @@ use app::auth::smtp::SmtpMailer;
 use app::billing::stripe::StripeBilling;
 use app::billing::Billing;
 use app::db::{Db, DbError};
+use app::domain::Catalog;
 use app::generation::in_flight::InFlight;
 use app::generation::{DemoGenerator, Generator, OpenAiGenerator};
 use app::plans_file::{self, PlansFileError};
@@ -129,27 +130,7 @@ pub async fn start(
     let access = Access::new(db.clone(), catalog.clone()).map_err(|problem| {
         StartError::Provider(format!("{}: {problem}", config.plans_file.display()))
     })?;
-    let billing = match &config.stripe {
-        Some(stripe) => {
-            let provider =
-                StripeBilling::new(stripe.secret_key.expose(), stripe.api_base.as_deref())
-                    .map_err(StartError::Provider)?;
-            Billing::with_provider(
-                db.clone(),
-                catalog.clone(),
-                access.clone(),
-                Arc::new(provider),
-                &site.app_url,
-            )
-        }
-        None => {
-            tracing::info!(
-                "STRIPE_SECRET_KEY is not set: billing runs in test mode (/billing/test-checkout)"
-            );
-            Billing::local(db.clone(), catalog.clone(), access.clone(), &site.app_url)
-        }
-    }
-    .with_webhook_secret(config.stripe_webhook_secret.clone());
+    let billing = billing(&config, &db, &catalog, &access, &site.app_url)?;
     let state = AppState {
         billing,
         generator,
@@ -224,4 +205,36 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Billing as configured: through Stripe with `STRIPE_SECRET_KEY`, else the test-mode provider.
+/// The server and the `tollgate billing` commands share it.
+pub fn billing(
+    config: &Config,
+    db: &Db,
+    catalog: &Arc<Catalog>,
+    access: &Access,
+    app_url: &str,
+) -> Result<Billing, StartError> {
+    let billing = match &config.stripe {
+        Some(stripe) => {
+            let provider =
+                StripeBilling::new(stripe.secret_key.expose(), stripe.api_base.as_deref())
+                    .map_err(StartError::Provider)?;
+            Billing::with_provider(
+                db.clone(),
+                catalog.clone(),
+                access.clone(),
+                Arc::new(provider),
+                app_url,
+            )
+        }
+        None => {
+            tracing::info!(
+                "STRIPE_SECRET_KEY is not set: billing runs in test mode (/billing/test-checkout)"
+            );
+            Billing::local(db.clone(), catalog.clone(), access.clone(), app_url)
+        }
+    };
+    Ok(billing.with_webhook_secret(config.stripe_webhook_secret.clone()))
 }

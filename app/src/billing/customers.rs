@@ -71,3 +71,13 @@ pub async fn take_sync_ticket(db: &Db, customer_id: &str) -> Result<Option<(i64,
     .fetch_optional(db.pool())
     .await?)
 }
+
+/// Every recorded customer with its user's email, for `tollgate billing sync`.
+pub async fn all(db: &Db) -> Result<Vec<(String, String)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT u.email, c.customer_id FROM billing_customers c JOIN users u ON u.id = c.user_id
+         ORDER BY c.user_id",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}

@@ -68,7 +68,42 @@ impl Billing {
             return Ok(Received::Duplicate);
         }
         // The provider is read before the transaction: no lock is held across the network.
-        let effect = match event::effect(&event) {
+        let planned = self.plan(&event).await?;
+        let mut tx = self.db.begin_durable().await?;
+        if !record_in(&mut tx, &event, body, self.db.now()).await? {
+            // Delivered twice at once: the other delivery recorded it first.
+            return Ok(Received::Duplicate);
+        }
+        let outcome = self.write_in(&mut tx, &planned).await?;
+        set_outcome_in(&mut tx, &event.id, outcome).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        tracing::info!(event = %event.id, kind = %event.kind, outcome, "webhook processed");
+        Ok(Received::Processed(outcome))
+    }
+
+    /// Acts on recorded event `event_id` again (`tollgate billing replay`): its effect reads
+    /// the provider's current state, so a replay is always safe. `None`: no such event.
+    pub async fn replay_event(&self, event_id: &str) -> Result<Option<&'static str>, WebhookError> {
+        let payload: Option<String> =
+            sqlx::query_scalar("SELECT payload FROM billing_events WHERE event_id = $1")
+                .bind(event_id)
+                .fetch_optional(self.db.pool())
+                .await
+                .map_err(DbError::from)?;
+        let Some(event) = payload.as_deref().and_then(|p| event::read(p.as_bytes())) else {
+            return Ok(None);
+        };
+        let planned = self.plan(&event).await?;
+        let mut tx = self.db.begin_durable().await?;
+        let outcome = self.write_in(&mut tx, &planned).await?;
+        set_outcome_in(&mut tx, &event.id, outcome).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        Ok(Some(outcome))
+    }
+
+    /// Reads what `event` asks of us from the provider.
+    async fn plan(&self, event: &event::Envelope) -> Result<Planned, BillingError> {
+        Ok(match event::effect(event) {
             Effect::Checkout(session) => match self.read_completion(&session, None).await? {
                 Some(completion) => Planned::Completion(completion),
                 None => Planned::Nothing,
@@ -77,25 +112,18 @@ impl Billing {
                 sync::read(&self.db, self.provider.as_ref(), &self.catalog, &customer).await?,
             ),
             Effect::Nothing => Planned::Nothing,
-        };
-        let mut tx = self.db.begin_durable().await?;
-        let now = self.db.now();
-        if !record_in(&mut tx, &event, body, now).await? {
-            // Delivered twice at once: the other delivery recorded it first.
-            return Ok(Received::Duplicate);
-        }
-        let outcome = match &effect {
-            Planned::Completion(completion) => {
-                self.write_completion_in(&mut tx, completion).await?
+        })
+    }
+
+    async fn write_in(&self, tx: &mut Tx, planned: &Planned) -> Result<&'static str, BillingError> {
+        Ok(match planned {
+            Planned::Completion(completion) => self.write_completion_in(tx, completion).await?,
+            Planned::Sync(Some(reading)) => {
+                sync::write_in(tx, self.db.now(), reading).await?.outcome()
             }
-            Planned::Sync(Some(reading)) => sync::write_in(&mut tx, now, reading).await?.outcome(),
             Planned::Sync(None) => Synced::UnknownCustomer.outcome(),
             Planned::Nothing => "ignored",
-        };
-        set_outcome_in(&mut tx, &event.id, outcome).await?;
-        tx.commit().await.map_err(DbError::from)?;
-        tracing::info!(event = %event.id, kind = %event.kind, outcome, "webhook processed");
-        Ok(Received::Processed(outcome))
+        })
     }
 }
 
