@@ -130,7 +130,8 @@ pub async fn start(
     let access = Access::new(db.clone(), catalog.clone()).map_err(|problem| {
         StartError::Provider(format!("{}: {problem}", config.plans_file.display()))
     })?;
-    let billing = billing(&config, &db, &catalog, &access, &site.app_url)?;
+    let billing =
+        billing(&config, &db, &catalog, &access, &site.app_url)?.with_mailer(mailer.clone());
     let state = AppState {
         billing,
         generator,

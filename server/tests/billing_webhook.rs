@@ -239,3 +239,35 @@ async fn one_event_delivered_many_times_at_once_acts_once() {
         ("pro".into(), "active".into())
     );
 }
+
+#[tokio::test]
+async fn a_failed_payment_and_an_ending_trial_are_mailed_once_each() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let customer = app.subscribe(&cookie, "pro", "monthly").await;
+    let mails_before = app.count("dev_mailbox").await;
+
+    let ending = event(
+        "evt_trial",
+        "customer.subscription.trial_will_end",
+        &customer,
+    );
+    deliver(&app, &ending).await;
+    let mail = app.last_email().await.expect("a trial email");
+    assert_eq!(mail.to, "ada@example.com");
+    assert_eq!(mail.subject, "Your Tollgate Pro trial ends soon");
+
+    provider_sets(&app, &customer, "past_due", "pro_monthly").await;
+    let failed = event("evt_failed", "invoice.payment_failed", &customer);
+    for _ in 0..3 {
+        deliver(&app, &failed).await;
+    }
+    let mail = app.last_email().await.expect("a payment email");
+    assert_eq!(mail.subject, "Your payment for Tollgate Pro failed");
+    assert!(mail.body.contains("/account"), "{}", mail.body);
+    assert_eq!(
+        app.count("dev_mailbox").await,
+        mails_before + 2,
+        "one each, however often delivered"
+    );
+}

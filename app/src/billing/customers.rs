@@ -81,3 +81,14 @@ pub async fn all(db: &Db) -> Result<Vec<(String, String)>, DbError> {
     .fetch_all(db.pool())
     .await?)
 }
+
+/// The user (id and email) a provider customer belongs to.
+pub async fn owner(db: &Db, customer_id: &str) -> Result<Option<(i64, String)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.email FROM billing_customers c JOIN users u ON u.id = c.user_id
+         WHERE c.customer_id = $1",
+    )
+    .bind(customer_id)
+    .fetch_optional(db.pool())
+    .await?)
+}

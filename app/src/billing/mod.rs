@@ -4,6 +4,7 @@
 
 pub mod checkout;
 pub mod customers;
+pub mod emails;
 pub mod local;
 pub mod local_engine;
 pub mod packs;
@@ -33,6 +34,8 @@ pub struct Billing {
     local: Option<LocalBilling>,
     /// Where the provider sends buyers back: `APP_URL`.
     app_url: String,
+    /// Billing emails; `None` (the operator commands) sends none.
+    mailer: Option<Arc<dyn crate::auth::mailer::Mailer>>,
     /// `STRIPE_WEBHOOK_SECRET`: without it every webhook delivery is refused.
     webhook_secret: Option<crate::secret::Secret>,
 }
@@ -48,6 +51,7 @@ impl Billing {
             provider: Arc::new(local.clone()),
             local: Some(local),
             app_url: app_url.trim_end_matches('/').to_owned(),
+            mailer: None,
             webhook_secret: None,
         }
     }
@@ -67,8 +71,15 @@ impl Billing {
             provider,
             local: None,
             app_url: app_url.trim_end_matches('/').to_owned(),
+            mailer: None,
             webhook_secret: None,
         }
+    }
+
+    /// Send billing emails through `mailer`.
+    pub fn with_mailer(mut self, mailer: Arc<dyn crate::auth::mailer::Mailer>) -> Self {
+        self.mailer = Some(mailer);
+        self
     }
 
     /// Accept webhook deliveries signed with `secret`.

@@ -71,6 +71,16 @@ impl Billing {
             }
         }
         local.act(&customer, action).await?;
-        Ok(self.sync(&customer).await?)
+        let synced = self.sync(&customer).await?;
+        // A renewal that failed: the email Stripe's `invoice.payment_failed` would bring.
+        if let (PortalAction::RenewNow, Synced::Subscription { subscription, .. }) =
+            (action, &synced)
+        {
+            if subscription.status == crate::domain::SubscriptionStatus::PastDue {
+                self.send_event_email("invoice.payment_failed", Some(&customer))
+                    .await;
+            }
+        }
+        Ok(synced)
     }
 }

@@ -78,6 +78,9 @@ impl Billing {
         set_outcome_in(&mut tx, &event.id, outcome).await?;
         tx.commit().await.map_err(DbError::from)?;
         tracing::info!(event = %event.id, kind = %event.kind, outcome, "webhook processed");
+        // Once per event: a redelivery returned above as a duplicate.
+        self.send_event_email(&event.kind, event.customer.as_deref())
+            .await;
         Ok(Received::Processed(outcome))
     }
 

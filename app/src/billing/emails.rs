@@ -1,0 +1,145 @@
+//! Billing emails through the same mailer as sign-in links (SMTP, or the dev mailbox offline):
+//! a failed payment (with where to fix it) and a trial about to end. Each is sent once per
+//! webhook event (a redelivered event is a duplicate and sends nothing), after its transaction
+//! committed; a mail that cannot be sent is logged, never a reason to refuse the event.
+
+use super::{customers, subscriptions, Billing};
+use crate::auth::mailer::Email;
+use crate::domain::calendar::iso8601;
+use crate::domain::subscription::PAST_DUE_GRACE_SECS;
+
+/// Which billing email an event calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BillingEmail {
+    PaymentFailed,
+    TrialEnding,
+}
+
+impl BillingEmail {
+    pub fn for_event(kind: &str) -> Option<Self> {
+        match kind {
+            "invoice.payment_failed" => Some(BillingEmail::PaymentFailed),
+            "customer.subscription.trial_will_end" => Some(BillingEmail::TrialEnding),
+            _ => None,
+        }
+    }
+}
+
+/// The wording: `plan` as the catalog names it, `account_url` where billing is managed,
+/// `trial_end` for the trial email.
+pub fn compose(
+    which: BillingEmail,
+    to: &str,
+    plan: &str,
+    account_url: &str,
+    trial_end: Option<i64>,
+) -> Email {
+    let (subject, body) = match which {
+        BillingEmail::PaymentFailed => (
+            format!("Your payment for Tollgate {plan} failed"),
+            format!(
+                "We could not take the payment for your {plan} plan.\n\n\
+                 You keep {plan} while the payment is retried over the next {} days. To keep it \
+                 after that, update your payment method: open {account_url} and choose \
+                 \"Manage billing\".\n",
+                PAST_DUE_GRACE_SECS / 86_400
+            ),
+        ),
+        BillingEmail::TrialEnding => {
+            let day = trial_end
+                .map(|at| iso8601(at).chars().take(10).collect::<String>())
+                .unwrap_or_else(|| "in 3 days".into());
+            (
+                format!("Your Tollgate {plan} trial ends soon"),
+                format!(
+                    "Your free trial of {plan} ends on {day}. If you do nothing, the plan \
+                     continues and your card is charged then.\n\nTo change plan or cancel \
+                     before it ends, open {account_url} and choose \"Manage billing\".\n"
+                ),
+            )
+        }
+    };
+    Email {
+        to: to.to_owned(),
+        subject,
+        body,
+    }
+}
+
+impl Billing {
+    /// Sends the email `kind` calls for to `customer`'s user, if any.
+    pub(super) async fn send_event_email(&self, kind: &str, customer: Option<&str>) {
+        let (Some(which), Some(customer), Some(mailer)) = (
+            BillingEmail::for_event(kind),
+            customer,
+            self.mailer.as_ref(),
+        ) else {
+            return;
+        };
+        let owner = customers::owner(&self.db, customer).await;
+        let Ok(Some((user_id, email))) = owner else {
+            return;
+        };
+        let stored = subscriptions::find_with_details(&self.db, user_id).await;
+        let Ok(Some((subscription, details))) = stored else {
+            return;
+        };
+        let plan = self
+            .catalog
+            .plan(&subscription.plan)
+            .map_or_else(|| subscription.plan.to_string(), |p| p.name.clone());
+        let account = format!("{}/account", self.app_url);
+        let message = compose(which, &email, &plan, &account, details.trial_end);
+        if let Err(e) = mailer.send(message).await {
+            tracing::warn!(error = %e, user_id, "a billing email could not be sent");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_payment_says_how_long_the_plan_stays_and_where_to_fix_it() {
+        let mail = compose(
+            BillingEmail::PaymentFailed,
+            "ada@example.com",
+            "Pro",
+            "https://app.example/account",
+            None,
+        );
+        assert_eq!(mail.subject, "Your payment for Tollgate Pro failed");
+        assert!(mail
+            .body
+            .contains("You keep Pro while the payment is retried over the next 7 days"));
+        assert!(mail.body.contains("https://app.example/account"));
+        assert!(mail.body.contains("Manage billing"));
+    }
+
+    #[test]
+    fn a_trial_email_names_the_day_it_ends() {
+        let mail = compose(
+            BillingEmail::TrialEnding,
+            "ada@example.com",
+            "Team",
+            "https://app.example/account",
+            Some(1_767_225_600),
+        );
+        assert_eq!(mail.subject, "Your Tollgate Team trial ends soon");
+        assert!(mail.body.contains("ends on 2026-01-01"), "{}", mail.body);
+    }
+
+    #[test]
+    fn only_two_event_types_send_mail() {
+        assert_eq!(
+            BillingEmail::for_event("invoice.payment_failed"),
+            Some(BillingEmail::PaymentFailed)
+        );
+        assert_eq!(
+            BillingEmail::for_event("customer.subscription.trial_will_end"),
+            Some(BillingEmail::TrialEnding)
+        );
+        assert_eq!(BillingEmail::for_event("invoice.paid"), None);
+    }
+}
