@@ -238,9 +238,24 @@ where
 }
 
 fn stripe(var: &impl Fn(&str) -> Option<String>) -> Result<Option<StripeSettings>, ConfigError> {
-    let Some(key) = var("STRIPE_SECRET_KEY").filter(|k| !k.trim().is_empty()) else {
+    let Some(key) = var("STRIPE_SECRET_KEY") else {
+        // A webhook secret without a key means a deployment that expects Stripe: never fall
+        // back to test mode (where anyone can "pay" with a button) by accident.
+        if var("STRIPE_WEBHOOK_SECRET").is_some() {
+            return Err(ConfigError {
+                variable: "STRIPE_SECRET_KEY",
+                problem: "is not set, but STRIPE_WEBHOOK_SECRET is: set the key to take payments through Stripe, or unset both for test mode".into(),
+            });
+        }
         return Ok(None);
     };
+    if key.trim().is_empty() {
+        return Err(ConfigError {
+            variable: "STRIPE_SECRET_KEY",
+            problem: "is set but empty: set it to a Stripe secret key, or unset it for test mode"
+                .into(),
+        });
+    }
     let key = key.trim();
     if !(key.starts_with("sk_") || key.starts_with("rk_")) {
         return Err(ConfigError {
@@ -515,10 +530,18 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(err.variable, "STRIPE_API_BASE");
-        let secret = config(&[("STRIPE_WEBHOOK_SECRET", " whsec_abc ")])
-            .unwrap()
-            .stripe_webhook_secret
-            .unwrap();
+        // Never test mode by accident: an empty key, or a webhook secret without a key.
+        let err = config(&[("STRIPE_SECRET_KEY", " ")]).unwrap_err();
+        assert!(err.problem.contains("set but empty"), "{err}");
+        let err = config(&[("STRIPE_WEBHOOK_SECRET", "whsec_abc")]).unwrap_err();
+        assert_eq!(err.variable, "STRIPE_SECRET_KEY");
+        let secret = config(&[
+            ("STRIPE_SECRET_KEY", "sk_test_1"),
+            ("STRIPE_WEBHOOK_SECRET", " whsec_abc "),
+        ])
+        .unwrap()
+        .stripe_webhook_secret
+        .unwrap();
         assert_eq!(secret.expose(), "whsec_abc");
         assert_eq!(format!("{secret:?}"), "Secret(***)");
     }

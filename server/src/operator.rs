@@ -157,7 +157,26 @@ pub async fn billing(db: &Db, billing: &Billing, task: BillingTask) -> Result<St
                     }
                 }
             }
-            if chosen.is_empty() {
+            // Packs paid while nobody was told (no return, webhook lost).
+            let email_filter = email.as_deref().map(str::to_lowercase);
+            match billing
+                .complete_pending_packs(email_filter.as_deref())
+                .await
+            {
+                Ok(packs) => {
+                    for (email, pack, outcome) in packs {
+                        lines.push(format!(
+                            "{email}: pack {pack}: {}",
+                            outcome.replace('_', " ")
+                        ));
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    lines.push(format!("credit packs: failed: {e}"));
+                }
+            }
+            if chosen.is_empty() && lines.is_empty() {
                 lines.push("no billing customers yet".into());
             }
             let report = lines.join("\n");

@@ -345,3 +345,48 @@ async fn credits(app: &TestApp, cookie: &str) -> i64 {
         .as_i64()
         .unwrap_or(-1)
 }
+
+#[tokio::test]
+async fn a_subscription_live_at_stripe_blocks_a_second_checkout_before_any_webhook() {
+    let fake = FakeStripe::start().await;
+    let app = app_on(&fake).await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let id = session_id(&checkout(&app, &cookie, "pro", "monthly").await).to_owned();
+    // Paid at Stripe; the buyer closed the tab and the webhook is late: our copy says Free.
+    fake.complete_checkout(&id);
+    assert_eq!(plan_and_status(&app, &cookie).await.0, "free");
+    assert_eq!(
+        app.press_plan(&cookie, "team", "monthly").await,
+        "/pricing?billing=monthly&error=already_subscribed"
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_canceled_at_once_at_stripe_ends_the_plan_at_once() {
+    let fake = FakeStripe::start().await;
+    let app = app_on(&fake).await;
+    fake.set_now(app.running.state.db.now());
+    let cookie = app.sign_in("ada@example.com").await;
+    let id = session_id(&checkout(&app, &cookie, "team", "yearly").await).to_owned();
+    let sub = fake.complete_checkout(&id);
+    return_from_stripe(&app, &fake, &id, &cookie).await;
+    assert_eq!(plan_and_status(&app, &cookie).await.0, "team");
+
+    // Refunded and canceled in the dashboard: the period paid for stays as it was at Stripe.
+    let now = app.running.state.db.now();
+    fake.update_subscription(sub["id"].as_str().unwrap(), |s, _| {
+        s["status"] = json!("canceled");
+        s["ended_at"] = json!(now);
+        s["canceled_at"] = json!(now);
+    });
+    let customer = sub["customer"].as_str().unwrap();
+    let deleted = fake.event(
+        "customer.subscription.deleted",
+        fake.subscription_of(customer).unwrap(),
+    );
+    assert_eq!(deliver(&app, &deleted).await, "synced");
+    assert_eq!(
+        plan_and_status(&app, &cookie).await,
+        ("free".into(), "canceled".into())
+    );
+}

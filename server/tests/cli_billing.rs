@@ -105,3 +105,40 @@ async fn replay_acts_on_a_recorded_event_again() {
     assert!(!ok);
     assert!(err.contains("no recorded event evt_never"), "{err}");
 }
+
+#[tokio::test]
+async fn sync_grants_a_pack_paid_while_nobody_was_told() {
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@example.com").await;
+    let started = app
+        .post_form(
+            "/billing/credits",
+            &[("pack", "generations_100")],
+            Some(&ada),
+        )
+        .await;
+    assert_eq!(started.status(), 303);
+    // Paid at the provider; the buyer never came back and the event was lost.
+    sqlx::query("UPDATE local_billing_checkouts SET status = 'complete'")
+        .execute(app.running.state.db.pool())
+        .await
+        .unwrap();
+    let credits = || async {
+        app.usage(Some(&session(&ada))).await["credits"]
+            .as_i64()
+            .unwrap_or(-1)
+    };
+    assert_eq!(credits().await, 0);
+
+    let (ok, out, err) = run(&app, &["billing", "sync", "ada@example.com"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("ada@example.com: pack generations_100: credits granted"),
+        "{out}"
+    );
+    assert_eq!(credits().await, 100);
+    let (ok, out, _) = run(&app, &["billing", "sync"]);
+    assert!(ok);
+    assert!(!out.contains("pack"), "nothing pending any more: {out}");
+    assert_eq!(credits().await, 100);
+}

@@ -5,7 +5,7 @@ use super::provider::{BillingError, CheckoutItem, CheckoutRequest};
 use super::{customers, subscriptions, Billing};
 use crate::auth::users::User;
 use crate::domain::provider_subscription::live_paid_plan;
-use crate::domain::{BillingInterval, PlanId};
+use crate::domain::{BillingInterval, PlanId, SubscriptionStatus};
 
 /// A checkout that must not start (the pricing page words each: `api::outcomes::PricingError`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +71,15 @@ impl Billing {
         }
         let provider = self.provider.as_ref();
         let customer = customers::ensure(&self.db, provider, user.id, &user.email).await?;
-        let subscribed_before = !provider.subscriptions(&customer).await?.is_empty();
+        let at_provider = provider.subscriptions(&customer).await?;
+        // Our copy may lag (a webhook not yet arrived): the provider's own list decides too.
+        if at_provider
+            .iter()
+            .any(|s| s.status.is_some_and(SubscriptionStatus::is_live))
+        {
+            return refused(CheckoutRefused::AlreadySubscribed);
+        }
+        let subscribed_before = !at_provider.is_empty();
         let trial_days = if subscribed_before {
             0
         } else {

@@ -142,6 +142,8 @@ impl From<SubscriptionRow> for ProviderSubscription {
             current_period_end: Some(row.current_period_end),
             cancel_at_period_end: row.cancel_at_period_end != 0,
             trial_end: row.trial_end,
+            // "Cancel now" moves the period's end itself.
+            ended_at: None,
             created: row.created_at,
         }
     }
@@ -213,14 +215,16 @@ impl LocalBilling {
             } => (*interval, *trial_days),
             // A pack is paid once; nothing starts at the provider.
             TestItem::Pack { .. } => {
+                let mut tx = self.db.begin_durable().await?;
                 sqlx::query(
                     "UPDATE local_billing_checkouts SET status = 'complete'
                      WHERE id = $1 AND status = 'open'",
                 )
                 .bind(id)
-                .execute(self.db.pool())
+                .execute(&mut *tx)
                 .await
                 .map_err(DbError::from)?;
+                tx.commit().await.map_err(DbError::from)?;
                 return Ok(checkout.success_url);
             }
         };

@@ -178,3 +178,33 @@ impl Billing {
         Ok(Some(outcome))
     }
 }
+
+impl Billing {
+    /// Completes every pack checkout not granted yet (of `email`'s account, or everyone's):
+    /// the way back when the buyer never returned and the webhook was lost. (email, pack,
+    /// outcome) per purchase; a paid one is granted once, an unpaid one stays pending.
+    pub async fn complete_pending_packs(
+        &self,
+        email: Option<&str>,
+    ) -> Result<Vec<(String, String, &'static str)>, BillingError> {
+        let pending: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT p.checkout_id, u.email, p.pack_id FROM credit_purchases p
+             JOIN users u ON u.id = p.user_id
+             WHERE p.granted_at IS NULL AND ($1 IS NULL OR u.email = $1)
+             ORDER BY p.created_at",
+        )
+        .bind(email)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(DbError::from)?;
+        let mut done = Vec::with_capacity(pending.len());
+        for (checkout, email, pack) in pending {
+            let outcome = self
+                .complete_checkout(&checkout, None)
+                .await?
+                .unwrap_or("unknown_checkout");
+            done.push((email, pack, outcome));
+        }
+        Ok(done)
+    }
+}

@@ -92,6 +92,7 @@ fn subscription(s: &stripe_shared::Subscription) -> ProviderSubscription {
         current_period_end: item.map(|i| i.current_period_end),
         cancel_at_period_end: s.cancel_at_period_end,
         trial_end: s.trial_end,
+        ended_at: s.ended_at,
         created: s.created,
     }
 }

@@ -21,6 +21,9 @@ pub struct ProviderSubscription {
     pub current_period_end: Option<i64>,
     pub cancel_at_period_end: bool,
     pub trial_end: Option<i64>,
+    /// When a canceled subscription ended. Stripe leaves the period as it was when it cancels
+    /// at once (a refund, retries run out), so the end of access is the earlier of the two.
+    pub ended_at: Option<i64>,
     pub created: i64,
 }
 
@@ -74,12 +77,19 @@ pub fn ours(
         Some(CatalogPrice::Pack(_)) => return Err(NotOurs::PackPrice(sub.id.clone())),
         None => return Err(NotOurs::UnknownPrice(sub.id.clone(), sub.price_key.clone())),
     };
+    // A status we cannot read grants nothing paid, like `incomplete`.
+    let status = sub.status.unwrap_or(SubscriptionStatus::Incomplete);
+    let current_period_end = match (status, sub.ended_at) {
+        (SubscriptionStatus::Canceled, Some(ended)) => {
+            Some(sub.current_period_end.map_or(ended, |end| end.min(ended)))
+        }
+        _ => sub.current_period_end,
+    };
     let subscription = Subscription {
         plan,
-        // A status we cannot read grants nothing paid, like `incomplete`.
-        status: sub.status.unwrap_or(SubscriptionStatus::Incomplete),
+        status,
         current_period_start: sub.current_period_start,
-        current_period_end: sub.current_period_end,
+        current_period_end,
         past_due_since: None,
     };
     let details = SubscriptionDetails {
@@ -117,6 +127,7 @@ mod tests {
             current_period_end: Some(2_000),
             cancel_at_period_end: false,
             trial_end: None,
+            ended_at: None,
             created,
         }
     }
@@ -174,6 +185,29 @@ mod tests {
         ));
         s.price_key = Some("generations_100".into());
         assert_eq!(ours(&catalog(), &s), Err(NotOurs::PackPrice("s".into())));
+    }
+
+    #[test]
+    fn a_subscription_canceled_at_once_ends_when_it_ended_not_at_its_period_end() {
+        let mut canceled = sub("s", Some(SubscriptionStatus::Canceled), 1);
+        canceled.ended_at = Some(1_200);
+        assert_eq!(
+            ours(&catalog(), &canceled).unwrap().0.current_period_end,
+            Some(1_200)
+        );
+        // Canceled at the period's end: it ended then.
+        canceled.ended_at = Some(2_000);
+        assert_eq!(
+            ours(&catalog(), &canceled).unwrap().0.current_period_end,
+            Some(2_000)
+        );
+        // Only a canceled subscription's end moves.
+        let mut active = sub("a", Some(SubscriptionStatus::Active), 1);
+        active.ended_at = Some(1_200);
+        assert_eq!(
+            ours(&catalog(), &active).unwrap().0.current_period_end,
+            Some(2_000)
+        );
     }
 
     #[test]

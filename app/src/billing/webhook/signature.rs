@@ -55,7 +55,8 @@ pub fn verify(
     if signatures.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now - timestamp).abs() > TOLERANCE_SECS {
+    // `abs_diff`: a timestamp from the header is anyone's number, even i64::MIN.
+    if now.abs_diff(timestamp) > TOLERANCE_SECS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let matches = signatures
@@ -142,6 +143,11 @@ mod tests {
         );
         assert_eq!(
             verify(Some(&header), BODY, SECRET, 699),
+            Err(SignatureError::Stale)
+        );
+        let extreme = format!("t={},v1=00", i64::MIN);
+        assert_eq!(
+            verify(Some(&extreme), BODY, SECRET, 1_000),
             Err(SignatureError::Stale)
         );
     }
