@@ -165,10 +165,7 @@ pub async fn billing(db: &Db, billing: &Billing, task: BillingTask) -> Result<St
             {
                 Ok(packs) => {
                     for (email, pack, outcome) in packs {
-                        lines.push(format!(
-                            "{email}: pack {pack}: {}",
-                            outcome.replace('_', " ")
-                        ));
+                        lines.push(format!("{email}: pack {pack}: {}", outcome.words()));
                     }
                 }
                 Err(e) => {
@@ -197,6 +194,6 @@ fn describe(synced: &Synced) -> String {
         Synced::Subscription { subscription, .. } => {
             format!("{} ({})", subscription.plan, subscription.status)
         }
-        other => other.outcome().replace('_', " "),
+        other => other.outcome().words(),
     }
 }

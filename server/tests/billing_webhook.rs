@@ -211,7 +211,7 @@ async fn a_sync_that_read_the_provider_earlier_never_overwrites_a_later_one() {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(synced.outcome(), expected);
+        assert_eq!(synced.outcome().as_str(), expected);
     }
     assert_eq!(plan_and_status(&app, &cookie).await.0, "team");
 }

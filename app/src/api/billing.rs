@@ -7,7 +7,6 @@ use leptos::prelude::*;
 #[server]
 pub async fn get_test_checkout(id: String) -> Result<TestCheckoutView, ApiError> {
     use crate::billing::local::TestItem;
-    use crate::domain::BillingInterval;
     let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
     let not_found = || {
@@ -28,10 +27,7 @@ pub async fn get_test_checkout(id: String) -> Result<TestCheckoutView, ApiError>
             interval,
             trial_days,
         } => {
-            let (billed, per) = match interval {
-                BillingInterval::Monthly => ("monthly", "month"),
-                BillingInterval::Yearly => ("yearly", "year"),
-            };
+            let (billed, per) = (interval.as_str(), interval.unit());
             let title = format!("{name}, billed {billed}");
             match trial_days {
                 0 => (
@@ -72,7 +68,7 @@ pub async fn get_test_portal(
     refused_price: Option<String>,
 ) -> Result<super::wire::TestPortalView, ApiError> {
     use crate::billing::local_engine::PortalAction;
-    use crate::domain::calendar::iso8601;
+    use crate::domain::calendar::date;
     use crate::domain::{BillingInterval, CatalogPrice, PlanChange, SubscriptionStatus};
     let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
@@ -94,15 +90,10 @@ pub async fn get_test_portal(
     let catalog = &state.catalog;
     let name = |key: &str| match catalog.price(key) {
         Some(CatalogPrice::Plan { plan, interval }) => {
-            let billed = match interval {
-                BillingInterval::Monthly => "monthly",
-                BillingInterval::Yearly => "yearly",
-            };
-            format!("{}, billed {billed}", plan.name)
+            format!("{}, billed {}", plan.name, interval.as_str())
         }
         _ => key.to_owned(),
     };
-    let day = |at: i64| iso8601(at).chars().take(10).collect::<String>();
     let status = match sub.status {
         SubscriptionStatus::Active => "Active",
         SubscriptionStatus::Trialing => "Trialing",
@@ -115,23 +106,23 @@ pub async fn get_test_portal(
     };
     let mut notes = Vec::new();
     if let Some(end) = sub.trial_end {
-        notes.push(format!("Trial ends on {}.", day(end)));
+        notes.push(format!("Trial ends on {}.", date(end)));
     }
     if sub.status == SubscriptionStatus::Canceled {
-        notes.push(format!("Ended on {}.", day(sub.current_period_end)));
+        notes.push(format!("Ended on {}.", date(sub.current_period_end)));
     } else if sub.cancel_at_period_end {
         notes.push(format!(
             "Cancels on {}; the plan stays until then.",
-            day(sub.current_period_end)
+            date(sub.current_period_end)
         ));
     } else {
-        notes.push(format!("Renews on {}.", day(sub.current_period_end)));
+        notes.push(format!("Renews on {}.", date(sub.current_period_end)));
     }
     if let Some(next) = &sub.pending_price_key {
         notes.push(format!(
             "Switches to {} on {}.",
             name(next),
-            day(sub.current_period_end)
+            date(sub.current_period_end)
         ));
     }
     if sub.next_renewal_fails {
@@ -148,10 +139,7 @@ pub async fn get_test_portal(
             })
             .filter(|(_, _, key)| key.as_str() != sub.price_key)
             .map(|(plan, interval, key)| {
-                let per = match interval {
-                    BillingInterval::Monthly => "month",
-                    BillingInterval::Yearly => "year",
-                };
+                let per = interval.unit();
                 (
                     key.to_string(),
                     format!(

@@ -1,10 +1,11 @@
 //! Paying for a plan: the rules before the provider's checkout, and the eager sync after it, so
 //! a user who just paid is on the plan on the very next page, before any webhook.
 
+use super::outcome::Outcome;
 use super::provider::{BillingError, CheckoutItem, CheckoutRequest};
 use super::{customers, subscriptions, Billing};
 use crate::auth::users::User;
-use crate::domain::provider_subscription::live_paid_plan;
+use crate::domain::provider_subscription::has_live_paid_subscription;
 use crate::domain::{BillingInterval, PlanId, SubscriptionStatus};
 
 /// A checkout that must not start (the pricing page words each: `api::outcomes::PricingError`).
@@ -65,7 +66,7 @@ impl Billing {
         };
         let stored = subscriptions::find_with_details(&self.db, user.id).await?;
         if let Some((subscription, details)) = &stored {
-            if live_paid_plan(Some(subscription), details).is_some() {
+            if has_live_paid_subscription(subscription, details) {
                 return refused(CheckoutRefused::AlreadySubscribed);
             }
         }
@@ -109,7 +110,7 @@ impl Billing {
         &self,
         user_id: i64,
         session_id: &str,
-    ) -> Result<&'static str, FinishError> {
+    ) -> Result<Outcome, FinishError> {
         let Some(customer) = customers::find(&self.db, user_id)
             .await
             .map_err(BillingError::from)?
@@ -117,7 +118,7 @@ impl Billing {
             return Err(FinishError::NotYours);
         };
         match self.complete_checkout(session_id, Some(&customer)).await? {
-            Some("unknown_checkout") | None => Err(FinishError::NotYours),
+            Some(Outcome::UnknownCheckout) | None => Err(FinishError::NotYours),
             Some(outcome) => Ok(outcome),
         }
     }

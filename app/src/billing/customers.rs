@@ -13,16 +13,6 @@ pub async fn find(db: &Db, user_id: i64) -> Result<Option<String>, DbError> {
     )
 }
 
-/// The user a provider customer belongs to; `None` for a customer we never recorded.
-pub async fn user_of(db: &Db, customer_id: &str) -> Result<Option<i64>, DbError> {
-    Ok(
-        sqlx::query_scalar("SELECT user_id FROM billing_customers WHERE customer_id = $1")
-            .bind(customer_id)
-            .fetch_optional(db.pool())
-            .await?,
-    )
-}
-
 /// The user's provider customer, created at the provider on first use. The provider call
 /// carries an idempotency key made from the user id, and the unique columns keep one row per
 /// user, so two checkouts at once still end with one customer.

@@ -5,7 +5,7 @@
 
 use super::{customers, subscriptions, Billing};
 use crate::auth::mailer::Email;
-use crate::domain::calendar::iso8601;
+use crate::domain::calendar::date;
 use crate::domain::subscription::PAST_DUE_GRACE_SECS;
 
 /// Which billing email an event calls for.
@@ -46,9 +46,7 @@ pub fn compose(
             ),
         ),
         BillingEmail::TrialEnding => {
-            let day = trial_end
-                .map(|at| iso8601(at).chars().take(10).collect::<String>())
-                .unwrap_or_else(|| "in 3 days".into());
+            let day = trial_end.map(date).unwrap_or_else(|| "in 3 days".into());
             (
                 format!("Your Tollgate {plan} trial ends soon"),
                 format!(

@@ -232,10 +232,7 @@ impl LocalBilling {
             let end = now + i64::from(trial_days) * 86_400;
             (SubscriptionStatus::Trialing, end, Some(end))
         } else {
-            let months = match interval {
-                BillingInterval::Monthly => 1,
-                BillingInterval::Yearly => 12,
-            };
+            let months = i64::from(interval.months());
             (SubscriptionStatus::Active, add_months(now, months), None)
         };
         let subscription_id = new_id("sub");

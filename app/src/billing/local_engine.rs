@@ -95,18 +95,11 @@ pub enum NotNow {
     NothingOverdue,
 }
 
-fn months(interval: BillingInterval) -> i64 {
-    match interval {
-        BillingInterval::Monthly => 1,
-        BillingInterval::Yearly => 12,
-    }
-}
-
 /// What a price costs per month, for telling upgrades from downgrades.
 fn monthly_cents(catalog: &Catalog, key: &str) -> Option<u64> {
     match catalog.price(key)? {
         CatalogPrice::Plan { plan, interval } => {
-            Some(plan.price(interval).cents / months(interval) as u64)
+            Some(plan.price(interval).cents / u64::from(interval.months()))
         }
         CatalogPrice::Pack(_) => None,
     }
@@ -178,7 +171,10 @@ pub fn apply(
 
 fn start_period(catalog: &Catalog, sub: &mut LocalSubscription, now: i64) {
     sub.current_period_start = now;
-    sub.current_period_end = add_months(now, months(interval_of(catalog, &sub.price_key)));
+    sub.current_period_end = add_months(
+        now,
+        i64::from(interval_of(catalog, &sub.price_key).months()),
+    );
     sub.trial_end = None;
 }
 

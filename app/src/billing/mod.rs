@@ -7,6 +7,7 @@ pub mod customers;
 pub mod emails;
 pub mod local;
 pub mod local_engine;
+pub mod outcome;
 pub mod packs;
 pub mod portal;
 pub mod provider;

@@ -4,6 +4,7 @@
 //! us: a pack's credits, or a sync of the customer's subscription.
 
 use super::checkout::{CheckoutError, CheckoutRefused};
+use super::outcome::Outcome;
 use super::provider::{BillingError, CheckoutItem, CheckoutRequest};
 use super::sync::{self, Reading};
 use super::{customers, Billing};
@@ -118,7 +119,7 @@ impl Billing {
         &self,
         tx: &mut Tx,
         completion: &Completion,
-    ) -> Result<&'static str, BillingError> {
+    ) -> Result<Outcome, BillingError> {
         let now = self.db.now();
         Ok(match completion {
             Completion::Pack(purchase) => {
@@ -147,17 +148,17 @@ impl Billing {
                 .await
                 .map_err(DbError::from)?;
                 if granted {
-                    "credits_granted"
+                    Outcome::CreditsGranted
                 } else {
-                    "credits_already_granted"
+                    Outcome::CreditsAlreadyGranted
                 }
             }
-            Completion::NotPaid => "not_paid",
+            Completion::NotPaid => Outcome::NotPaid,
             Completion::Subscription(Some(reading)) => {
                 sync::write_in(tx, now, reading).await?.outcome()
             }
-            Completion::Subscription(None) => "unknown_customer",
-            Completion::Unknown => "unknown_checkout",
+            Completion::Subscription(None) => Outcome::UnknownCustomer,
+            Completion::Unknown => Outcome::UnknownCheckout,
         })
     }
 
@@ -167,14 +168,14 @@ impl Billing {
         &self,
         session_id: &str,
         owner: Option<&str>,
-    ) -> Result<Option<&'static str>, BillingError> {
+    ) -> Result<Option<Outcome>, BillingError> {
         let Some(completion) = self.read_completion(session_id, owner).await? else {
             return Ok(None);
         };
         let mut tx = self.db.begin_durable().await?;
         let outcome = self.write_completion_in(&mut tx, &completion).await?;
         tx.commit().await.map_err(DbError::from)?;
-        tracing::info!(outcome, "checkout completed");
+        tracing::info!(%outcome, "checkout completed");
         Ok(Some(outcome))
     }
 }
@@ -186,7 +187,7 @@ impl Billing {
     pub async fn complete_pending_packs(
         &self,
         email: Option<&str>,
-    ) -> Result<Vec<(String, String, &'static str)>, BillingError> {
+    ) -> Result<Vec<(String, String, Outcome)>, BillingError> {
         let pending: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT p.checkout_id, u.email, p.pack_id FROM credit_purchases p
              JOIN users u ON u.id = p.user_id
@@ -202,7 +203,7 @@ impl Billing {
             let outcome = self
                 .complete_checkout(&checkout, None)
                 .await?
-                .unwrap_or("unknown_checkout");
+                .unwrap_or(Outcome::UnknownCheckout);
             done.push((email, pack, outcome));
         }
         Ok(done)

@@ -140,11 +140,10 @@ pub async fn find_with_details(
     .await?;
     Ok(row.and_then(|row| {
         let details = SubscriptionDetails {
-            interval: match row.billing_interval.as_deref() {
-                Some("yearly") => Some(BillingInterval::Yearly),
-                Some("monthly") => Some(BillingInterval::Monthly),
-                _ => None,
-            },
+            interval: row
+                .billing_interval
+                .as_deref()
+                .and_then(BillingInterval::parse),
             cancel_at_period_end: row.cancel_at_period_end != 0,
             trial_end: row.trial_end,
             provider_subscription_id: row.provider_subscription_id,

@@ -11,6 +11,7 @@
 //! whatever is written last in ticket order was read after the change.
 
 use super::customers;
+use super::outcome::Outcome;
 use super::provider::{BillingError, BillingProvider};
 use super::subscriptions;
 use crate::db::{Db, DbError, Tx};
@@ -36,14 +37,14 @@ pub enum Synced {
 }
 
 impl Synced {
-    /// One word for logs and the event log.
-    pub fn outcome(&self) -> &'static str {
+    /// What the sync did, for logs and the event log.
+    pub fn outcome(&self) -> Outcome {
         match self {
-            Synced::Subscription { .. } => "synced",
-            Synced::NoSubscription { .. } => "no_subscription",
-            Synced::UnknownCustomer => "unknown_customer",
-            Synced::NotOurs => "not_ours",
-            Synced::Stale => "stale",
+            Synced::Subscription { .. } => Outcome::Synced,
+            Synced::NoSubscription { .. } => Outcome::NoSubscription,
+            Synced::UnknownCustomer => Outcome::UnknownCustomer,
+            Synced::NotOurs => Outcome::NotOurs,
+            Synced::Stale => Outcome::Stale,
         }
     }
 }
@@ -137,7 +138,7 @@ pub async fn sync_customer(
     tx.commit().await.map_err(DbError::from)?;
     tracing::info!(
         user_id = reading.user_id,
-        outcome = synced.outcome(),
+        outcome = %synced.outcome(),
         "billing sync"
     );
     Ok(synced)

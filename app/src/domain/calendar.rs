@@ -95,6 +95,11 @@ pub fn iso8601(at: i64) -> String {
     timestamp(at).format(&Rfc3339).unwrap_or_default()
 }
 
+/// `2026-11-25`: the UTC day of a Unix time, for dates in sentences and emails.
+pub fn date(at: i64) -> String {
+    timestamp(at).date().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +124,12 @@ mod tests {
     fn iso8601_is_utc_with_seconds() {
         assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
         assert_eq!(iso8601(at(2026, 11, 25, 13) + 61), "2026-11-25T13:01:01Z");
+    }
+
+    #[test]
+    fn date_is_the_utc_day() {
+        assert_eq!(date(at(2026, 3, 5, 23) + 3599), "2026-03-05");
+        assert_eq!(date(i64::MAX), "9999-12-31");
     }
 
     #[test]

@@ -215,6 +215,31 @@ impl BillingInterval {
             BillingInterval::Yearly => "yearly",
         }
     }
+
+    /// The stored value back (`as_str`); `None` for anything else, so a bad row is visible.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "monthly" => Some(BillingInterval::Monthly),
+            "yearly" => Some(BillingInterval::Yearly),
+            _ => None,
+        }
+    }
+
+    /// The word after "every" / "per": "month" or "year".
+    pub fn unit(self) -> &'static str {
+        match self {
+            BillingInterval::Monthly => "month",
+            BillingInterval::Yearly => "year",
+        }
+    }
+
+    /// How many calendar months one billing period lasts.
+    pub fn months(self) -> u32 {
+        match self {
+            BillingInterval::Monthly => 1,
+            BillingInterval::Yearly => 12,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 //! The sync always reads the provider's *current* state and writes it whole, so the result does
 //! not depend on which event triggered it, in which order events came, or how often.
 
-use super::catalog::{BillingInterval, Catalog, CatalogPrice, PlanId};
+use super::catalog::{BillingInterval, Catalog, CatalogPrice};
 use super::subscription::{Subscription, SubscriptionStatus};
 
 /// What the provider says about one subscription, in its own terms.
@@ -101,15 +101,11 @@ pub fn ours(
     Ok((subscription, details))
 }
 
-/// The plan a customer may not check out again: their stored subscription came from the
+/// Whether a customer may not check out again: their stored subscription came from the
 /// provider and is still live. (A second checkout would make a second subscription; a plan
 /// change goes through the portal instead.)
-pub fn live_paid_plan<'a>(
-    stored: Option<&'a Subscription>,
-    details: &SubscriptionDetails,
-) -> Option<&'a PlanId> {
-    let sub = stored?;
-    (details.provider_subscription_id.is_some() && sub.status.is_live()).then_some(&sub.plan)
+pub fn has_live_paid_subscription(stored: &Subscription, details: &SubscriptionDetails) -> bool {
+    details.provider_subscription_id.is_some() && stored.status.is_live()
 }
 
 #[cfg(test)]
@@ -219,7 +215,7 @@ mod tests {
     #[test]
     fn only_a_live_provider_subscription_blocks_a_second_checkout() {
         let stored = |status| Subscription {
-            plan: PlanId::parse("pro").unwrap(),
+            plan: crate::domain::PlanId::parse("pro").unwrap(),
             status,
             current_period_start: None,
             current_period_end: None,
@@ -230,17 +226,13 @@ mod tests {
             ..Default::default()
         };
         let active = stored(SubscriptionStatus::Active);
-        assert_eq!(
-            live_paid_plan(Some(&active), &from_provider).map(PlanId::as_str),
-            Some("pro")
-        );
+        assert!(has_live_paid_subscription(&active, &from_provider));
         let canceled = stored(SubscriptionStatus::Canceled);
-        assert_eq!(live_paid_plan(Some(&canceled), &from_provider), None);
+        assert!(!has_live_paid_subscription(&canceled, &from_provider));
         // Set by an operator: no provider subscription to duplicate.
-        assert_eq!(
-            live_paid_plan(Some(&active), &SubscriptionDetails::default()),
-            None
-        );
-        assert_eq!(live_paid_plan(None, &from_provider), None);
+        assert!(!has_live_paid_subscription(
+            &active,
+            &SubscriptionDetails::default()
+        ));
     }
 }

@@ -85,7 +85,7 @@ pub async fn success(
         // The dashboard shows what there is now: the plan, the credits, or (a payment still
         // on its way) what there was; the webhook brings the rest.
         Ok(outcome) => {
-            tracing::info!(outcome, "back from checkout");
+            tracing::info!(%outcome, "back from checkout");
             Redirect::to("/dashboard").into_response()
         }
         Err(FinishError::NotYours) => redirect_with(

@@ -4,6 +4,7 @@
 //! delivers again later).
 
 use super::api_error::ApiFailure;
+use app::billing::outcome::Outcome;
 use app::billing::webhook::{Received, WebhookError};
 use app::state::AppState;
 use axum::body::Bytes;
@@ -23,11 +24,11 @@ pub async fn stripe(
         Ok(received) => {
             let outcome = match received {
                 Received::Processed(outcome) => outcome,
-                Received::Duplicate => "duplicate",
-                Received::Unreadable => "unreadable",
+                Received::Duplicate => Outcome::Duplicate,
+                Received::Unreadable => Outcome::Unreadable,
             };
             Ok(Json(
-                serde_json::json!({ "received": true, "outcome": outcome }),
+                serde_json::json!({ "received": true, "outcome": outcome.as_str() }),
             ))
         }
         Err(refused @ (WebhookError::NotConfigured | WebhookError::Signature(_))) => {

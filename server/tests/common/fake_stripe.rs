@@ -29,10 +29,7 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        param(&self.params, name)
     }
 }
 
@@ -87,6 +84,14 @@ fn list(url: &str, data: Vec<Value>) -> Value {
 
 fn params(raw: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(raw).unwrap_or_default()
+}
+
+/// The first value of `name` in decoded form pairs.
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 impl FakeStripe {
@@ -340,7 +345,7 @@ async fn create_customer(
         return stripe_error(StatusCode::UNAUTHORIZED, "Invalid API Key provided");
     }
     let form = params(&body);
-    let value = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let value = |name: &str| param(&form, name).map(str::to_owned);
     let template = fake.resource("customer");
     let customer = idempotent(&fake, &headers, |inner| {
         let mut customer = template;
@@ -388,7 +393,7 @@ async fn create_session(
         return stripe_error(StatusCode::UNAUTHORIZED, "Invalid API Key provided");
     }
     let form = params(&body);
-    let value = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let value = |name: &str| param(&form, name).map(str::to_owned);
     let Some(price) = value("line_items[0][price]") else {
         return stripe_error(
             StatusCode::BAD_REQUEST,
@@ -454,10 +459,7 @@ async fn list_subscriptions(
         return stripe_error(StatusCode::UNAUTHORIZED, "Invalid API Key provided");
     }
     let query = params(&query);
-    let customer = query
-        .iter()
-        .find(|(k, _)| k == "customer")
-        .map(|(_, v)| v.clone());
+    let customer = param(&query, "customer").map(str::to_owned);
     let all = query.iter().any(|(k, v)| k == "status" && v == "all");
     let found = fake
         .inner()
@@ -481,7 +483,7 @@ async fn create_portal_session(
         return stripe_error(StatusCode::UNAUTHORIZED, "Invalid API Key provided");
     }
     let form = params(&body);
-    let value = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let value = |name: &str| param(&form, name).map(str::to_owned);
     let mut session = fake.resource("billing_portal.session");
     let id = fake.inner().id("bps");
     session["id"] = json!(id);

@@ -7,6 +7,7 @@
 pub mod event;
 pub mod signature;
 
+use super::outcome::Outcome;
 use super::provider::BillingError;
 use super::sync::{self, Synced};
 use super::Billing;
@@ -17,8 +18,8 @@ use signature::SignatureError;
 /// What a delivery came to (all answered 2xx).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Received {
-    /// Recorded with what it did: `synced`, `stale`, `ignored`, `unknown_customer`, …
-    Processed(&'static str),
+    /// Recorded with what it did.
+    Processed(Outcome),
     /// An event id already recorded: nothing changed.
     Duplicate,
     /// Signed, but no event in it: logged, nothing to record or do.
@@ -77,7 +78,7 @@ impl Billing {
         let outcome = self.write_in(&mut tx, &planned).await?;
         set_outcome_in(&mut tx, &event.id, outcome).await?;
         tx.commit().await.map_err(DbError::from)?;
-        tracing::info!(event = %event.id, kind = %event.kind, outcome, "webhook processed");
+        tracing::info!(event = %event.id, kind = %event.kind, %outcome, "webhook processed");
         // Once per event: a redelivery returned above as a duplicate.
         self.send_event_email(&event.kind, event.customer.as_deref())
             .await;
@@ -86,7 +87,7 @@ impl Billing {
 
     /// Acts on recorded event `event_id` again (`tollgate billing replay`): its effect reads
     /// the provider's current state, so a replay is always safe. `None`: no such event.
-    pub async fn replay_event(&self, event_id: &str) -> Result<Option<&'static str>, WebhookError> {
+    pub async fn replay_event(&self, event_id: &str) -> Result<Option<Outcome>, WebhookError> {
         let payload: Option<String> =
             sqlx::query_scalar("SELECT payload FROM billing_events WHERE event_id = $1")
                 .bind(event_id)
@@ -118,14 +119,14 @@ impl Billing {
         })
     }
 
-    async fn write_in(&self, tx: &mut Tx, planned: &Planned) -> Result<&'static str, BillingError> {
+    async fn write_in(&self, tx: &mut Tx, planned: &Planned) -> Result<Outcome, BillingError> {
         Ok(match planned {
             Planned::Completion(completion) => self.write_completion_in(tx, completion).await?,
             Planned::Sync(Some(reading)) => {
                 sync::write_in(tx, self.db.now(), reading).await?.outcome()
             }
             Planned::Sync(None) => Synced::UnknownCustomer.outcome(),
-            Planned::Nothing => "ignored",
+            Planned::Nothing => Outcome::Ignored,
         })
     }
 }
@@ -169,10 +170,10 @@ async fn record_in(
     Ok(inserted.rows_affected() == 1)
 }
 
-async fn set_outcome_in(tx: &mut Tx, event_id: &str, outcome: &str) -> Result<(), DbError> {
+async fn set_outcome_in(tx: &mut Tx, event_id: &str, outcome: Outcome) -> Result<(), DbError> {
     sqlx::query("UPDATE billing_events SET outcome = $2 WHERE event_id = $1")
         .bind(event_id)
-        .bind(outcome)
+        .bind(outcome.as_str())
         .execute(&mut **tx)
         .await?;
     Ok(())
