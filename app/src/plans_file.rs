@@ -177,6 +177,7 @@ impl RawFile {
                 feature: guest_feature,
                 total: guest.total,
             },
+            past_due_grace_days: crate::domain::subscription::DEFAULT_GRACE_DAYS,
         })
     }
 }

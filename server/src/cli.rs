@@ -6,7 +6,6 @@ use app::access::Access;
 use app::auth::users::{self, BanOutcome, Role};
 use app::db::Db;
 use app::domain::EmailAddress;
-use app::plans_file;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -186,7 +185,7 @@ fn command_args(command: BillingCommand) -> operator::BillingTask {
 
 /// The database (migrated) and the access module over the configured catalog.
 async fn open_access(config: &Config) -> Result<(Db, Access), String> {
-    let catalog = plans_file::load(&config.plans_file).map_err(|e| e.to_string())?;
+    let catalog = serve::catalog(config).map_err(|e| e.to_string())?;
     let db = open_db(config).await?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let access = Access::new(db.clone(), Arc::new(catalog))

@@ -6,6 +6,7 @@
 use app::auth::client_ip::parse_trusted_proxies;
 use app::auth::oauth::ProviderKind;
 use app::db::DatabaseUrl;
+use app::domain::subscription::DEFAULT_GRACE_DAYS;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -43,6 +44,9 @@ pub struct Config {
     pub max_concurrent_generations: usize,
     /// `HOUSEKEEPING_INTERVAL_SECS` (default 3600): how often the server purges expired rows.
     pub housekeeping_interval_secs: u64,
+    /// `BILLING_GRACE_DAYS` (default 7): how long a past-due subscription keeps its plan while
+    /// the card is retried; 0 takes it away at the first failed payment.
+    pub billing_grace_days: u32,
     /// `STRIPE_WEBHOOK_SECRET`: the webhook endpoint's signing secret; unset, every delivery
     /// to `/api/webhooks/stripe` is refused.
     pub stripe_webhook_secret: Option<Secret>,
@@ -188,6 +192,7 @@ impl Config {
             trusted_proxies,
             max_concurrent_generations: whole_number(&var, "MAX_CONCURRENT_GENERATIONS", 8, 1)?,
             housekeeping_interval_secs: whole_number(&var, "HOUSEKEEPING_INTERVAL_SECS", 3600, 1)?,
+            billing_grace_days: whole_number(&var, "BILLING_GRACE_DAYS", DEFAULT_GRACE_DAYS, 0)?,
             stripe_webhook_secret: var("STRIPE_WEBHOOK_SECRET")
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| Secret::new(s.trim())),
@@ -431,12 +436,21 @@ mod tests {
         ])
         .unwrap();
         assert_eq!((set.guests_per_ip, set.trusted_proxies.len()), (100, 2));
+        assert_eq!(defaults.billing_grace_days, 7);
+        assert_eq!(
+            config(&[("BILLING_GRACE_DAYS", "0")])
+                .unwrap()
+                .billing_grace_days,
+            0
+        );
         for (variable, raw) in [
             ("GUESTS_PER_IP", "0"),
             ("LOGIN_LINKS_PER_IP", "-3"),
             ("TRUSTED_PROXIES", "one"),
             ("TRUSTED_PROXIES", "1"),
             ("MAX_CONCURRENT_GENERATIONS", "0"),
+            ("BILLING_GRACE_DAYS", "-1"),
+            ("BILLING_GRACE_DAYS", "a week"),
         ] {
             let err = config(&[(variable, raw)]).unwrap_err();
             assert_eq!(err.variable, variable);

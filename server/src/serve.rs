@@ -55,12 +55,20 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         .unwrap_or_else(|e| Err(StartError::Serve(std::io::Error::other(e))))
 }
 
+/// The plan catalog of `PLANS_FILE` with the deployment's billing settings, for the server and
+/// the operator commands alike.
+pub fn catalog(config: &Config) -> Result<Catalog, PlansFileError> {
+    let mut catalog = plans_file::load(&config.plans_file)?;
+    catalog.past_due_grace_days = config.billing_grace_days;
+    Ok(catalog)
+}
+
 /// Loads everything, binds, and serves in a background task until `shutdown` completes.
 pub async fn start(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<Running, StartError> {
-    let catalog = plans_file::load(&config.plans_file)?;
+    let catalog = catalog(&config)?;
     tracing::info!(plans = catalog.plans.len(), file = %config.plans_file.display(), "plan catalog loaded");
     let db = Db::connect(&config.database_url).await?;
     let migrations = db.migrate().await?;

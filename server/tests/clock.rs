@@ -2,7 +2,7 @@
 //! (`Db::clock`) is moved, not the rows. On both engines.
 mod common;
 
-use common::{session, spawn_app, tollgate};
+use common::{session, spawn_app, spawn_app_with, tollgate};
 
 #[tokio::test]
 async fn the_days_allowance_renews_at_midnight_utc() {
@@ -74,6 +74,40 @@ async fn past_due_keeps_the_plan_for_the_grace_period_then_falls_to_free() {
     assert_eq!(limit(&app.usage(Some(&cookie)).await), 10, "day 8: Free");
     let generated = app.generate("x", Some(&cookie), &[]).await;
     assert_eq!(generated.headers()["x-usage-limit"], "10");
+}
+
+#[tokio::test]
+async fn billing_grace_days_sets_how_long_past_due_keeps_the_plan() {
+    let app = spawn_app_with(|config| config.billing_grace_days = 2).await;
+    let cookie = session(&app.sign_in("short@example.com").await);
+    let args = [
+        "user",
+        "set-plan",
+        "short@example.com",
+        "pro",
+        "--status",
+        "past_due",
+    ];
+    let out = tollgate(&app.database, &args, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let limit = |usage: &serde_json::Value| usage["features"]["generations"]["limit"].clone();
+    let clock = app.running.state.db.clock();
+    clock.advance(86_400);
+    assert_eq!(
+        limit(&app.usage(Some(&cookie)).await),
+        100,
+        "day 1 of 2: Pro"
+    );
+    clock.advance(86_400 + 1);
+    assert_eq!(
+        limit(&app.usage(Some(&cookie)).await),
+        10,
+        "day 2 over: Free"
+    );
 }
 
 #[tokio::test]

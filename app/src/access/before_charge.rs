@@ -81,6 +81,7 @@ pub(super) async fn read(
     subject: &Subject,
     feature: &str,
     ledger_key: &str,
+    grace_days: u32,
     now: i64,
 ) -> Result<Option<BeforeCharge>, DbError> {
     let subject_key = subject.key();
@@ -102,7 +103,7 @@ pub(super) async fn read(
             .fetch_optional(db.pool())
             .await?;
             Ok(row.map(|row| BeforeCharge {
-                profile: row.member.into_profile(now),
+                profile: row.member.into_profile(grace_days, now),
                 usage: row.usage,
             }))
         }

@@ -123,7 +123,7 @@ impl Access {
         feature: &Feature,
         now: i64,
     ) -> Result<Result<Terms, Denial>, AccessError> {
-        let profile = subject::load(&self.db, subject, now)
+        let profile = subject::load(&self.db, subject, self.catalog.past_due_grace_days, now)
             .await?
             .ok_or(AccessError::UnknownSubject)?;
         Ok(decision::terms(&self.catalog, &profile.who, feature, now))
@@ -191,7 +191,8 @@ impl Access {
         feature: &FeatureId,
     ) -> Result<Option<u64>, AccessError> {
         let feature = self.feature(feature)?;
-        let profile = subject::load(&self.db, subject, self.db.now())
+        let grace = self.catalog.past_due_grace_days;
+        let profile = subject::load(&self.db, subject, grace, self.db.now())
             .await?
             .ok_or(AccessError::UnknownSubject)?;
         Ok(self.setting_of(&profile.who, &feature.id))
@@ -229,9 +230,16 @@ impl Access {
         }
         let now = self.db.now();
         let ledger_key = ledger_key(subject, feature, key);
-        let before = before_charge::read(&self.db, subject, feature.id.as_str(), &ledger_key, now)
-            .await?
-            .ok_or(AccessError::UnknownSubject)?;
+        let before = before_charge::read(
+            &self.db,
+            subject,
+            feature.id.as_str(),
+            &ledger_key,
+            self.catalog.past_due_grace_days,
+            now,
+        )
+        .await?
+        .ok_or(AccessError::UnknownSubject)?;
         let who = before.profile.who.clone();
         let terms = match decision::terms(&self.catalog, &who, feature, now) {
             Ok(terms) => terms,

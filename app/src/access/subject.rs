@@ -72,7 +72,13 @@ pub(super) struct MemberRow {
 }
 
 /// `None` when the user does not exist (deleted since the caller looked).
-pub async fn load(db: &Db, subject: &Subject, now: i64) -> Result<Option<Profile>, DbError> {
+/// A past-due subscription keeps its plan for `grace_days`.
+pub async fn load(
+    db: &Db,
+    subject: &Subject,
+    grace_days: u32,
+    now: i64,
+) -> Result<Option<Profile>, DbError> {
     let user_id = match subject {
         Subject::Guest(_) | Subject::UnnamedGuest => {
             return Ok(Some(Profile {
@@ -90,16 +96,16 @@ pub async fn load(db: &Db, subject: &Subject, now: i64) -> Result<Option<Profile
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(|row| row.into_profile(now)))
+    Ok(row.map(|row| row.into_profile(grace_days, now)))
 }
 
 impl MemberRow {
-    pub(super) fn into_profile(self, now: i64) -> Profile {
+    pub(super) fn into_profile(self, grace_days: u32, now: i64) -> Profile {
         let subscription = self.subscription.into_subscription();
         let who = Who::Member {
             admin: self.role == "admin",
             banned: self.banned != 0,
-            standing: subscription::standing(subscription.as_ref(), now),
+            standing: subscription::standing(subscription.as_ref(), grace_days, now),
         };
         Profile { who, subscription }
     }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSummary, AccessError> {
     let now = access.db().now();
     let catalog = access.catalog();
-    let profile = subject::load(access.db(), subject, now)
+    let profile = subject::load(access.db(), subject, catalog.past_due_grace_days, now)
         .await?
         .ok_or(AccessError::UnknownSubject)?;
     let holder = match &profile.who {

@@ -6,7 +6,6 @@
 use super::{customers, subscriptions, Billing};
 use crate::auth::mailer::Email;
 use crate::domain::calendar::date;
-use crate::domain::subscription::PAST_DUE_GRACE_SECS;
 
 /// Which billing email an event calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,23 +25,23 @@ impl BillingEmail {
 }
 
 /// The wording: `plan` as the catalog names it, `account_url` where billing is managed,
-/// `trial_end` for the trial email.
+/// `trial_end` for the trial email, `grace_days` how long a failed payment keeps the plan.
 pub fn compose(
     which: BillingEmail,
     to: &str,
     plan: &str,
     account_url: &str,
     trial_end: Option<i64>,
+    grace_days: u32,
 ) -> Email {
     let (subject, body) = match which {
         BillingEmail::PaymentFailed => (
             format!("Your payment for Tollgate {plan} failed"),
             format!(
                 "We could not take the payment for your {plan} plan.\n\n\
-                 You keep {plan} while the payment is retried over the next {} days. To keep it \
-                 after that, update your payment method: open {account_url} and choose \
-                 \"Manage billing\".\n",
-                PAST_DUE_GRACE_SECS / 86_400
+                 You keep {plan} while the payment is retried over the next {grace_days} days. \
+                 To keep it after that, update your payment method: open {account_url} and \
+                 choose \"Manage billing\".\n"
             ),
         ),
         BillingEmail::TrialEnding => {
@@ -87,7 +86,8 @@ impl Billing {
             .plan(&subscription.plan)
             .map_or_else(|| subscription.plan.to_string(), |p| p.name.clone());
         let account = format!("{}/account", self.app_url);
-        let message = compose(which, &email, &plan, &account, details.trial_end);
+        let grace = self.catalog.past_due_grace_days;
+        let message = compose(which, &email, &plan, &account, details.trial_end, grace);
         if let Err(e) = mailer.send(message).await {
             tracing::warn!(error = %e, user_id, "a billing email could not be sent");
         }
@@ -106,6 +106,7 @@ mod tests {
             "Pro",
             "https://app.example/account",
             None,
+            7,
         );
         assert_eq!(mail.subject, "Your payment for Tollgate Pro failed");
         assert!(mail
@@ -123,6 +124,7 @@ mod tests {
             "Team",
             "https://app.example/account",
             Some(1_767_225_600),
+            7,
         );
         assert_eq!(mail.subject, "Your Tollgate Team trial ends soon");
         assert!(mail.body.contains("ends on 2026-01-01"), "{}", mail.body);

@@ -321,6 +321,8 @@ pub struct Catalog {
     pub plans: Vec<Plan>,
     pub credit_packs: Vec<CreditPack>,
     pub guest: GuestAllowance,
+    /// Days a past-due subscription keeps its plan (`BILLING_GRACE_DAYS`, default 7).
+    pub past_due_grace_days: u32,
 }
 
 impl Catalog {

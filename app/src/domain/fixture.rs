@@ -111,6 +111,7 @@ pub fn catalog() -> Catalog {
             feature: FeatureId::parse("generations").unwrap(),
             total: 5,
         },
+        past_due_grace_days: super::subscription::DEFAULT_GRACE_DAYS,
     }
 }
 

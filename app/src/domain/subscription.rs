@@ -4,8 +4,9 @@ use super::catalog::PlanId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// How long a `past_due` subscription keeps its plan while the provider retries the card.
-pub const PAST_DUE_GRACE_SECS: i64 = 7 * 86_400;
+/// How many days a `past_due` subscription keeps its plan while the provider retries the
+/// card, unless `BILLING_GRACE_DAYS` says otherwise (`Catalog::past_due_grace_days`).
+pub const DEFAULT_GRACE_DAYS: u32 = 7;
 
 /// The provider's status of a subscription (Stripe's names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,9 +99,9 @@ impl Standing {
 }
 
 /// The status table of ARCHITECTURE §5: active and trialing get their plan; past_due keeps it
-/// for [`PAST_DUE_GRACE_SECS`]; a canceled subscription keeps it until its paid period ends;
+/// for `grace_days` days; a canceled subscription keeps it until its paid period ends;
 /// unpaid is restricted; everything else falls back to Free.
-pub fn standing(subscription: Option<&Subscription>, now: i64) -> Standing {
+pub fn standing(subscription: Option<&Subscription>, grace_days: u32, now: i64) -> Standing {
     let Some(sub) = subscription else {
         return Standing::free();
     };
@@ -112,7 +113,7 @@ pub fn standing(subscription: Option<&Subscription>, now: i64) -> Standing {
         SubscriptionStatus::Active | SubscriptionStatus::Trialing => paid,
         SubscriptionStatus::PastDue => {
             let since = sub.past_due_since.unwrap_or(now);
-            if now < since + PAST_DUE_GRACE_SECS {
+            if now < since.saturating_add(i64::from(grace_days) * 86_400) {
                 paid
             } else {
                 Standing::free()
@@ -155,7 +156,7 @@ mod tests {
     #[test]
     fn no_subscription_means_free_on_calendar_months() {
         assert_eq!(
-            standing(None, NOW),
+            standing(None, DEFAULT_GRACE_DAYS, NOW),
             Standing::Plan {
                 plan: PlanId::free(),
                 anchor: None
@@ -177,7 +178,11 @@ mod tests {
             (Paused, "free"),
         ];
         for (status, plan) in expected {
-            assert_eq!(plan_of(standing(Some(&pro(status)), NOW)), plan, "{status}");
+            assert_eq!(
+                plan_of(standing(Some(&pro(status)), DEFAULT_GRACE_DAYS, NOW)),
+                plan,
+                "{status}"
+            );
         }
     }
 
@@ -185,7 +190,7 @@ mod tests {
     fn paid_plans_renew_monthly_allowances_on_the_billing_anchor() {
         let sub = pro(SubscriptionStatus::Active);
         assert_eq!(
-            standing(Some(&sub), NOW),
+            standing(Some(&sub), DEFAULT_GRACE_DAYS, NOW),
             Standing::Plan {
                 plan: sub.plan.clone(),
                 anchor: Some(NOW - 86_400)
@@ -196,19 +201,35 @@ mod tests {
     #[test]
     fn past_due_keeps_the_plan_only_during_the_grace_period() {
         let mut sub = pro(SubscriptionStatus::PastDue);
-        sub.past_due_since = Some(NOW - PAST_DUE_GRACE_SECS + 1);
-        assert_eq!(plan_of(standing(Some(&sub), NOW)), "pro");
-        sub.past_due_since = Some(NOW - PAST_DUE_GRACE_SECS);
-        assert_eq!(plan_of(standing(Some(&sub), NOW)), "free");
+        let grace = i64::from(DEFAULT_GRACE_DAYS) * 86_400;
+        sub.past_due_since = Some(NOW - grace + 1);
+        assert_eq!(
+            plan_of(standing(Some(&sub), DEFAULT_GRACE_DAYS, NOW)),
+            "pro"
+        );
+        sub.past_due_since = Some(NOW - grace);
+        assert_eq!(
+            plan_of(standing(Some(&sub), DEFAULT_GRACE_DAYS, NOW)),
+            "free"
+        );
+        // BILLING_GRACE_DAYS=0: no grace at all; a long grace keeps it longer.
+        assert_eq!(plan_of(standing(Some(&sub), 0, NOW)), "free");
+        assert_eq!(plan_of(standing(Some(&sub), 30, NOW)), "pro");
     }
 
     #[test]
     fn canceled_keeps_paid_features_until_the_period_ends() {
         let mut sub = pro(SubscriptionStatus::Canceled);
         sub.current_period_end = Some(NOW);
-        assert_eq!(plan_of(standing(Some(&sub), NOW)), "free");
+        assert_eq!(
+            plan_of(standing(Some(&sub), DEFAULT_GRACE_DAYS, NOW)),
+            "free"
+        );
         sub.current_period_end = None;
-        assert_eq!(plan_of(standing(Some(&sub), NOW)), "free");
+        assert_eq!(
+            plan_of(standing(Some(&sub), DEFAULT_GRACE_DAYS, NOW)),
+            "free"
+        );
     }
 
     #[test]

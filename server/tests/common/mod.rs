@@ -198,6 +198,7 @@ pub fn test_config(database: &TestDatabase) -> Config {
         trusted_proxies: Vec::new(),
         max_concurrent_generations: 8,
         housekeeping_interval_secs: 3600,
+        billing_grace_days: 7,
         stripe_webhook_secret: Some(app::secret::Secret::new(WEBHOOK_SECRET)),
         stripe: None,
     }
