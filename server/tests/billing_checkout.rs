@@ -248,14 +248,7 @@ async fn a_credit_pack_bought_in_test_mode_adds_its_credits_once() {
         .await;
     assert_eq!(location(&unknown), "/pricing?error=unknown_pack");
 
-    let started = app
-        .post_form(
-            "/billing/credits",
-            &[("pack", "generations_100")],
-            Some(&cookie),
-        )
-        .await;
-    let checkout = location(&started);
+    let checkout = app.buy_pack(&cookie, "generations_100").await;
     assert!(
         checkout.starts_with("/billing/test-checkout/cs_local_"),
         "{checkout}"

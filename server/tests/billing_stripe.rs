@@ -5,73 +5,13 @@
 
 mod common;
 
-use app::billing::webhook::signature::sign;
-use common::fake_stripe::{FakeStripe, SECRET_KEY};
-use common::{location, session, spawn_app_with, TestApp, WEBHOOK_SECRET};
-use serde_json::{json, Value};
+use common::fake_stripe::FakeStripe;
+use common::stripe_app::{
+    app_on, checkout, credits, deliver, plan_and_status, return_from_stripe, session_id,
+};
+use common::{location, session, spawn_app_with};
+use serde_json::json;
 use server::config::StripeSettings;
-
-async fn app_on(fake: &FakeStripe) -> TestApp {
-    let base = fake.base.clone();
-    spawn_app_with(move |config| {
-        config.stripe = Some(StripeSettings {
-            secret_key: app::secret::Secret::new(SECRET_KEY),
-            api_base: Some(base),
-        });
-    })
-    .await
-}
-
-/// Presses a plan's button on /pricing; the Stripe Checkout URL it leads to.
-async fn checkout(app: &TestApp, cookie: &str, plan: &str, billing: &str) -> String {
-    let to = app.press_plan(cookie, plan, billing).await;
-    assert!(
-        to.starts_with("https://checkout.stripe.test/c/pay/cs_test_"),
-        "to Stripe Checkout: {to}"
-    );
-    to
-}
-
-fn session_id(checkout_url: &str) -> &str {
-    checkout_url.rsplit('/').next().unwrap_or_default()
-}
-
-/// Stripe sends the buyer back to the success URL it was given, the session id filled in.
-async fn return_from_stripe(app: &TestApp, fake: &FakeStripe, id: &str, cookie: &str) -> String {
-    let session = fake.session(id).expect("the session");
-    let success = session["success_url"]
-        .as_str()
-        .expect("a success URL")
-        .replace("{CHECKOUT_SESSION_ID}", id);
-    let path = success
-        .strip_prefix(&app.url(""))
-        .expect("on this app")
-        .to_owned();
-    location(&app.get_as(&path, Some(cookie)).await)
-}
-
-async fn deliver(app: &TestApp, body: &[u8]) -> String {
-    let signature = sign(body, WEBHOOK_SECRET, app.running.state.db.now());
-    let response = app
-        .client
-        .post(app.url("/api/webhooks/stripe"))
-        .header("Stripe-Signature", signature)
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.unwrap();
-    answer["outcome"].as_str().unwrap_or_default().to_owned()
-}
-
-async fn plan_and_status(app: &TestApp, cookie: &str) -> (String, String) {
-    let usage = app.usage(Some(&session(cookie))).await;
-    (
-        usage["plan"].as_str().unwrap_or_default().to_owned(),
-        usage["status"].as_str().unwrap_or_default().to_owned(),
-    )
-}
 
 #[tokio::test]
 async fn checkout_asks_stripe_for_what_the_product_needs() {
@@ -299,12 +239,7 @@ async fn a_pack_paid_at_stripe_adds_its_credits_once_by_return_or_webhook_whiche
     let cookie = app.sign_in("ada@example.com").await;
     let buy = |pack: &'static str| {
         let (app, cookie) = (&app, cookie.clone());
-        async move {
-            let started = app
-                .post_form("/billing/credits", &[("pack", pack)], Some(&cookie))
-                .await;
-            session_id(&location(&started)).to_owned()
-        }
+        async move { session_id(&app.buy_pack(&cookie, pack).await).to_owned() }
     };
 
     // Return first, then the webhook.
@@ -338,12 +273,6 @@ async fn a_pack_paid_at_stripe_adds_its_credits_once_by_return_or_webhook_whiche
     return_from_stripe(&app, &fake, &second, &cookie).await;
     assert_eq!(credits(&app, &cookie).await, 600);
     assert_eq!(app.usage(Some(&session(&cookie))).await["plan"], "free");
-}
-
-async fn credits(app: &TestApp, cookie: &str) -> i64 {
-    app.usage(Some(&session(cookie))).await["credits"]
-        .as_i64()
-        .unwrap_or(-1)
 }
 
 #[tokio::test]

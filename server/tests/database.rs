@@ -58,3 +58,58 @@ async fn two_processes_migrating_at_once_both_succeed() {
     ra.expect("first migrator");
     rb.expect("second migrator");
 }
+
+#[tokio::test]
+async fn migration_7_keeps_every_ledger_row_and_welcomes_existing_users() {
+    let database = TestDatabase::fresh().await;
+    let db = database.connect().await;
+    db.migrate_up_to(6).await.unwrap();
+    sqlx::query(
+        "INSERT INTO users (email, role, banned, created_at) VALUES ('old@example.com', 'user', 0, 7)",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let insert = |key: &'static str, kind: &'static str| {
+        sqlx::query(
+            "INSERT INTO usage_ledger (idempotency_key, subject, feature, kind, window_start,
+                 from_allowance, from_credits, created_at)
+             VALUES ($1, 'u:1', 'generations', $2, 0, 0, 1, 9)",
+        )
+        .bind(key)
+        .bind(kind)
+        .execute(db.pool())
+    };
+    for (key, kind) in [("a", "grant"), ("b", "consume"), ("c", "refund")] {
+        insert(key, kind).await.unwrap();
+    }
+    db.migrate().await.unwrap();
+
+    let kept: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, idempotency_key, kind FROM usage_ledger ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    let kinds: Vec<&str> = kept.iter().map(|(_, _, k)| k.as_str()).collect();
+    assert_eq!(kinds, ["grant", "consume", "refund"]);
+    // Ids go on from where they were; the new kind is accepted, a made-up one still is not.
+    insert("d", "clawback")
+        .await
+        .expect("clawback rows are allowed");
+    assert!(insert("e", "gift").await.is_err());
+    let newest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM usage_ledger")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert!(newest > kept.last().unwrap().0);
+    let welcomed: Option<i64> =
+        sqlx::query_scalar("SELECT welcomed_at FROM users WHERE email = 'old@example.com'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        welcomed,
+        Some(7),
+        "existing users never see the plan picker"
+    );
+}

@@ -308,7 +308,118 @@ pub async fn grant(
         return Ok(false);
     }
     add_credits(tx, subject, feature, to_db(n)?).await?;
+    // Credits owed from a refunded pack are paid first, as a clawback of this grant.
+    let owed = locked_amount(tx, "credit_debts", "owed", subject, feature).await?;
+    let pay = owed.min(n);
+    if pay > 0 {
+        append(tx, meter, "clawback", &format!("debt:{key}"), 0, pay, now).await?;
+        take_credits(tx, subject, feature, pay).await?;
+        sqlx::query("UPDATE credit_debts SET owed = owed - $3 WHERE subject = $1 AND feature = $2")
+            .bind(subject)
+            .bind(feature)
+            .bind(to_db(pay)?)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(true)
+}
+
+/// What taking back credits did: `taken` off the balance, `owed` (already spent) left as debt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClawedBack {
+    pub taken: u64,
+    pub owed: u64,
+}
+
+/// Takes back `n` credits once per `key` (a refunded or disputed purchase): what is left of the
+/// balance goes at once, the rest is owed and paid first by the next grant. `None` when the key
+/// was used before.
+pub async fn claw_back(
+    tx: &mut Transaction<'_, Any>,
+    subject: &str,
+    feature: &str,
+    n: u64,
+    key: &str,
+    now: i64,
+) -> Result<Option<ClawedBack>, DbError> {
+    let meter = Meter {
+        subject,
+        feature,
+        window_start: 0,
+    };
+    // Locked first, so a consumption in another process cannot spend what is being taken.
+    let balance = locked_amount(tx, "credit_balances", "balance", subject, feature).await?;
+    let taken = balance.min(n);
+    if !append(tx, meter, "clawback", key, 0, taken, now).await? {
+        return Ok(None);
+    }
+    if taken > 0 {
+        take_credits(tx, subject, feature, taken).await?;
+    }
+    let owed = n - taken;
+    if owed > 0 {
+        sqlx::query(
+            "INSERT INTO credit_debts (subject, feature, owed) VALUES ($1, $2, $3)
+             ON CONFLICT (subject, feature) DO UPDATE SET owed = credit_debts.owed + excluded.owed",
+        )
+        .bind(subject)
+        .bind(feature)
+        .bind(to_db(owed)?)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(Some(ClawedBack { taken, owed }))
+}
+
+/// The credits `subject` owes, per feature (taken back after they were spent).
+pub async fn debts(pool: &Pool<Any>, subject: &str) -> Result<Vec<(String, u64)>, DbError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT feature, owed FROM credit_debts WHERE subject = $1 AND owed > 0 ORDER BY feature",
+    )
+    .bind(subject)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(feature, owed)| Ok((feature, from_db(owed, "credits owed")?)))
+        .collect()
+}
+
+/// Reads `column` of the subject's row in `table` (0 when there is none) and holds the row's
+/// lock until the transaction ends: a no-op UPDATE, so PostgreSQL locks the row and SQLite
+/// takes its write lock at once.
+async fn locked_amount(
+    tx: &mut Transaction<'_, Any>,
+    table: &'static str,
+    column: &'static str,
+    subject: &str,
+    feature: &str,
+) -> Result<u64, DbError> {
+    let amount: Option<i64> = sqlx::query_scalar(&format!(
+        "UPDATE {table} SET {column} = {column} WHERE subject = $1 AND feature = $2 \
+         RETURNING {column}"
+    ))
+    .bind(subject)
+    .bind(feature)
+    .fetch_optional(&mut **tx)
+    .await?;
+    from_db(amount.unwrap_or(0), column)
+}
+
+async fn take_credits(
+    conn: &mut AnyConnection,
+    subject: &str,
+    feature: &str,
+    n: u64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE credit_balances SET balance = balance - $3 WHERE subject = $1 AND feature = $2",
+    )
+    .bind(subject)
+    .bind(feature)
+    .bind(to_db(n)?)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Locks the subject's count of a count feature until `tx` ends (creating its row), so that

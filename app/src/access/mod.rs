@@ -16,6 +16,7 @@ mod slots;
 pub mod subject;
 mod summary;
 
+pub use meter::ClawedBack;
 pub use metered::{Paid, Refund};
 pub use outcome::{Checked, Consumed, Metered, Refused};
 pub use slots::{CountLock, CountedRows};
@@ -359,6 +360,20 @@ impl Access {
         n: u64,
         key: &IdempotencyKey,
     ) -> Result<bool, AccessError> {
+        let (subject_key, feature) = self.credits_of(subject, feature, n)?;
+        let ledger_key = format!("grant:{subject_key}:{feature}:{}", key.as_str());
+        let now = self.db.now();
+        Ok(meter::grant(tx, &subject_key, feature.as_str(), n, &ledger_key, now).await?)
+    }
+
+    /// Checks a grant or take-back of `n` credits: a named subject, a metered feature, n > 0.
+    /// The subject's row key and the feature.
+    fn credits_of(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+        n: u64,
+    ) -> Result<(String, FeatureId), AccessError> {
         if n == 0 {
             return Err(AccessError::ZeroAmount);
         }
@@ -369,16 +384,30 @@ impl Access {
         if !matches!(feature.kind, FeatureKind::Metered { .. }) {
             return Err(AccessError::NotMetered(feature.id.to_string()));
         }
-        let ledger_key = format!("grant:{}:{}:{}", subject.key(), feature.id, key.as_str());
-        Ok(meter::grant(
-            tx,
-            &subject.key(),
-            feature.id.as_str(),
-            n,
-            &ledger_key,
-            self.db.now(),
-        )
-        .await?)
+        Ok((subject.key(), feature.id.clone()))
+    }
+
+    /// Takes back `n` credits of a metered feature once per `key`, in the caller's transaction
+    /// (a refunded or disputed pack): the unspent part at once, the rest owed and paid first by
+    /// the next grant. `None` when `key` was used before.
+    pub async fn claw_back_credits_in(
+        &self,
+        tx: &mut Tx,
+        subject: &Subject,
+        feature: &FeatureId,
+        n: u64,
+        key: &IdempotencyKey,
+    ) -> Result<Option<ClawedBack>, AccessError> {
+        let (subject_key, feature) = self.credits_of(subject, feature, n)?;
+        let ledger_key = format!("clawback:{subject_key}:{feature}:{}", key.as_str());
+        let now = self.db.now();
+        Ok(meter::claw_back(tx, &subject_key, feature.as_str(), n, &ledger_key, now).await?)
+    }
+
+    /// The credits `subject` owes, per feature, after refunds took back spent ones (paid
+    /// first by the next grant).
+    pub async fn credit_debts(&self, subject: &Subject) -> Result<Vec<(String, u64)>, AccessError> {
+        Ok(meter::debts(self.db.pool(), &subject.key()).await?)
     }
 
     /// Whether `subject` may move to `target`: refused while they hold more than it allows.

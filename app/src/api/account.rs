@@ -58,11 +58,34 @@ pub async fn get_account() -> Result<AccountView, ApiError> {
         .await
         .map_err(ApiError::internal)?
         .is_some();
+    let debts = state
+        .access
+        .credit_debts(&crate::access::Subject::User(me.user.id))
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(|(feature, owed)| {
+            let unit = crate::domain::FeatureId::parse(&feature)
+                .ok()
+                .and_then(|id| {
+                    state
+                        .catalog
+                        .feature(&id)
+                        .map(|f| f.units_for(owed).to_owned())
+                })
+                .unwrap_or(feature);
+            format!(
+                "You owe {owed} {unit} from a refunded or disputed credit pack; your next pack \
+                 pays them first."
+            )
+        })
+        .collect();
     Ok(AccountView {
         viewer: super::session::viewer_info(&me),
         sessions,
         api_keys,
         new_api_key,
         manages_billing,
+        debts,
     })
 }

@@ -67,9 +67,7 @@ pub async fn get_test_checkout(id: String) -> Result<TestCheckoutView, ApiError>
 pub async fn get_test_portal(
     refused_price: Option<String>,
 ) -> Result<super::wire::TestPortalView, ApiError> {
-    use crate::billing::local_engine::PortalAction;
-    use crate::domain::calendar::date;
-    use crate::domain::{BillingInterval, CatalogPrice, PlanChange, SubscriptionStatus};
+    use crate::domain::{CatalogPrice, PlanChange};
     let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
     let no_subscription = || {
@@ -85,9 +83,52 @@ pub async fn get_test_portal(
     let sub = local
         .current_subscription(&customer)
         .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(no_subscription)?;
+        .map_err(ApiError::internal)?;
+    let packs = local
+        .pack_payments(&customer)
+        .await
+        .map_err(ApiError::internal)?;
+    if sub.is_none() && packs.is_empty() {
+        return Err(no_subscription());
+    }
     let catalog = &state.catalog;
+    let mut view = portal_view(catalog, sub.as_ref());
+    view.packs = packs.iter().map(|paid| pack_view(catalog, paid)).collect();
+    view.refused = match refused_price.as_deref().and_then(|key| catalog.price(key)) {
+        Some(CatalogPrice::Plan { plan, .. }) => match state
+            .access
+            .can_change_plan(&crate::access::Subject::User(me.user.id), &plan.id)
+            .await
+            .map_err(ApiError::internal)?
+        {
+            PlanChange::Blocked(blocked) => Some(blocked.message),
+            PlanChange::Allowed => None,
+        },
+        _ => None,
+    };
+    Ok(view)
+}
+
+/// The subscription part of the test portal (or "No subscription" beside paid packs).
+#[cfg(feature = "ssr")]
+fn portal_view(
+    catalog: &crate::domain::Catalog,
+    sub: Option<&crate::billing::local_engine::LocalSubscription>,
+) -> super::wire::TestPortalView {
+    use crate::billing::local_engine::PortalAction;
+    use crate::domain::calendar::date;
+    use crate::domain::{BillingInterval, CatalogPrice, SubscriptionStatus};
+    let Some(sub) = sub else {
+        return super::wire::TestPortalView {
+            plan: "No subscription".into(),
+            status: "Free".into(),
+            notes: Vec::new(),
+            switches: Vec::new(),
+            actions: Vec::new(),
+            refused: None,
+            packs: Vec::new(),
+        };
+    };
     let name = |key: &str| match catalog.price(key) {
         Some(CatalogPrice::Plan { plan, interval }) => {
             format!("{}, billed {}", plan.name, interval.as_str())
@@ -153,27 +194,45 @@ pub async fn get_test_portal(
     } else {
         Vec::new()
     };
-    let refused = match refused_price.as_deref().and_then(|key| catalog.price(key)) {
-        Some(CatalogPrice::Plan { plan, .. }) => match state
-            .access
-            .can_change_plan(&crate::access::Subject::User(me.user.id), &plan.id)
-            .await
-            .map_err(ApiError::internal)?
-        {
-            PlanChange::Blocked(blocked) => Some(blocked.message),
-            PlanChange::Allowed => None,
-        },
-        _ => None,
-    };
-    Ok(super::wire::TestPortalView {
+    super::wire::TestPortalView {
         plan: name(&sub.price_key),
         status: status.into(),
         notes,
         switches,
-        actions: PortalAction::buttons(&sub)
+        actions: PortalAction::buttons(sub)
             .into_iter()
             .map(|(code, label)| (code.to_owned(), label.to_owned()))
             .collect(),
-        refused,
-    })
+        refused: None,
+        packs: Vec::new(),
+    }
+}
+
+/// A paid pack in the test portal, with the buttons that still change something.
+#[cfg(feature = "ssr")]
+fn pack_view(
+    catalog: &crate::domain::Catalog,
+    paid: &crate::billing::local_charges::PackPayment,
+) -> super::wire::TestPackView {
+    use crate::domain::calendar::date;
+    use crate::domain::{CatalogPrice, Money};
+    let name = match catalog.price(&paid.lookup_key) {
+        Some(CatalogPrice::Pack(pack)) => pack.name.clone(),
+        _ => paid.lookup_key.clone(),
+    };
+    let amount = Money::from_cents(u64::try_from(paid.amount_cents).unwrap_or(0)).exact();
+    let refunded = paid.amount_refunded >= paid.amount_cents;
+    let disputed = paid.disputed != 0;
+    let state = match (refunded, disputed) {
+        (_, true) => "Disputed",
+        (true, false) => "Refunded",
+        (false, false) => "",
+    };
+    super::wire::TestPackView {
+        checkout_id: paid.checkout_id.clone(),
+        label: format!("{name}, {amount}, paid {}", date(paid.created_at)),
+        state: state.into(),
+        can_refund: !refunded && !disputed,
+        can_dispute: !disputed,
+    }
 }

@@ -240,6 +240,7 @@ outcomes! {
         DowngradeBlocked = "downgrade_blocked" => "Your usage is over that plan's limits.",
         NotNow = "not_now" => "That button does nothing for this subscription now.",
         NoSubscription = "no_subscription" => "There is no subscription to manage; choose a plan on the pricing page.",
+        NoSuchPayment = "no_such_payment" => "There is no such payment to refund or dispute.",
         Unavailable = "unavailable" => "Something went wrong and nothing changed. Try again.",
     }
 }

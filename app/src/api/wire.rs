@@ -33,6 +33,8 @@ pub struct AccountView {
     pub new_api_key: Option<String>,
     /// The user has a billing customer: "Manage billing" leads to the provider's portal.
     pub manages_billing: bool,
+    /// "You owe 30 generations from a refunded credit pack; …", one per feature owed.
+    pub debts: Vec<String>,
 }
 
 /// One of the user's live API keys, on `/account` (the key itself is shown only once).
@@ -232,4 +234,18 @@ pub struct TestPortalView {
     pub actions: Vec<(String, String)>,
     /// Why the last switch was refused ("You have 5 tracked accounts; Free allows 3. Remove 2 to switch.").
     pub refused: Option<String>,
+    /// Paid credit packs, newest first, with their refund and dispute buttons.
+    pub packs: Vec<TestPackView>,
+}
+
+/// A paid credit pack in the test-mode portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestPackView {
+    pub checkout_id: String,
+    /// "100 generations, $5.00, paid 2026-11-26"
+    pub label: String,
+    /// "Refunded", "Disputed", or empty while it stands.
+    pub state: String,
+    pub can_refund: bool,
+    pub can_dispute: bool,
 }

@@ -6,8 +6,8 @@
 
 use super::local_engine::{apply, LocalSubscription, NotNow, PortalAction};
 use super::provider::{
-    BillingError, BillingProvider, CheckoutItem, CheckoutRequest, CheckoutSession, NewCustomer,
-    StartedCheckout,
+    BillingError, BillingProvider, Charge, CheckoutItem, CheckoutRequest, CheckoutSession,
+    NewCustomer, StartedCheckout,
 };
 use crate::auth::token::SecretToken;
 use crate::db::{Db, DbError};
@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct LocalBilling {
-    db: Db,
-    catalog: Arc<Catalog>,
+    pub(super) db: Db,
+    pub(super) catalog: Arc<Catalog>,
 }
 
 /// `cus_local_…`: ids shaped like Stripe's, saying where they come from.
@@ -421,6 +421,10 @@ impl BillingProvider for LocalBilling {
                 id: row.id,
             }))
         })
+    }
+
+    fn charge<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<Charge>, BillingError>> {
+        Box::pin(async move { Ok(self.pack_charge(id).await?) })
     }
 
     fn subscriptions<'a>(

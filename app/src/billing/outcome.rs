@@ -24,6 +24,12 @@ pub enum Outcome {
     NotPaid,
     /// A checkout session that is not ours, or not the caller's.
     UnknownCheckout,
+    /// A refund or dispute took back a pack's credits (the unspent at once, the rest owed).
+    CreditsTakenBack,
+    /// A refund or dispute whose credits were taken back before.
+    NothingToTakeBack,
+    /// A charge that paid for no pack of ours.
+    NotAPack,
     /// An event we record but do not act on.
     Ignored,
     /// The same event id was delivered before.
@@ -44,6 +50,9 @@ impl Outcome {
             Outcome::CreditsAlreadyGranted => "credits_already_granted",
             Outcome::NotPaid => "not_paid",
             Outcome::UnknownCheckout => "unknown_checkout",
+            Outcome::CreditsTakenBack => "credits_taken_back",
+            Outcome::NothingToTakeBack => "nothing_to_take_back",
+            Outcome::NotAPack => "not_a_pack",
             Outcome::Ignored => "ignored",
             Outcome::Duplicate => "duplicate",
             Outcome::Unreadable => "unreadable",

@@ -1,8 +1,11 @@
 //! Managing a subscription: the provider's portal (Stripe's Customer Portal), and the
-//! test-mode portal's buttons with the downgrade rule applied before a switch.
+//! test-mode portal's buttons with the downgrade rule applied before a switch, and its refund
+//! and dispute buttons for paid packs.
 
 use super::local::ActError;
+use super::local_charges::ChargeAction;
 use super::local_engine::PortalAction;
+use super::outcome::Outcome;
 use super::provider::BillingError;
 use super::sync::Synced;
 use super::{customers, Billing};
@@ -26,6 +29,9 @@ pub enum TestPortalRefused {
     NotTestMode,
     #[error("{}", .0.message)]
     DowngradeBlocked(DowngradeBlocked),
+    /// Not a paid pack of the user's.
+    #[error("There is no such payment to refund or dispute.")]
+    NoSuchPayment,
     #[error(transparent)]
     Act(#[from] ActError),
     #[error(transparent)]
@@ -82,5 +88,26 @@ impl Billing {
             }
         }
         Ok(synced)
+    }
+
+    /// A test-portal refund or dispute of the user's paid pack `checkout`: the provider's side
+    /// changes, then the charge is settled by the webhook's own code (credits taken back).
+    pub async fn test_charge_act(
+        &self,
+        user_id: i64,
+        checkout: &str,
+        action: ChargeAction,
+    ) -> Result<Outcome, TestPortalRefused> {
+        let local = self.test_mode().ok_or(TestPortalRefused::NotTestMode)?;
+        let customer = customers::find(&self.db, user_id)
+            .await
+            .map_err(BillingError::from)?
+            .ok_or(TestPortalRefused::NoSuchPayment)?;
+        let charge = local
+            .act_on_charge(&customer, checkout, action)
+            .await
+            .map_err(BillingError::from)?
+            .ok_or(TestPortalRefused::NoSuchPayment)?;
+        Ok(self.settle_charge(&charge).await?)
     }
 }

@@ -4,6 +4,7 @@
 //! same for both.
 
 use crate::db::DbError;
+use crate::domain::clawback::ChargeMoney;
 use crate::domain::provider_subscription::ProviderSubscription;
 use futures_util::future::BoxFuture;
 use std::fmt::Debug;
@@ -56,6 +57,15 @@ pub struct CheckoutSession {
     pub paid: bool,
 }
 
+/// A payment as the provider sees it now: how much of it was refunded, whether it is disputed,
+/// and the checkout session that took it (found through its payment intent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    pub id: String,
+    pub money: ChargeMoney,
+    pub checkout_session: Option<String>,
+}
+
 /// Why the provider could not answer.
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
@@ -84,6 +94,9 @@ pub trait BillingProvider: Send + Sync + Debug {
         &'a self,
         id: &'a str,
     ) -> BoxFuture<'a, Result<Option<CheckoutSession>, BillingError>>;
+
+    /// Charge `id` now; `None` when the provider has no such charge.
+    fn charge<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<Charge>, BillingError>>;
 
     /// Every subscription of `customer`, ended ones included, as they are now.
     fn subscriptions<'a>(

@@ -3,9 +3,10 @@
 //! keys from `plans.toml`; the customer is created once per user under an idempotency key.
 
 use super::provider::{
-    BillingError, BillingProvider, CheckoutItem, CheckoutRequest, CheckoutSession, NewCustomer,
-    StartedCheckout,
+    BillingError, BillingProvider, Charge, CheckoutItem, CheckoutRequest, CheckoutSession,
+    NewCustomer, StartedCheckout,
 };
+use crate::domain::clawback::ChargeMoney;
 use crate::domain::provider_subscription::ProviderSubscription;
 use crate::domain::SubscriptionStatus;
 use futures_util::future::BoxFuture;
@@ -17,8 +18,9 @@ use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionCustomerUpdate,
     CreateCheckoutSessionCustomerUpdateAddress, CreateCheckoutSessionCustomerUpdateName,
     CreateCheckoutSessionLineItems, CreateCheckoutSessionSubscriptionData,
-    CreateCheckoutSessionTaxIdCollection, RetrieveCheckoutSession,
+    CreateCheckoutSessionTaxIdCollection, ListCheckoutSession, RetrieveCheckoutSession,
 };
+use stripe_core::charge::RetrieveCharge;
 use stripe_core::customer::CreateCustomer;
 use stripe_product::price::ListPrice;
 use stripe_shared::{CheckoutSessionMode, CheckoutSessionPaymentStatus, CheckoutSessionStatus};
@@ -192,6 +194,44 @@ impl BillingProvider for StripeBilling {
                 Err(StripeError::Stripe(_, 404)) => Ok(None),
                 Err(e) => Err(failed(e)),
             }
+        })
+    }
+
+    fn charge<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<Charge>, BillingError>> {
+        Box::pin(async move {
+            if !id.starts_with("ch_") || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Ok(None);
+            }
+            let charge = match RetrieveCharge::new(id).send(&self.client).await {
+                Ok(charge) => charge,
+                Err(StripeError::Stripe(_, 404)) => return Ok(None),
+                Err(e) => return Err(failed(e)),
+            };
+            // A charge no longer names its invoice or session: its payment intent leads to the
+            // Checkout Session that took it.
+            let checkout_session = match &charge.payment_intent {
+                Some(intent) => ListCheckoutSession::new()
+                    .payment_intent(intent.id().as_str())
+                    .limit(1)
+                    .send(&self.client)
+                    .await
+                    .map_err(failed)?
+                    .data
+                    .into_iter()
+                    .next()
+                    .map(|session| session.id.to_string()),
+                None => None,
+            };
+            Ok(Some(Charge {
+                id: charge.id.to_string(),
+                money: ChargeMoney {
+                    amount: charge.amount,
+                    refunded: charge.amount_refunded,
+                    disputed: charge.disputed,
+                },
+                checkout_session,
+            }))
         })
     }
 

@@ -40,6 +40,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "billing",
         include_str!("../../../migrations/sqlite/0006_billing.sql"),
     ),
+    (
+        7,
+        "refunds and holds",
+        include_str!("../../../migrations/sqlite/0007_refunds_and_holds.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -72,6 +77,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         "billing",
         include_str!("../../../migrations/postgres/0006_billing.sql"),
     ),
+    (
+        7,
+        "refunds and holds",
+        include_str!("../../../migrations/postgres/0007_refunds_and_holds.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -97,11 +107,20 @@ impl<'s> MigrationSource<'s> for Embedded {
     }
 }
 
-/// Runs pending migrations and returns how many the engine's list holds.
-pub(super) async fn run(pool: &AnyPool, backend: Backend) -> Result<usize, DbError> {
-    let list = match backend {
+/// Runs pending migrations up to `last` (every one when `None`) and returns how many ran or
+/// had run.
+pub(super) async fn run(
+    pool: &AnyPool,
+    backend: Backend,
+    last: Option<i64>,
+) -> Result<usize, DbError> {
+    let all = match backend {
         Backend::Sqlite => SQLITE,
         Backend::Postgres => POSTGRES,
+    };
+    let list = match last {
+        Some(last) => &all[..all.iter().take_while(|(v, _, _)| *v <= last).count()],
+        None => all,
     };
     let migrator = Migrator::new(Embedded(list)).await?;
     // PostgreSQL: sqlx holds an advisory lock, so concurrent starts queue up. SQLite has no such

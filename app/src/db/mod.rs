@@ -148,7 +148,13 @@ impl Db {
     /// Applies every migration not yet applied; safe to run on every start and concurrently
     /// from several processes (sqlx takes an advisory lock on PostgreSQL).
     pub async fn migrate(&self) -> Result<usize, DbError> {
-        migrations::run(&self.pool, self.backend).await
+        migrations::run(&self.pool, self.backend, None).await
+    }
+
+    /// Applies migrations up to version `last` only: for tests that put rows in an older schema
+    /// and check that the next migration keeps them.
+    pub async fn migrate_up_to(&self, last: i64) -> Result<usize, DbError> {
+        migrations::run(&self.pool, self.backend, Some(last)).await
     }
 
     /// Opens a transaction for usage writes (see the module doc for what a power loss can

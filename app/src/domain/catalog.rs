@@ -163,6 +163,17 @@ pub struct Feature {
     pub suffix: Option<String>,
 }
 
+impl Feature {
+    /// "generation" for one, "generations" otherwise.
+    pub fn units_for(&self, n: u64) -> &str {
+        if n == 1 {
+            &self.unit
+        } else {
+            &self.units
+        }
+    }
+}
+
 /// What a plan grants of one feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "type", content = "value")]

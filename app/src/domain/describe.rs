@@ -15,13 +15,7 @@ pub struct FeatureLine {
 
 /// Describes what `entitlement` gives of `feature`.
 pub fn describe(feature: &Feature, entitlement: Entitlement) -> FeatureLine {
-    let amount = |n: u64| {
-        if n == 1 {
-            &feature.unit
-        } else {
-            &feature.units
-        }
-    };
+    let amount = |n: u64| feature.units_for(n);
     let with_suffix = |text: String| match &feature.suffix {
         Some(suffix) => format!("{text} {suffix}"),
         None => text,

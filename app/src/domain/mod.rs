@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod catalog;
+pub mod clawback;
 pub mod decision;
 pub mod describe;
 pub mod email;

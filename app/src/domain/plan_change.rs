@@ -55,11 +55,7 @@ pub fn can_change_plan(
                     feature: Some(feature.id.clone()),
                     message: format!(
                         "You have {have} {}; {} allows {allowed}. Remove {} to switch.",
-                        if have == 1 {
-                            &feature.unit
-                        } else {
-                            &feature.units
-                        },
+                        feature.units_for(have),
                         plan.name,
                         have - allowed
                     ),

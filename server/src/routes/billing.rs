@@ -8,6 +8,7 @@ use app::auth::{CurrentUser, Viewer};
 use app::billing::checkout::{CheckoutError, CheckoutRefused, FinishError};
 use app::billing::customers;
 use app::billing::local::{ActError, PayError, TestCard};
+use app::billing::local_charges::ChargeAction;
 use app::billing::local_engine::PortalAction;
 use app::billing::portal::{PortalError, TestPortalRefused};
 use app::domain::BillingInterval;
@@ -208,6 +209,8 @@ pub struct PortalForm {
     #[serde(default)]
     action: String,
     price: Option<String>,
+    /// The pack payment a refund or dispute is about.
+    checkout: Option<String>,
 }
 
 /// `POST /billing/test-portal`: the test-mode portal's buttons.
@@ -218,6 +221,10 @@ pub async fn test_portal(
 ) -> Response {
     let back =
         |params: &[(&str, &str)]| redirect_with("/billing/test-portal", params).into_response();
+    if let Some(charge_action) = ChargeAction::parse(&form.action) {
+        let checkout = form.checkout.as_deref().unwrap_or_default();
+        return charge_button(&state, me.user.id, checkout, charge_action).await;
+    }
     let Some(action) = PortalAction::from_form(&form.action, form.price.as_deref()) else {
         return back(&[("error", TestPortalError::NotNow.code())]);
     };
@@ -236,6 +243,32 @@ pub async fn test_portal(
         }
         Err(e) => {
             tracing::error!(error = %e, "a test-portal button failed");
+            back(&[("error", TestPortalError::Unavailable.code())])
+        }
+    }
+}
+
+/// The test portal's refund and dispute buttons of a paid pack.
+async fn charge_button(
+    state: &AppState,
+    user_id: i64,
+    checkout: &str,
+    action: ChargeAction,
+) -> Response {
+    let back =
+        |params: &[(&str, &str)]| redirect_with("/billing/test-portal", params).into_response();
+    match state
+        .billing
+        .test_charge_act(user_id, checkout, action)
+        .await
+    {
+        Ok(_) => back(&[("notice", "charge")]),
+        Err(TestPortalRefused::NotTestMode) => not_found(),
+        Err(TestPortalRefused::NoSuchPayment) => {
+            back(&[("error", TestPortalError::NoSuchPayment.code())])
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a test-portal charge button failed");
             back(&[("error", TestPortalError::Unavailable.code())])
         }
     }

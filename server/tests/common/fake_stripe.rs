@@ -42,6 +42,7 @@ struct Inner {
     answered: HashMap<String, Value>,
     sessions: Vec<Value>,
     subscriptions: Vec<Value>,
+    charges: Vec<Value>,
     requests: Vec<Recorded>,
 }
 
@@ -150,7 +151,11 @@ impl FakeStripe {
         let router = Router::new()
             .route("/v1/customers", post(create_customer))
             .route("/v1/prices", get(list_prices))
-            .route("/v1/checkout/sessions", post(create_session))
+            .route(
+                "/v1/checkout/sessions",
+                post(create_session).get(list_sessions),
+            )
+            .route("/v1/charges/{id}", get(retrieve_charge))
             .route("/v1/checkout/sessions/{id}", get(retrieve_session))
             .route("/v1/subscriptions", get(list_subscriptions))
             .route("/v1/billing_portal/sessions", post(create_portal_session))
@@ -217,8 +222,25 @@ impl FakeStripe {
         let customer = session["customer"].clone();
         session["status"] = json!("complete");
         if session["mode"] == "payment" {
-            // A one-off payment: paid, nothing starts.
+            // A one-off payment: paid through a payment intent and its charge; nothing starts.
             session["payment_status"] = json!("paid");
+            let amount = self
+                .prices
+                .iter()
+                .find(|p| p["id"] == price_id)
+                .map_or(json!(0), |p| p["unit_amount"].clone());
+            let intent = format!("pi_for_{id}");
+            session["payment_intent"] = json!(intent);
+            let charge_id = inner.id("ch");
+            let mut charge = self.resource("charge");
+            charge["id"] = json!(charge_id);
+            charge["amount"] = amount;
+            charge["amount_refunded"] = json!(0);
+            charge["refunded"] = json!(false);
+            charge["disputed"] = json!(false);
+            charge["customer"] = customer;
+            charge["payment_intent"] = json!(intent);
+            inner.charges.push(charge);
             return Value::Null;
         }
         session["payment_status"] = json!(if trial_days > 0 {
@@ -268,6 +290,51 @@ impl FakeStripe {
         sub["items"]["url"] = json!(format!("/v1/subscription_items?subscription={sub_id}"));
         inner.subscriptions.push(sub.clone());
         sub
+    }
+
+    /// The charge that paid checkout `session`, as Stripe holds it now.
+    pub fn charge_of(&self, session: &str) -> Value {
+        let intent = format!("pi_for_{session}");
+        self.inner()
+            .charges
+            .iter()
+            .find(|c| c["payment_intent"] == intent.as_str())
+            .cloned()
+            .expect("a paid pack checkout of this fake")
+    }
+
+    fn change_charge(&self, session: &str, change: impl FnOnce(&mut Value)) -> Value {
+        let intent = format!("pi_for_{session}");
+        let mut inner = self.inner();
+        let charge = inner
+            .charges
+            .iter_mut()
+            .find(|c| c["payment_intent"] == intent.as_str())
+            .expect("a paid pack checkout of this fake");
+        change(charge);
+        charge.clone()
+    }
+
+    /// Support refunds `cents` more of the payment for checkout `session` (Stripe's amounts
+    /// are cumulative). Returns the charge, as `charge.refunded` carries it.
+    pub fn refund(&self, session: &str, cents: i64) -> Value {
+        self.change_charge(session, |charge| {
+            let refunded = charge["amount_refunded"].as_i64().unwrap_or(0) + cents;
+            charge["amount_refunded"] = json!(refunded);
+            charge["refunded"] = json!(refunded >= charge["amount"].as_i64().unwrap_or(0));
+        })
+    }
+
+    /// The buyer's bank disputes the payment for checkout `session`. Returns the dispute, as
+    /// `charge.dispute.created` carries it.
+    pub fn dispute(&self, session: &str) -> Value {
+        let charge = self.change_charge(session, |charge| charge["disputed"] = json!(true));
+        let mut dispute = self.resource("dispute");
+        dispute["id"] = json!(format!("dp_for_{session}"));
+        dispute["charge"] = charge["id"].clone();
+        dispute["amount"] = charge["amount"].clone();
+        dispute["payment_intent"] = charge["payment_intent"].clone();
+        dispute
     }
 
     /// Stripe's billing engine changes subscription `id` (status, price, cancellation).
@@ -445,6 +512,48 @@ async fn retrieve_session(
             StatusCode::NOT_FOUND,
             &format!("No such checkout.session: '{id}'"),
         ),
+    }
+}
+
+async fn list_sessions(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    fake.record("GET", "/v1/checkout/sessions", &query, &headers);
+    if !authorized(&headers) {
+        return stripe_error(StatusCode::UNAUTHORIZED, "Invalid API Key provided");
+    }
+    let query = params(&query);
+    let intent = param(&query, "payment_intent").map(str::to_owned);
+    let found = fake
+        .inner()
+        .sessions
+        .iter()
+        .filter(|s| {
+            intent
+                .as_ref()
+                .is_none_or(|pi| s["payment_intent"] == pi.as_str())
+        })
+        .cloned()
+        .collect();
+    Json(list("/v1/checkout/sessions", found)).into_response()
+}
+
+async fn retrieve_charge(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    fake.record("GET", &format!("/v1/charges/{id}"), "", &headers);
+    if !authorized(&headers) {
+        return stripe_error(StatusCode::UNAUTHORIZED, "Invalid API Key provided");
+    }
+    let found = fake.inner().charges.iter().find(|c| c["id"] == id).cloned();
+    match found {
+        Some(charge) => Json(charge).into_response(),
+        None => stripe_error(StatusCode::NOT_FOUND, &format!("No such charge: '{id}'")),
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod fake_oidc;
 pub mod fake_openai;
 pub mod fake_stripe;
+pub mod stripe_app;
 
 use app::db::{Backend, DatabaseUrl, Db};
 use server::config::Config;
@@ -484,6 +485,14 @@ impl TestApp {
             "to the test checkout: {to}"
         );
         to
+    }
+
+    /// Presses a pack's "Buy" button on /pricing as the signed-in `cookie`; where it leads.
+    pub async fn buy_pack(&self, cookie: &str, pack: &str) -> String {
+        let started = self
+            .post_form("/billing/credits", &[("pack", pack)], Some(cookie))
+            .await;
+        location(&started)
     }
 
     /// Presses a test checkout's pay button (`card`: `succeeds` or `declined`).

@@ -15,6 +15,9 @@ pub struct Envelope {
     pub customer: Option<String>,
     /// The id of the event's object (`data.object.id`).
     pub object_id: Option<String>,
+    /// The charge the event is about: the object itself when it is a charge, else the charge a
+    /// refund or dispute names (`data.object.charge`).
+    pub charge: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -34,27 +37,36 @@ struct RawData {
 /// `None` when the body is not an event at all (no id, type or creation time).
 pub fn read(body: &[u8]) -> Option<Envelope> {
     let raw: RawEvent = serde_json::from_slice(body).ok()?;
-    let customer = match raw.data.object.get("customer") {
-        Some(serde_json::Value::String(id)) => Some(id.clone()),
-        Some(expanded) => expanded
-            .get("id")
-            .and_then(|id| id.as_str())
-            .map(str::to_owned),
-        None => None,
-    };
-    let object_id = raw
-        .data
-        .object
+    let object = &raw.data.object;
+    let customer = linked_id(object, "customer");
+    let object_id = object
         .get("id")
         .and_then(|id| id.as_str())
         .map(str::to_owned);
+    let charge = if object.get("object").and_then(|o| o.as_str()) == Some("charge") {
+        object_id.clone()
+    } else {
+        linked_id(object, "charge")
+    };
     (!raw.id.is_empty()).then_some(Envelope {
         id: raw.id,
         kind: raw.kind,
         created: raw.created,
         customer,
         object_id,
+        charge,
     })
+}
+
+/// The id in `object[field]`, given as an id or as the expanded object.
+fn linked_id(object: &serde_json::Value, field: &str) -> Option<String> {
+    match object.get(field)? {
+        serde_json::Value::String(id) => Some(id.clone()),
+        expanded => expanded
+            .get("id")
+            .and_then(|id| id.as_str())
+            .map(str::to_owned),
+    }
 }
 
 /// What an event asks of us.
@@ -64,6 +76,8 @@ pub enum Effect {
     Checkout(String),
     /// Re-read this customer's subscription from the provider.
     Sync(String),
+    /// Re-read this charge: a refund or dispute may take back a pack's credits.
+    Charge(String),
     /// Nothing (a type we do not act on, or one without a customer); recorded all the same.
     Nothing,
 }
@@ -73,6 +87,13 @@ const CHECKOUT: &[&str] = &[
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
     "checkout.session.async_payment_failed",
+];
+
+/// A pack's payment refunded (in full or in part) or disputed.
+const CHARGE: &[&str] = &[
+    "charge.refunded",
+    "charge.refund.updated",
+    "charge.dispute.created",
 ];
 
 /// Event types that can change what a customer's subscription grants.
@@ -93,6 +114,11 @@ pub fn effect(event: &Envelope) -> Effect {
     if CHECKOUT.contains(&event.kind.as_str()) {
         if let Some(session) = &event.object_id {
             return Effect::Checkout(session.clone());
+        }
+    }
+    if CHARGE.contains(&event.kind.as_str()) {
+        if let Some(charge) = &event.charge {
+            return Effect::Charge(charge.clone());
         }
     }
     match &event.customer {
@@ -153,6 +179,26 @@ mod tests {
             let envelope = read(&event(kind, object.clone())).unwrap();
             assert_eq!(effect(&envelope), Effect::Checkout("cs_9".into()), "{kind}");
         }
+    }
+
+    #[test]
+    fn refunds_and_disputes_re_read_their_charge() {
+        let charge = fixture("charge");
+        let id = charge["id"].as_str().unwrap().to_owned();
+        let envelope = read(&event("charge.refunded", charge)).unwrap();
+        assert_eq!(effect(&envelope), Effect::Charge(id.clone()));
+        let dispute = fixture("dispute");
+        assert_eq!(
+            dispute["charge"],
+            json!(id),
+            "Stripe's dispute names its charge"
+        );
+        let envelope = read(&event("charge.dispute.created", dispute)).unwrap();
+        assert_eq!(effect(&envelope), Effect::Charge(id.clone()));
+        let mut refund = fixture("refund");
+        refund["charge"] = json!({ "id": id, "object": "charge" });
+        let envelope = read(&event("charge.refund.updated", refund)).unwrap();
+        assert_eq!(effect(&envelope), Effect::Charge(id));
     }
 
     #[test]

@@ -115,6 +115,7 @@ impl Billing {
             Effect::Sync(customer) => Planned::Sync(
                 sync::read(&self.db, self.provider.as_ref(), &self.catalog, &customer).await?,
             ),
+            Effect::Charge(charge) => Planned::Charge(self.read_charge(&charge).await?),
             Effect::Nothing => Planned::Nothing,
         })
     }
@@ -126,6 +127,8 @@ impl Billing {
                 sync::write_in(tx, self.db.now(), reading).await?.outcome()
             }
             Planned::Sync(None) => Synced::UnknownCustomer.outcome(),
+            Planned::Charge(Some(reading)) => self.write_charge_in(tx, reading).await?,
+            Planned::Charge(None) => Outcome::NotAPack,
             Planned::Nothing => Outcome::Ignored,
         })
     }
@@ -135,6 +138,7 @@ impl Billing {
 enum Planned {
     Completion(super::packs::Completion),
     Sync(Option<sync::Reading>),
+    Charge(Option<super::refunds::ChargeReading>),
     Nothing,
 }
 

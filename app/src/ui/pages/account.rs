@@ -82,6 +82,21 @@ fn AccountDetails(account: AccountView, notice: Option<String>) -> impl IntoView
         </section>
         <section class="mt-6 rounded-2xl border border-slate-200 bg-white p-6">
             <h2 class="text-lg font-semibold">"Billing"</h2>
+            {account
+                .debts
+                .iter()
+                .map(|debt| {
+                    view! {
+                        <p
+                            role="status"
+                            class="mt-2 text-sm text-amber-800"
+                            data-testid="credit-debt"
+                        >
+                            {debt.clone()}
+                        </p>
+                    }
+                })
+                .collect_view()}
             {if account.manages_billing {
                 view! {
                     <p class="mt-2 text-sm text-slate-600">

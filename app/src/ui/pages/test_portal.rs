@@ -1,6 +1,6 @@
 use crate::api::billing::get_test_portal;
 use crate::api::outcomes::TestPortalError;
-use crate::api::wire::TestPortalView;
+use crate::api::wire::{TestPackView, TestPortalView};
 use crate::ui::components::RequireSignIn;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,8 +39,13 @@ fn Portal(portal: TestPortalView) -> impl IntoView {
     let query = use_query_map();
     let (notice, error) = {
         let query = query.read_untracked();
-        let notice = (query.get("notice").as_deref() == Some("changed"))
-            .then_some("Done. Tollgate already shows the change.");
+        let notice = match query.get("notice").as_deref() {
+            Some("changed") => Some("Done. Tollgate already shows the change."),
+            Some("charge") => {
+                Some("Done. The pack's credits were taken back; any already spent are owed.")
+            }
+            _ => None,
+        };
         let error = query
             .get("error")
             .map(|code| match TestPortalError::from_code(&code) {
@@ -110,6 +115,22 @@ fn Portal(portal: TestPortalView) -> impl IntoView {
                         </div>
                     }
                 })}
+            {(!portal.packs.is_empty())
+                .then(|| {
+                    view! {
+                        <h2 class="mt-8 font-semibold">"Credit packs"</h2>
+                        <p class="text-sm text-slate-600">
+                            "A refund takes back its share of the credits; a dispute takes back all of them. Credits already spent are owed and paid first by the next pack."
+                        </p>
+                        <ul class="mt-3 space-y-2" data-testid="portal-packs">
+                            {portal
+                                .packs
+                                .into_iter()
+                                .map(|pack| view! { <PackRow pack /> })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
             <a href="/account" class="mt-8 block text-sm text-slate-500 underline">
                 "Back to your account"
             </a>
@@ -117,17 +138,62 @@ fn Portal(portal: TestPortalView) -> impl IntoView {
     }
 }
 
-/// One test-portal button: a form posting `action` (and the `price` of a switch).
+/// A paid pack with its refund and dispute buttons.
+#[component]
+fn PackRow(pack: TestPackView) -> impl IntoView {
+    let checkout = pack.checkout_id;
+    view! {
+        <li class="flex flex-wrap items-center gap-2 text-sm">
+            <span>{pack.label}</span>
+            {(!pack.state.is_empty())
+                .then(|| {
+                    view! {
+                        <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700">
+                            {pack.state}
+                        </span>
+                    }
+                })}
+            {pack
+                .can_refund
+                .then(|| {
+                    view! {
+                        <PortalButton
+                            action="refund".to_owned()
+                            checkout=checkout.clone()
+                            label="Refund (test)".to_owned()
+                        />
+                    }
+                })}
+            {pack
+                .can_dispute
+                .then(|| {
+                    view! {
+                        <PortalButton
+                            action="dispute".to_owned()
+                            checkout=checkout.clone()
+                            label="Dispute (test)".to_owned()
+                        />
+                    }
+                })}
+        </li>
+    }
+}
+
+/// One test-portal button: a form posting `action` (and the `price` of a switch, or the
+/// `checkout` of a pack's payment).
 #[component]
 fn PortalButton(
     action: String,
     #[prop(optional)] price: Option<String>,
+    #[prop(optional)] checkout: Option<String>,
     label: String,
 ) -> impl IntoView {
     view! {
         <form method="post" action="/billing/test-portal">
             <input type="hidden" name="action" value=action />
             {price.map(|price| view! { <input type="hidden" name="price" value=price /> })}
+            {checkout
+                .map(|checkout| view! { <input type="hidden" name="checkout" value=checkout /> })}
             <button
                 type="submit"
                 class="rounded-lg border border-slate-300 px-3 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-50"

@@ -1,0 +1,31 @@
+-- Refunds and disputes of credit packs, downgrades held back, and the plan picker after the
+-- first sign-in.
+
+-- A refunded or disputed pack takes its credits back (ledger kind 'clawback'); what was spent
+-- already is owed, and the next grant pays it first.
+ALTER TABLE usage_ledger DROP CONSTRAINT usage_ledger_kind_check;
+ALTER TABLE usage_ledger ADD CONSTRAINT usage_ledger_kind_check
+    CHECK (kind IN ('consume', 'refund', 'grant', 'clawback'));
+
+-- Credits taken back that had been spent: paid first from the next grant.
+CREATE TABLE credit_debts (
+    subject TEXT NOT NULL,
+    feature TEXT NOT NULL,
+    owed BIGINT NOT NULL CHECK (owed >= 0),
+    PRIMARY KEY (subject, feature)
+);
+
+-- How many of a purchase's credits were taken back so far (refunds are cumulative).
+ALTER TABLE credit_purchases ADD COLUMN clawed_back BIGINT NOT NULL DEFAULT 0;
+
+-- The test-mode provider's refunds and disputes of a paid pack.
+ALTER TABLE local_billing_checkouts ADD COLUMN amount_refunded BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE local_billing_checkouts ADD COLUMN disputed BIGINT NOT NULL DEFAULT 0;
+
+-- A cheaper plan the provider bills (a switch made in its portal) that the account's usage
+-- exceeds: the account keeps plan_id's limits until it removes enough, then moves.
+ALTER TABLE subscriptions ADD COLUMN held_downgrade_to TEXT;
+
+-- When the user saw the plan picker (set at the first sign-in); existing users never see it.
+ALTER TABLE users ADD COLUMN welcomed_at BIGINT;
+UPDATE users SET welcomed_at = created_at;
