@@ -22,9 +22,10 @@ ALTER TABLE credit_purchases ADD COLUMN clawed_back BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE local_billing_checkouts ADD COLUMN amount_refunded BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE local_billing_checkouts ADD COLUMN disputed BIGINT NOT NULL DEFAULT 0;
 
--- A cheaper plan the provider bills (a switch made in its portal) that the account's usage
--- exceeds: the account keeps plan_id's limits until it removes enough, then moves.
-ALTER TABLE subscriptions ADD COLUMN held_downgrade_to TEXT;
+-- A switch made in the provider's portal to a plan (plan_id) the account's usage exceeds: the
+-- old plan's limits are kept until the account removes enough, or until kept_until at most.
+ALTER TABLE subscriptions ADD COLUMN kept_plan_id TEXT;
+ALTER TABLE subscriptions ADD COLUMN kept_until BIGINT;
 
 -- When the user saw the plan picker (set at the first sign-in); existing users never see it.
 ALTER TABLE users ADD COLUMN welcomed_at BIGINT;

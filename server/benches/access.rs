@@ -96,6 +96,7 @@ async fn main() {
         current_period_start: None,
         current_period_end: None,
         past_due_since: None,
+        kept: None,
     };
     app::billing::subscriptions::upsert(&db, user.id, &team)
         .await

@@ -159,6 +159,7 @@ async fn main() {
         current_period_start: None,
         current_period_end: None,
         past_due_since: None,
+        kept: None,
     };
     app::billing::subscriptions::upsert(&db, team.id, &on_team)
         .await

@@ -78,6 +78,7 @@ pub async fn set_plan(
         current_period_start: Some(current_period_start),
         current_period_end: Some(current_period_end),
         past_due_since: None,
+        kept: None,
     };
     subscriptions::upsert(db, user_id, &sub)
         .await
@@ -191,7 +192,7 @@ pub async fn billing(db: &Db, billing: &Billing, task: BillingTask) -> Result<St
 
 fn describe(synced: &Synced) -> String {
     match synced {
-        Synced::Subscription { subscription, .. } => {
+        Synced::Subscription { subscription, .. } | Synced::Held { subscription, .. } => {
             format!("{} ({})", subscription.plan, subscription.status)
         }
         other => other.outcome().words(),

@@ -50,6 +50,7 @@ impl Fixture {
             current_period_start: Some(1_700_000_000),
             current_period_end: None,
             past_due_since: None,
+            kept: None,
         };
         subscriptions::upsert(&self.db, subject.user_id().unwrap(), &sub)
             .await
@@ -517,6 +518,7 @@ async fn writes_joined_into_one_transaction_are_kept_or_dropped_together() {
         current_period_start: None,
         current_period_end: None,
         past_due_since: None,
+        kept: None,
     };
     let write_both = |mut tx: app::db::Tx| {
         let (f, s, generations, pro) = (&f, &s, &generations, &pro);

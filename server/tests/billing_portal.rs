@@ -141,19 +141,7 @@ async fn a_switch_the_usage_does_not_fit_is_refused_with_what_to_remove() {
     let app = spawn_app().await;
     let cookie = app.sign_in("ada@example.com").await;
     app.subscribe(&cookie, "team", "monthly").await;
-    for n in 0..6 {
-        let added = app
-            .post_form(
-                "/accounts",
-                &[
-                    ("name", &format!("Account {n}")),
-                    ("account_number", &format!("1000{n}")),
-                ],
-                Some(&cookie),
-            )
-            .await;
-        assert_eq!(location(&added), "/accounts?notice=added");
-    }
+    app.add_tracked_accounts(&cookie, 6).await;
     let refused = press(&app, &cookie, "switch", Some("pro_monthly")).await;
     assert_eq!(
         refused,

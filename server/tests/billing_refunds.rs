@@ -225,23 +225,13 @@ async fn in_test_mode_the_portal_refunds_and_disputes_a_pack_through_the_same_co
         press("refund", "cs_local_someone_else".into()).await,
         "/billing/test-portal?error=no_such_payment"
     );
-    let text = app
-        .get_as("/billing/test-portal", Some(&cookie))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.text("/billing/test-portal", &cookie).await;
     assert!(
         text.contains("Refunded") && text.contains("Disputed"),
         "{text}"
     );
     assert_eq!(ledger_balance(&app).await, 0);
-    let account = app
-        .get_as("/account", Some(&cookie))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let account = app.text("/account", &cookie).await;
     assert!(
         account.contains("You owe 150 generations from a refunded or disputed credit pack"),
         "{account}"

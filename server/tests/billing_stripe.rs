@@ -140,20 +140,7 @@ async fn an_upgrade_made_at_stripe_is_read_by_its_lookup_key() {
     let sub = fake.complete_checkout(&id);
     return_from_stripe(&app, &fake, &id, &cookie).await;
 
-    let sub_id = sub["id"].as_str().unwrap();
-    fake.update_subscription(sub_id, |s, prices| {
-        let team = prices
-            .iter()
-            .find(|p| p["lookup_key"] == "team_yearly")
-            .unwrap();
-        s["status"] = json!("active");
-        s["items"]["data"][0]["price"] = team.clone();
-    });
-    let updated = fake.event(
-        "customer.subscription.updated",
-        fake.subscription_of(sub["customer"].as_str().unwrap())
-            .unwrap(),
-    );
+    let updated = fake.switch_price(sub["id"].as_str().unwrap(), "team_yearly");
     assert_eq!(deliver(&app, &updated).await, "synced");
     assert_eq!(
         plan_and_status(&app, &cookie).await,
@@ -318,4 +305,91 @@ async fn a_subscription_canceled_at_once_at_stripe_ends_the_plan_at_once() {
         plan_and_status(&app, &cookie).await,
         ("free".into(), "canceled".into())
     );
+}
+
+/// A Team subscriber with 6 tracked accounts switches to Pro (5 allowed) in Stripe's portal
+/// (not configured to forbid it): the app, the cookie, the customer and the event.
+async fn team_switched_to_pro_with_6_accounts(
+    fake: &FakeStripe,
+) -> (common::TestApp, String, String, Vec<u8>) {
+    let app = app_on(fake).await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let id = session_id(&checkout(&app, &cookie, "team", "monthly").await).to_owned();
+    let sub = fake.complete_checkout(&id);
+    return_from_stripe(&app, fake, &id, &cookie).await;
+    app.add_tracked_accounts(&cookie, 6).await;
+
+    // In Stripe's portal (not configured to forbid it) the user switches Team → Pro.
+    let customer = sub["customer"].as_str().unwrap();
+    let switched = fake.switch_price(sub["id"].as_str().unwrap(), "pro_monthly");
+    (app, cookie, customer.to_owned(), switched)
+}
+
+#[tokio::test]
+async fn a_portal_downgrade_over_the_limits_keeps_the_old_plan_until_enough_is_removed() {
+    let fake = FakeStripe::start().await;
+    let (app, cookie, customer, switched) = team_switched_to_pro_with_6_accounts(&fake).await;
+    assert_eq!(deliver(&app, &switched).await, "plan_kept");
+    assert_eq!(
+        plan_and_status(&app, &cookie).await,
+        ("team".into(), "active".into()),
+        "Team's limits stay while the account is over Pro's"
+    );
+    let dashboard = app.text("/dashboard", &cookie).await;
+    assert!(
+        dashboard.contains(
+            "Your billing now says Pro, but your account is over its limits. You have 6 tracked \
+             accounts; Pro allows 5. Remove 1 to switch. Until then, and at most until"
+        ),
+        "{dashboard}"
+    );
+    // Redelivered: still held, nothing else changes.
+    let again = fake.event(
+        "customer.subscription.updated",
+        fake.subscription_of(&customer).unwrap(),
+    );
+    assert_eq!(deliver(&app, &again).await, "plan_kept");
+
+    // Removing one account moves the switch through.
+    let db = app.database.connect().await;
+    let one: i64 = sqlx::query_scalar("SELECT MIN(id) FROM tracked_accounts")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    app.post_form(
+        "/accounts/delete",
+        &[("id", &one.to_string())],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(
+        plan_and_status(&app, &cookie).await,
+        ("pro".into(), "active".into())
+    );
+    let dashboard = app.text("/dashboard", &cookie).await;
+    assert!(!dashboard.contains("Your billing now says"), "{dashboard}");
+    // The next event finds the usage fits: an ordinary sync.
+    let later = fake.event(
+        "customer.subscription.updated",
+        fake.subscription_of(&customer).unwrap(),
+    );
+    assert_eq!(deliver(&app, &later).await, "synced");
+}
+
+#[tokio::test]
+async fn a_kept_plan_ends_at_its_deadline_even_if_nothing_was_removed() {
+    let fake = FakeStripe::start().await;
+    let (app, cookie, _, switched) = team_switched_to_pro_with_6_accounts(&fake).await;
+    assert_eq!(deliver(&app, &switched).await, "plan_kept");
+    let clock = app.running.state.db.clock();
+    clock.advance(6 * 86_400);
+    assert_eq!(plan_and_status(&app, &cookie).await.0, "team", "day 6 of 7");
+    clock.advance(86_400);
+    assert_eq!(
+        plan_and_status(&app, &cookie).await.0,
+        "pro",
+        "day 7: what is billed"
+    );
+    let dashboard = app.text("/dashboard", &cookie).await;
+    assert!(!dashboard.contains("Your billing now says"), "{dashboard}");
 }

@@ -202,9 +202,9 @@ async fn a_sync_that_read_the_provider_earlier_never_overwrites_a_later_one() {
     // Two webhooks at once: the first reads "active Pro", the provider then changes to
     // "active Team", the second reads that and writes first; the first writes last.
     provider_sets(&app, &customer, "active", "pro_monthly").await;
-    let earlier = read(&state.catalog).await.unwrap().expect("our customer");
+    let earlier = read(&state.access).await.unwrap().expect("our customer");
     provider_sets(&app, &customer, "active", "team_monthly").await;
-    let later = read(&state.catalog).await.unwrap().expect("our customer");
+    let later = read(&state.access).await.unwrap().expect("our customer");
     for (reading, expected) in [(&later, "synced"), (&earlier, "stale")] {
         let mut tx = db.begin_durable().await.unwrap();
         let synced = app::billing::sync::write_in(&mut tx, db.now(), reading)

@@ -32,6 +32,7 @@ async fn set_subscription(app: &TestApp, email: &str, plan: &str, status: Subscr
         current_period_start: None,
         current_period_end: None,
         past_due_since: None,
+        kept: None,
     };
     subscriptions::upsert(&app.running.state.db, id, &sub)
         .await

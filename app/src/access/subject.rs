@@ -57,7 +57,8 @@ macro_rules! member_columns {
     () => {
         "u.role AS role, u.banned AS banned, s.plan_id AS plan_id, s.status AS status,
          s.current_period_start AS current_period_start,
-         s.current_period_end AS current_period_end, s.past_due_since AS past_due_since"
+         s.current_period_end AS current_period_end, s.past_due_since AS past_due_since,
+         s.kept_plan_id AS kept_plan_id, s.kept_until AS kept_until"
     };
 }
 pub(super) use member_columns;

@@ -5,6 +5,7 @@
 pub mod checkout;
 pub mod customers;
 pub mod emails;
+pub mod holds;
 pub mod local;
 pub mod local_charges;
 pub mod local_engine;
@@ -102,6 +103,6 @@ impl Billing {
 
     /// Re-reads `customer`'s subscription from the provider (see `sync`).
     pub async fn sync(&self, customer: &str) -> Result<sync::Synced, provider::BillingError> {
-        sync::sync_customer(&self.db, self.provider.as_ref(), &self.catalog, customer).await
+        sync::sync_customer(&self.db, self.provider.as_ref(), &self.access, customer).await
     }
 }

@@ -8,6 +8,8 @@ use std::fmt;
 pub enum Outcome {
     /// The customer's subscription was written from the provider's current state.
     Synced,
+    /// The provider bills a cheaper plan the usage exceeds: the old plan is kept for a while.
+    PlanKept,
     /// The provider has no subscription for the customer.
     NoSubscription,
     /// A customer we never recorded (another app's, or a test event).
@@ -42,6 +44,7 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Synced => "synced",
+            Outcome::PlanKept => "plan_kept",
             Outcome::NoSubscription => "no_subscription",
             Outcome::UnknownCustomer => "unknown_customer",
             Outcome::NotOurs => "not_ours",

@@ -108,7 +108,7 @@ impl Billing {
             (Some(purchase), _) if session.complete && session.paid => Completion::Pack(purchase),
             (Some(_), _) => Completion::NotPaid,
             (None, Some(customer)) => Completion::Subscription(
-                sync::read(&self.db, self.provider.as_ref(), &self.catalog, &customer).await?,
+                sync::read(&self.db, self.provider.as_ref(), &self.access, &customer).await?,
             ),
             (None, None) => Completion::Unknown,
         }))

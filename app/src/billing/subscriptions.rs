@@ -2,6 +2,7 @@
 
 use crate::db::{Db, DbError, Tx};
 use crate::domain::provider_subscription::SubscriptionDetails;
+use crate::domain::subscription::KeptPlan;
 use crate::domain::{BillingInterval, PlanId, Subscription, SubscriptionStatus};
 
 /// A `subscriptions` row as stored; every column may be NULL because a LEFT JOIN (a user
@@ -13,6 +14,8 @@ pub(crate) struct SubscriptionRow {
     current_period_start: Option<i64>,
     current_period_end: Option<i64>,
     past_due_since: Option<i64>,
+    kept_plan_id: Option<String>,
+    kept_until: Option<i64>,
 }
 
 impl SubscriptionRow {
@@ -31,13 +34,20 @@ impl SubscriptionRow {
             current_period_start: self.current_period_start,
             current_period_end: self.current_period_end,
             past_due_since: self.past_due_since,
+            kept: match (self.kept_plan_id, self.kept_until) {
+                (Some(plan), Some(until)) => PlanId::parse(&plan)
+                    .ok()
+                    .map(|plan| KeptPlan { plan, until }),
+                _ => None,
+            },
         })
     }
 }
 
 pub async fn find(db: &Db, user_id: i64) -> Result<Option<Subscription>, DbError> {
     let row: Option<SubscriptionRow> = sqlx::query_as(
-        "SELECT plan_id, status, current_period_start, current_period_end, past_due_since
+        "SELECT plan_id, status, current_period_start, current_period_end, past_due_since,
+                kept_plan_id, kept_until
          FROM subscriptions WHERE user_id = $1",
     )
     .bind(user_id)
@@ -69,10 +79,13 @@ pub async fn upsert_in(
     };
     sqlx::query(
         "INSERT INTO subscriptions
-             (user_id, plan_id, status, current_period_start, current_period_end, past_due_since, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+             (user_id, plan_id, status, current_period_start, current_period_end, past_due_since,
+              updated_at, kept_plan_id, kept_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (user_id) DO UPDATE SET
              plan_id = excluded.plan_id,
+             kept_plan_id = excluded.kept_plan_id,
+             kept_until = excluded.kept_until,
              status = excluded.status,
              current_period_start = excluded.current_period_start,
              current_period_end = excluded.current_period_end,
@@ -89,6 +102,8 @@ pub async fn upsert_in(
     .bind(sub.current_period_end)
     .bind(past_due_since)
     .bind(now)
+    .bind(sub.kept.as_ref().map(|kept| kept.plan.as_str()))
+    .bind(sub.kept.as_ref().map(|kept| kept.until))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -132,7 +147,8 @@ pub async fn find_with_details(
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT plan_id, status, current_period_start, current_period_end, past_due_since,
-                billing_interval, cancel_at_period_end, trial_end, provider_subscription_id
+                kept_plan_id, kept_until, billing_interval, cancel_at_period_end, trial_end,
+                provider_subscription_id
          FROM subscriptions WHERE user_id = $1",
     )
     .bind(user_id)
@@ -152,4 +168,16 @@ pub async fn find_with_details(
             .into_subscription()
             .map(|subscription| (subscription, details))
     }))
+}
+
+/// Stops keeping the old plan (the usage fits the billed one now): false when none was kept.
+pub async fn release_kept_plan_in(tx: &mut Tx, user_id: i64) -> Result<bool, DbError> {
+    let moved = sqlx::query(
+        "UPDATE subscriptions SET kept_plan_id = NULL, kept_until = NULL
+         WHERE user_id = $1 AND kept_plan_id IS NOT NULL",
+    )
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(moved.rows_affected() == 1)
 }

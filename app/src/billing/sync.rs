@@ -9,20 +9,33 @@
 //! later ticket has written. Why that converges: a change at the provider is followed by an
 //! event, whose sync takes its ticket after the change and so reads it (or something newer);
 //! whatever is written last in ticket order was read after the change.
+//!
+//! A switch made at the provider (its portal) to a plan whose limits the account's usage
+//! exceeds is written as billed, but the old plan is *kept* (`kept_plan_id`, `kept_until`):
+//! its limits apply until the account removes enough (`Billing::release_kept_plan`) or, at
+//! the latest, `BILLING_GRACE_DAYS` after the switch; the dashboard says what to remove.
 
 use super::customers;
 use super::outcome::Outcome;
 use super::provider::{BillingError, BillingProvider};
 use super::subscriptions;
+use crate::access::{Access, Subject};
 use crate::db::{Db, DbError, Tx};
-use crate::domain::provider_subscription::{current, ours, SubscriptionDetails};
-use crate::domain::{Catalog, Subscription};
+use crate::domain::provider_subscription::{
+    current, kept_plan, may_keep_plan, ours, SubscriptionDetails,
+};
+use crate::domain::{PlanChange, Subscription};
 
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Synced {
     /// The user's subscription is now this.
     Subscription {
+        user_id: i64,
+        subscription: Subscription,
+    },
+    /// The provider bills a cheaper plan the usage exceeds: written, the old plan kept a while.
+    Held {
         user_id: i64,
         subscription: Subscription,
     },
@@ -41,6 +54,7 @@ impl Synced {
     pub fn outcome(&self) -> Outcome {
         match self {
             Synced::Subscription { .. } => Outcome::Synced,
+            Synced::Held { .. } => Outcome::PlanKept,
             Synced::NoSubscription { .. } => Outcome::NoSubscription,
             Synced::UnknownCustomer => Outcome::UnknownCustomer,
             Synced::NotOurs => Outcome::NotOurs,
@@ -70,16 +84,18 @@ enum ReadState {
 pub async fn read(
     db: &Db,
     provider: &dyn BillingProvider,
-    catalog: &Catalog,
+    access: &Access,
     customer: &str,
 ) -> Result<Option<Reading>, BillingError> {
     let Some((user_id, ticket)) = customers::take_sync_ticket(db, customer).await? else {
         return Ok(None);
     };
     let all = provider.subscriptions(customer).await?;
-    let state = match current(&all).map(|sub| ours(catalog, sub)) {
+    let state = match current(&all).map(|sub| ours(access.catalog(), sub)) {
         None => ReadState::NoSubscription,
-        Some(Ok((subscription, details))) => ReadState::Subscription(subscription, details),
+        Some(Ok((subscription, details))) => {
+            hold_if_over(db, access, user_id, subscription, details).await?
+        }
         Some(Err(e)) => {
             tracing::warn!(error = %e, user_id, "billing sync: left the subscription as it was");
             ReadState::NotOurs
@@ -91,6 +107,36 @@ pub async fn read(
         ticket,
         state,
     }))
+}
+
+/// Keeps the stored plan for a while when the provider switched to one the account's usage
+/// exceeds (see the module doc).
+async fn hold_if_over(
+    db: &Db,
+    access: &Access,
+    user_id: i64,
+    mut subscription: Subscription,
+    details: SubscriptionDetails,
+) -> Result<ReadState, BillingError> {
+    let stored = subscriptions::find(db, user_id).await?;
+    if may_keep_plan(stored.as_ref(), &subscription) {
+        let change = access
+            .can_change_plan(&Subject::User(user_id), &subscription.plan)
+            .await?;
+        let over_limits = matches!(change, PlanChange::Blocked(_));
+        let keep_days = access.catalog().past_due_grace_days;
+        subscription.kept = kept_plan(
+            stored.as_ref(),
+            &subscription,
+            over_limits,
+            keep_days,
+            db.now(),
+        );
+        if let Some(kept) = &subscription.kept {
+            tracing::info!(user_id, billed = %subscription.plan, kept = %kept.plan, "billing sync: old plan kept");
+        }
+    }
+    Ok(ReadState::Subscription(subscription, details))
 }
 
 /// Writes `reading` in the caller's (durable) transaction, unless a later ticket has written.
@@ -111,9 +157,17 @@ pub async fn write_in(tx: &mut Tx, now: i64, reading: &Reading) -> Result<Synced
         ReadState::Subscription(subscription, details) => {
             subscriptions::upsert_in(tx, now, user_id, subscription).await?;
             subscriptions::record_details_in(tx, user_id, details).await?;
-            Synced::Subscription {
-                user_id,
-                subscription: subscription.clone(),
+            let subscription = subscription.clone();
+            if subscription.kept.is_some() {
+                Synced::Held {
+                    user_id,
+                    subscription,
+                }
+            } else {
+                Synced::Subscription {
+                    user_id,
+                    subscription,
+                }
             }
         }
         ReadState::NoSubscription => Synced::NoSubscription { user_id },
@@ -125,10 +179,10 @@ pub async fn write_in(tx: &mut Tx, now: i64, reading: &Reading) -> Result<Synced
 pub async fn sync_customer(
     db: &Db,
     provider: &dyn BillingProvider,
-    catalog: &Catalog,
+    access: &Access,
     customer: &str,
 ) -> Result<Synced, BillingError> {
-    let Some(reading) = read(db, provider, catalog, customer).await? else {
+    let Some(reading) = read(db, provider, access, customer).await? else {
         tracing::info!("billing sync: a customer that is not ours; nothing to do");
         return Ok(Synced::UnknownCustomer);
     };

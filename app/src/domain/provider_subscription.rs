@@ -5,7 +5,7 @@
 //! not depend on which event triggered it, in which order events came, or how often.
 
 use super::catalog::{BillingInterval, Catalog, CatalogPrice};
-use super::subscription::{Subscription, SubscriptionStatus};
+use super::subscription::{KeptPlan, Subscription, SubscriptionStatus};
 
 /// What the provider says about one subscription, in its own terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,7 @@ pub fn ours(
         current_period_start: sub.current_period_start,
         current_period_end,
         past_due_since: None,
+        kept: None,
     };
     let details = SubscriptionDetails {
         interval: Some(interval),
@@ -99,6 +100,40 @@ pub fn ours(
         provider_subscription_id: Some(sub.id.clone()),
     };
     Ok((subscription, details))
+}
+
+/// Whether writing `incoming` over `stored` could keep a plan: a live subscription switched to
+/// another plan at the provider, or one that keeps a plan already. (Then the usage decides.)
+pub fn may_keep_plan(stored: Option<&Subscription>, incoming: &Subscription) -> bool {
+    stored.is_some_and(|stored| {
+        incoming.status.is_live()
+            && (stored.kept.is_some() || (stored.status.is_live() && stored.plan != incoming.plan))
+    })
+}
+
+/// The plan kept when the provider now bills `incoming` and the account's usage is
+/// `over_limits` of it: the stored (or already kept) plan, until `keep_days` after the switch
+/// at the latest. A plan already kept keeps its deadline, so repeated switches never extend it.
+pub fn kept_plan(
+    stored: Option<&Subscription>,
+    incoming: &Subscription,
+    over_limits: bool,
+    keep_days: u32,
+    now: i64,
+) -> Option<KeptPlan> {
+    if !over_limits || !may_keep_plan(stored, incoming) {
+        return None;
+    }
+    let stored = stored?;
+    match stored.kept_at(now) {
+        Some(kept) if kept.plan == incoming.plan => None,
+        Some(kept) => Some(kept.clone()),
+        None if stored.kept.is_some() => None,
+        None => Some(KeptPlan {
+            plan: stored.plan.clone(),
+            until: now.saturating_add(i64::from(keep_days) * 86_400),
+        }),
+    }
 }
 
 /// Whether a customer may not check out again: their stored subscription came from the
@@ -112,6 +147,7 @@ pub fn has_live_paid_subscription(stored: &Subscription, details: &SubscriptionD
 mod tests {
     use super::*;
     use crate::domain::fixture::catalog;
+    use crate::domain::PlanId;
 
     fn sub(id: &str, status: Option<SubscriptionStatus>, created: i64) -> ProviderSubscription {
         ProviderSubscription {
@@ -220,6 +256,7 @@ mod tests {
             current_period_start: None,
             current_period_end: None,
             past_due_since: None,
+            kept: None,
         };
         let from_provider = SubscriptionDetails {
             provider_subscription_id: Some("sub_1".into()),
@@ -234,5 +271,39 @@ mod tests {
             &active,
             &SubscriptionDetails::default()
         ));
+    }
+
+    #[test]
+    fn a_switch_the_usage_does_not_fit_keeps_the_old_plan_for_a_while_never_longer() {
+        let on = |plan: &str, status| Subscription {
+            plan: PlanId::parse(plan).unwrap(),
+            status,
+            current_period_start: None,
+            current_period_end: None,
+            past_due_since: None,
+            kept: None,
+        };
+        let team = on("team", SubscriptionStatus::Active);
+        let pro = on("pro", SubscriptionStatus::Active);
+        let now = 1_000_000;
+        let kept = kept_plan(Some(&team), &pro, true, 7, now).expect("Team kept");
+        assert_eq!((kept.plan.as_str(), kept.until), ("team", now + 7 * 86_400));
+        // Usage fits, a first subscription, or an old ended plan: nothing kept.
+        assert_eq!(kept_plan(Some(&team), &pro, false, 7, now), None);
+        assert_eq!(kept_plan(None, &pro, true, 7, now), None);
+        let ended = on("team", SubscriptionStatus::Canceled);
+        assert_eq!(kept_plan(Some(&ended), &pro, true, 7, now), None);
+        // Synced again later: the same deadline, not a new one; after it, nothing.
+        let held = Subscription {
+            kept: Some(kept.clone()),
+            ..pro.clone()
+        };
+        assert_eq!(
+            kept_plan(Some(&held), &pro, true, 7, now + 86_400),
+            Some(kept.clone())
+        );
+        assert_eq!(kept_plan(Some(&held), &pro, true, 7, kept.until), None);
+        // Switched back to the kept plan: nothing kept any more.
+        assert_eq!(kept_plan(Some(&held), &team, true, 7, now), None);
     }
 }

@@ -78,6 +78,26 @@ pub struct Subscription {
     pub current_period_end: Option<i64>,
     /// When the status became `past_due`, for the grace period.
     pub past_due_since: Option<i64>,
+    /// The dearer plan kept for a while after a switch the usage does not fit (`plan` is what
+    /// the provider bills).
+    pub kept: Option<KeptPlan>,
+}
+
+/// A plan kept after a switch made at the provider to one the account's usage exceeds: its
+/// limits apply until the account removes enough, or until `until` at the latest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptPlan {
+    pub plan: PlanId,
+    pub until: i64,
+}
+
+impl Subscription {
+    /// The kept plan, while it still applies at `now`.
+    pub fn kept_at(&self, now: i64) -> Option<&KeptPlan> {
+        self.kept
+            .as_ref()
+            .filter(|kept| now < kept.until && self.status.is_live())
+    }
 }
 
 /// What a subscription (or its absence) grants right now.
@@ -106,7 +126,10 @@ pub fn standing(subscription: Option<&Subscription>, grace_days: u32, now: i64) 
         return Standing::free();
     };
     let paid = Standing::Plan {
-        plan: sub.plan.clone(),
+        plan: sub
+            .kept_at(now)
+            .map_or(&sub.plan, |kept| &kept.plan)
+            .clone(),
         anchor: sub.current_period_start,
     };
     match sub.status {
@@ -143,6 +166,7 @@ mod tests {
             current_period_start: Some(NOW - 86_400),
             current_period_end: Some(NOW + 86_400),
             past_due_since: None,
+            kept: None,
         }
     }
 

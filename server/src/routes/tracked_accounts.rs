@@ -68,8 +68,14 @@ pub async fn delete(
             .into_response();
     };
     match tracked_accounts::delete(&state.access, me.user.id, id).await {
-        Ok(true) => redirect_with("/accounts", &[("notice", AccountsNotice::Deleted.code())])
-            .into_response(),
+        Ok(true) => {
+            // A plan kept after a switch the usage did not fit ends once it fits.
+            if let Err(e) = state.billing.release_kept_plan(me.user.id).await {
+                tracing::warn!(error = %e, "a kept plan could not be ended yet");
+            }
+            redirect_with("/accounts", &[("notice", AccountsNotice::Deleted.code())])
+                .into_response()
+        }
         Ok(false) => {
             redirect_with("/accounts", &[("error", AccountsError::NotFound.code())]).into_response()
         }

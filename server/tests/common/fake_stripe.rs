@@ -348,6 +348,23 @@ impl FakeStripe {
         change(sub, &self.prices);
     }
 
+    /// The customer switches subscription `id` to the price `lookup_key` (as in Stripe's
+    /// portal), and it is active; returns the `customer.subscription.updated` event.
+    pub fn switch_price(&self, id: &str, lookup_key: &str) -> Vec<u8> {
+        let mut customer = String::new();
+        self.update_subscription(id, |s, prices| {
+            let price = prices
+                .iter()
+                .find(|p| p["lookup_key"] == lookup_key)
+                .expect("a price of this fake");
+            s["status"] = json!("active");
+            s["items"]["data"][0]["price"] = price.clone();
+            customer = s["customer"].as_str().unwrap_or_default().to_owned();
+        });
+        let sub = self.subscription_of(&customer).expect("the subscription");
+        self.event("customer.subscription.updated", sub)
+    }
+
     /// A Stripe event of `kind` about `object`, as Stripe's fixture shapes it.
     pub fn event(&self, kind: &str, object: Value) -> Vec<u8> {
         let mut inner = self.inner();

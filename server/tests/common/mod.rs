@@ -487,6 +487,29 @@ impl TestApp {
         to
     }
 
+    /// Adds `n` tracked accounts for the signed-in `cookie` through the accounts page's form.
+    pub async fn add_tracked_accounts(&self, cookie: &str, n: usize) {
+        for i in 0..n {
+            let added = self
+                .post_form(
+                    "/accounts",
+                    &[
+                        ("name", &format!("Account {i}")),
+                        ("account_number", &format!("1000{i}")),
+                    ],
+                    Some(cookie),
+                )
+                .await;
+            assert_eq!(location(&added), "/accounts?notice=added");
+        }
+    }
+
+    /// The body of page `path` as the signed-in `cookie` sees it.
+    pub async fn text(&self, path: &str, cookie: &str) -> String {
+        let page = self.get_as(path, Some(cookie)).await;
+        page.text().await.expect("a page body")
+    }
+
     /// Presses a pack's "Buy" button on /pricing as the signed-in `cookie`; where it leads.
     pub async fn buy_pack(&self, cookie: &str, pack: &str) -> String {
         let started = self

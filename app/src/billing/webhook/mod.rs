@@ -113,7 +113,7 @@ impl Billing {
                 None => Planned::Nothing,
             },
             Effect::Sync(customer) => Planned::Sync(
-                sync::read(&self.db, self.provider.as_ref(), &self.catalog, &customer).await?,
+                sync::read(&self.db, self.provider.as_ref(), &self.access, &customer).await?,
             ),
             Effect::Charge(charge) => Planned::Charge(self.read_charge(&charge).await?),
             Effect::Nothing => Planned::Nothing,

@@ -1,3 +1,4 @@
+use crate::api::billing::get_billing_notice;
 use crate::api::usage::get_usage;
 use crate::api::viewer::get_viewer;
 use crate::api::ApiError;
@@ -11,6 +12,7 @@ use leptos_meta::Title;
 pub fn DashboardPage() -> impl IntoView {
     let viewer = Resource::new(|| (), |_| get_viewer());
     let usage = Resource::new(|| (), |_| get_usage());
+    let notice = Resource::new(|| (), |_| get_billing_notice());
     view! {
         <Title text="Dashboard · Tollgate" />
         <Suspense fallback=|| {
@@ -19,6 +21,7 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let result = viewer.await.and_then(|v| v.ok_or(ApiError::Unauthorized));
                 let usage = usage.await;
+                let notice = notice.await.ok().flatten();
                 view! {
                     <RequireSignIn
                         result
@@ -30,6 +33,23 @@ pub fn DashboardPage() -> impl IntoView {
                                 <p class="mt-2 text-slate-600">
                                     "You are signed in as "{me.email}"."
                                 </p>
+                                {notice
+                                    .clone()
+                                    .map(|text| {
+                                        view! {
+                                            <p
+                                                role="alert"
+                                                class="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-900"
+                                                data-testid="held-downgrade"
+                                            >
+                                                {text}
+                                                " "
+                                                <a href="/accounts" class="font-semibold underline">
+                                                    "Manage accounts"
+                                                </a>
+                                            </p>
+                                        }
+                                    })}
                                 {usage
                                     .ok()
                                     .map(|summary| view! { <Allowances summary /> }.into_any())}
