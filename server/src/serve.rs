@@ -153,6 +153,12 @@ pub async fn start(
         site: Arc::new(site),
     };
     let app = router(state.clone());
+    let billing_mail = tokio::spawn(
+        state
+            .billing
+            .clone()
+            .mail_on_access_events(state.access.subscribe()),
+    );
     let housekeeping = tokio::spawn(housekeep_every(
         db.clone(),
         Duration::from_secs(config.housekeeping_interval_secs),
@@ -166,6 +172,7 @@ pub async fn start(
         .with_graceful_shutdown(shutdown)
         .await;
         housekeeping.abort();
+        billing_mail.abort();
         db.close().await;
         tracing::info!("server stopped");
         result.map_err(StartError::Serve)

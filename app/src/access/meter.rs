@@ -23,8 +23,13 @@ pub struct Meter<'a> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charge {
-    /// Charged; the window's count and the credit balance after the charge.
-    Charged { used: u64, credits: u64 },
+    /// Charged; the window's count and the credit balance after the charge, and how many
+    /// credits the charge took (0 when the allowance covered it).
+    Charged {
+        used: u64,
+        credits: u64,
+        from_credits: u64,
+    },
     /// The key was used before (and what became of that use): nothing changed.
     Replayed(Replay),
     /// Neither the allowance nor the credits cover it: nothing changed.
@@ -168,7 +173,11 @@ pub async fn charge_in(conn: &mut AnyConnection, order: &ChargeOrder) -> Result<
         }
         None => 0,
     };
-    Ok(Charge::Charged { used, credits })
+    Ok(Charge::Charged {
+        used,
+        credits,
+        from_credits,
+    })
 }
 
 /// Puts back what one consumption took from the window's counter and the credit balance: a

@@ -7,6 +7,7 @@
 
 mod before_charge;
 pub mod caller;
+pub mod events;
 mod group_commit;
 mod guests;
 mod meter;
@@ -72,6 +73,7 @@ pub struct Access {
     catalog: Arc<Catalog>,
     product: Arc<Product>,
     charges: group_commit::Charges,
+    events: events::Events,
 }
 
 impl Access {
@@ -84,11 +86,17 @@ impl Access {
             catalog,
             product,
             charges: group_commit::Charges::default(),
+            events: events::Events::default(),
         })
     }
 
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// Events from now on (see [`events::AccessEvent`]).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<events::AccessEvent> {
+        self.events.subscribe()
     }
 
     /// The features the product's code uses, resolved at start-up.
@@ -272,7 +280,20 @@ impl Access {
         };
         let charge = self.charges.charge(&self.db, order).await?;
         let consumed = match charge {
-            Charge::Charged { used, credits } => {
+            Charge::Charged {
+                used,
+                credits,
+                from_credits,
+            } => {
+                if let Subject::User(user_id) = subject {
+                    if crate::domain::low_credits::ran_low(from_credits, credits) {
+                        self.events.send(events::AccessEvent::CreditsLow {
+                            user_id: *user_id,
+                            feature: feature.id.clone(),
+                            left: credits,
+                        });
+                    }
+                }
                 match decision::decide(&terms, Usage { used, credits }, 0) {
                     Decision::Allowed(left) => Consumed::Charged(left),
                     // Charged with nothing left over: what is left is none, until the reset.

@@ -1,11 +1,15 @@
 //! Billing emails through the same mailer as sign-in links (SMTP, or the dev mailbox offline):
-//! a failed payment (with where to fix it) and a trial about to end. Each is sent once per
+//! a failed payment (with where to fix it) and a trial about to end — each sent once per
 //! webhook event (a redelivered event is a duplicate and sends nothing), after its transaction
-//! committed; a mail that cannot be sent is logged, never a reason to refuse the event.
+//! committed — and bought credits running low, once per use that crosses the line (an access
+//! event). A mail that cannot be sent is logged, never a reason to refuse anything.
 
 use super::{customers, subscriptions, Billing};
+use crate::access::events::AccessEvent;
 use crate::auth::mailer::Email;
 use crate::domain::calendar::date;
+use crate::domain::FeatureId;
+use tokio::sync::broadcast;
 
 /// Which billing email an event calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +67,67 @@ pub fn compose(
     }
 }
 
+/// "You have 10 generations of credit left": `units` as the catalog words them, `pricing_url`
+/// where packs are bought.
+pub fn credits_low(to: &str, left: u64, units: &str, pricing_url: &str) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: format!("You have {left} {units} of credit left"),
+        body: format!(
+            "The credits you bought are running low: {left} {units} left.\n\n\
+             They are spent after your plan's own allowance. To keep going past it, buy another \
+             pack at {pricing_url}\n"
+        ),
+    }
+}
+
 impl Billing {
+    /// Mails buyers whose credits run low, for as long as the access module sends events (the
+    /// server runs this in the background).
+    pub async fn mail_on_access_events(self, mut events: broadcast::Receiver<AccessEvent>) {
+        loop {
+            match events.recv().await {
+                Ok(AccessEvent::CreditsLow {
+                    user_id,
+                    feature,
+                    left,
+                }) => self.send_credits_low(user_id, &feature, left).await,
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(
+                        missed,
+                        "billing emails fell behind; some notices were skipped"
+                    );
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+
+    async fn send_credits_low(&self, user_id: i64, feature: &FeatureId, left: u64) {
+        let Some(mailer) = self.mailer.as_ref() else {
+            return;
+        };
+        let email: Result<Option<String>, _> =
+            sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(self.db.pool())
+                .await;
+        let Ok(Some(email)) = email else {
+            return;
+        };
+        let units = self
+            .catalog
+            .feature(feature)
+            .map_or_else(|| feature.to_string(), |f| f.units_for(left).to_owned());
+        let pricing = format!("{}/pricing#credit-packs", self.app_url);
+        if let Err(e) = mailer
+            .send(credits_low(&email, left, &units, &pricing))
+            .await
+        {
+            tracing::warn!(error = %e, user_id, "a credits-low email could not be sent");
+        }
+    }
+
     /// Sends the email `kind` calls for to `customer`'s user, if any.
     pub(super) async fn send_event_email(&self, kind: &str, customer: Option<&str>) {
         let (Some(which), Some(customer), Some(mailer)) = (
@@ -128,6 +192,20 @@ mod tests {
         );
         assert_eq!(mail.subject, "Your Tollgate Team trial ends soon");
         assert!(mail.body.contains("ends on 2026-01-01"), "{}", mail.body);
+    }
+
+    #[test]
+    fn a_credits_low_email_says_how_many_are_left_and_where_to_buy() {
+        let mail = credits_low(
+            "ada@example.com",
+            10,
+            "generations",
+            "https://app.example/pricing#credit-packs",
+        );
+        assert_eq!(mail.subject, "You have 10 generations of credit left");
+        assert!(mail
+            .body
+            .contains("https://app.example/pricing#credit-packs"));
     }
 
     #[test]

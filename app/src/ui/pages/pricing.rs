@@ -87,7 +87,10 @@ fn Plans(table: PricingTable, interval: Memo<BillingInterval>) -> impl IntoView 
             <IntervalToggle interval saving_percent=table.best_yearly_saving />
         </div>
         <div class="mt-10 grid gap-8 md:grid-cols-3">{cards}</div>
-        <section class="mt-12 rounded-2xl border border-slate-200 bg-white p-6 text-sm text-slate-600">
+        <section
+            id="credit-packs"
+            class="mt-12 rounded-2xl border border-slate-200 bg-white p-6 text-sm text-slate-600"
+        >
             <h2 class="text-base font-semibold text-slate-900">"Need a little more?"</h2>
             <p class="mt-1">
                 "Credit packs top up any plan and are spent only after the day's allowance is used:"

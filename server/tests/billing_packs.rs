@@ -1,7 +1,7 @@
-//! Refunds and disputes of credit packs, against the fake Stripe over real HTTP, on both
-//! engines: the credits nobody paid for are taken back once in total — the unspent part at once,
-//! the spent part owed and paid first by the next pack — whatever the order, repetition or
-//! concurrency of the events.
+//! Bought credits after the purchase, on both engines: refunds and disputes against the fake
+//! Stripe over real HTTP — the credits nobody paid for are taken back once in total (the unspent
+//! part at once, the spent part owed and paid first by the next pack), whatever the order,
+//! repetition or concurrency of the events — and the "running low" email.
 
 mod common;
 
@@ -236,4 +236,52 @@ async fn in_test_mode_the_portal_refunds_and_disputes_a_pack_through_the_same_co
         account.contains("You owe 150 generations from a refunded or disputed credit pack"),
         "{account}"
     );
+}
+
+/// The mails whose subject contains `words`, once the background mailer has had its chance.
+async fn mails_about(app: &TestApp, words: &str) -> usize {
+    let mut found = 0;
+    for _ in 0..50 {
+        found = app::auth::mailer::dev_mailbox(&app.running.state.db, 100)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|m| m.email.subject.contains(words))
+            .count();
+        if found > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_use_that_leaves_ten_credits_mails_once_that_they_run_low() {
+    let app = common::spawn_app().await;
+    let cookie = app.sign_in("fay@example.com").await;
+    let checkout = app.buy_pack(&cookie, "generations_100").await;
+    app.pay(&checkout, &cookie, "succeeds").await;
+    spend(&app, &cookie, 10 + 89).await;
+    assert_eq!(credits(&app, &cookie).await, 11);
+    assert_eq!(
+        mails_about(&app, "of credit left").await,
+        0,
+        "11 left: not yet"
+    );
+    spend(&app, &cookie, 1).await;
+    assert_eq!(
+        mails_about(&app, "You have 10 generations of credit left").await,
+        1
+    );
+    spend(&app, &cookie, 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(
+        mails_about(&app, "of credit left").await,
+        1,
+        "once per fall"
+    );
+    let mail = app.last_email().await.unwrap();
+    assert_eq!(mail.to, "fay@example.com");
+    assert!(mail.body.contains("/pricing#credit-packs"), "{}", mail.body);
 }
