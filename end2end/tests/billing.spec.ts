@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { jsEnabled, open, signInByEmail, uniqueEmail } from "./support";
+import { jsEnabled, open, signInByEmail, signInToPicker, uniqueEmail } from "./support";
 
 test.describe("paying for a plan in test mode", () => {
   test("a Free user upgrades on /pricing, pays in the test checkout and is on Pro at once", async ({ page }, testInfo) => {
@@ -24,6 +24,15 @@ test.describe("paying for a plan in test mode", () => {
     await expect(page).toHaveURL(/\/dashboard$/);
     await expect(page.getByTestId("plan")).toContainText("Pro");
     await expect(page.getByTestId("meter-generations")).toContainText("100 generations left today");
+  });
+
+  test("a new person picks Pro in the plan picker right after signing in and starts the trial", async ({ page }, testInfo) => {
+    await signInToPicker(page, testInfo, uniqueEmail(testInfo, "picker"));
+    await page.getByTestId("plan-pro").getByRole("button", { name: "Start 7-day free trial" }).click();
+    await expect(page.getByTestId("checkout-title")).toHaveText("Pro, billed monthly");
+    await page.getByRole("button", { name: "Start 7-day free trial — test mode" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.getByTestId("plan")).toContainText("Pro (trialing)");
   });
 
   test("a yearly checkout keeps the interval chosen on the toggle", async ({ page }, testInfo) => {

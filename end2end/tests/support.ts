@@ -35,8 +35,26 @@ export function uniqueEmail(testInfo: TestInfo, who: string): string {
   return `${who}-${testInfo.project.name}-${Date.now()}-${testInfo.workerIndex}@example.com`;
 }
 
-/** Signs in through the real form and the dev mailbox, as a person would. */
+/**
+ * After signing in with nowhere particular to go: a first sign-in shows the plan picker, where
+ * "Continue with Free" leads on; later ones land on the dashboard at once.
+ */
+export async function continueToDashboard(page: Page): Promise<void> {
+  await expect(page).toHaveURL(/\/(welcome|dashboard)$/);
+  if (page.url().endsWith("/welcome")) {
+    await page.getByRole("link", { name: "Continue with Free" }).click();
+  }
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** Signs in through the real form and the dev mailbox, as a person would (a new person picks Free). */
 export async function signInByEmail(page: Page, testInfo: TestInfo, email: string): Promise<void> {
+  await signInToPicker(page, testInfo, email);
+  await continueToDashboard(page);
+}
+
+/** A new person signs in through the real form and the dev mailbox: the plan picker. */
+export async function signInToPicker(page: Page, testInfo: TestInfo, email: string): Promise<void> {
   await open(page, testInfo, "/login");
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
@@ -46,7 +64,8 @@ export async function signInByEmail(page: Page, testInfo: TestInfo, email: strin
   await page.getByRole("link", { name: "open the dev mailbox" }).click();
   await openMailedLink(page, email);
   await confirmSignIn(page, email);
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page).toHaveURL(/\/welcome$/);
+  await expect(page.getByTestId("welcome-heading")).toHaveText("Welcome! Pick a plan to start");
 }
 
 /** Opens the newest sign-in link mailed to `email` from the dev mailbox. */

@@ -271,7 +271,52 @@ async fn next_cannot_send_people_to_another_site() {
     let response = app
         .redeem(link.strip_prefix(&app.url("")).unwrap(), None)
         .await;
-    assert_eq!(location(&response), "/dashboard");
+    // A first sign-in picks a plan before the dashboard; either way, this site.
+    assert_eq!(location(&response), "/welcome");
+}
+
+/// Signs `email` in through the login form (asked to go to `next`, if any); where it lands.
+async fn sign_in_going(app: &common::TestApp, email: &str, next: Option<&str>) -> (String, String) {
+    let mut form = vec![("email", email)];
+    form.extend(next.map(|next| ("next", next)));
+    app.post_form("/auth/email", &form, None).await;
+    let link = app.last_email().await.unwrap().link().unwrap().to_owned();
+    let response = app
+        .redeem(link.strip_prefix(&app.url("")).unwrap(), None)
+        .await;
+    let cookie = common::session_cookie(&response).expect("signed in");
+    (location(&response), cookie)
+}
+
+#[tokio::test]
+async fn the_first_sign_in_offers_the_plan_picker_once() {
+    let app = spawn_app().await;
+    let (landed, cookie) = sign_in_going(&app, "new@example.com", None).await;
+    assert_eq!(landed, "/welcome");
+    let picker = app.text("/welcome", &cookie).await;
+    for words in [
+        "Welcome! Pick a plan to start",
+        "Continue with Free",
+        "Start 7-day free trial",
+        "href=\"/dashboard\"",
+    ] {
+        assert!(picker.contains(words), "{words}: {picker}");
+    }
+    // A paid plan's button is the pricing page's: checkout, with the trial.
+    let checkout = app.start_checkout(&cookie, "pro", "monthly").await;
+    let page = app.text(&checkout, &cookie).await;
+    assert!(
+        page.contains("Start 7-day free trial — test mode"),
+        "{page}"
+    );
+
+    let (again, _) = sign_in_going(&app, "new@example.com", None).await;
+    assert_eq!(again, "/dashboard", "only the first sign-in");
+    // A first sign-in that was going somewhere goes there (and is welcomed all the same).
+    let (asked, _) = sign_in_going(&app, "busy@example.com", Some("/accounts")).await;
+    assert_eq!(asked, "/accounts");
+    let (later, _) = sign_in_going(&app, "busy@example.com", None).await;
+    assert_eq!(later, "/dashboard");
 }
 
 #[tokio::test]

@@ -1,6 +1,12 @@
 //! Where to send someone after sign-in. Only paths on this site: an open redirect would let a
 //! phishing link borrow our sign-in page.
 
+/// Where sign-in leads when nothing else was asked for.
+pub const DEFAULT_NEXT: &str = "/dashboard";
+
+/// The plan picker, shown instead of the dashboard right after a person's first sign-in.
+pub const WELCOME_PATH: &str = "/welcome";
+
 /// Returns `raw` if it is a local path, else `/dashboard`.
 pub fn sanitize_next(raw: Option<&str>) -> String {
     match raw.map(str::trim) {
@@ -13,7 +19,7 @@ pub fn sanitize_next(raw: Option<&str>) -> String {
         {
             path.to_owned()
         }
-        _ => "/dashboard".to_owned(),
+        _ => DEFAULT_NEXT.to_owned(),
     }
 }
 

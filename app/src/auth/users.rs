@@ -116,6 +116,18 @@ pub async fn find_or_create(
     Ok(row.into())
 }
 
+/// Records that the user is past their first sign-in; true only the first time (the plan
+/// picker is shown then, once).
+pub async fn welcome(db: &Db, user_id: i64) -> Result<bool, DbError> {
+    let first =
+        sqlx::query("UPDATE users SET welcomed_at = $2 WHERE id = $1 AND welcomed_at IS NULL")
+            .bind(user_id)
+            .bind(db.now())
+            .execute(db.pool())
+            .await?;
+    Ok(first.rows_affected() == 1)
+}
+
 /// What became of a ban or unban.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BanOutcome {

@@ -2,7 +2,7 @@ use super::components::SiteHeader;
 use super::pages::{
     AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
     HomePage, LoginRoute, NotFoundPage, PricingPage, TestCheckoutRoute, TestPortalRoute,
-    TrackedAccountsRoute, TutorsRoute,
+    TrackedAccountsRoute, TutorsRoute, WelcomeRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
     let admin = Lazy::<AdminRoute>::new();
     let test_checkout = Lazy::<TestCheckoutRoute>::new();
     let test_portal = Lazy::<TestPortalRoute>::new();
+    let welcome = Lazy::<WelcomeRoute>::new();
     view! {
         <Stylesheet id="leptos" href="/pkg/tollgate.css" />
         <Title text="Tollgate" />
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/dashboard") view=dashboard ssr=SsrMode::Async />
+                    <Route path=path!("/welcome") view=welcome ssr=SsrMode::Async />
                     <Route path=path!("/account") view=account ssr=SsrMode::Async />
                     <Route path=path!("/generate") view=generate ssr=SsrMode::Async />
                     <Route path=path!("/accounts") view=tracked_accounts ssr=SsrMode::Async />

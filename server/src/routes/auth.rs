@@ -6,7 +6,7 @@ use app::auth::client_ip::{limit_key, ClientIp};
 use app::auth::cookie::{self, SESSION_COOKIE};
 use app::auth::magic_link::{self, LINK_LIFETIME_SECS};
 use app::auth::mailer::Email;
-use app::auth::next_path::sanitize_next;
+use app::auth::next_path::{sanitize_next, DEFAULT_NEXT, WELCOME_PATH};
 use app::auth::rate_limit::{self, Limit, LINKS_PER_EMAIL, LINKS_PER_EMAIL_FROM_IP, LINKS_PER_IP};
 use app::auth::sessions::{self, SESSION_LIFETIME_SECS};
 use app::auth::token::SecretToken;
@@ -199,6 +199,16 @@ pub async fn start_session(
         SESSION_LIFETIME_SECS,
         secure,
     );
+    // A first sign-in with nowhere particular to go picks a plan first (Free goes straight on
+    // to the dashboard; a paid plan to its checkout with the trial).
+    let next = match users::welcome(&state.db, user.id).await {
+        Ok(true) if next == DEFAULT_NEXT => WELCOME_PATH,
+        Ok(_) => next,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not record the first sign-in; no plan picker");
+            next
+        }
+    };
     ([(SET_COOKIE, cookie)], Redirect::to(next)).into_response()
 }
 

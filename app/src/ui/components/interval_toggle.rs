@@ -1,9 +1,9 @@
 use crate::domain::BillingInterval;
 use leptos::prelude::*;
 
-/// Monthly/yearly switch of the pricing page.
+/// Monthly/yearly switch of the pricing page (and the plan picker).
 ///
-/// Plain links to `?billing=…` (not `<A>`, which would mark both as the current page): without
+/// Plain links to `?billing=…` on the same page (not `<A>`, which would mark both as the current page): without
 /// JavaScript they load the page with the other prices; once hydrated, the router intercepts
 /// the click and swaps the prices in place without a reload.
 #[component]
@@ -23,7 +23,7 @@ pub fn IntervalToggle(
         };
         view! {
             <a
-                href=format!("/pricing?billing={}", value.as_str())
+                href=format!("?billing={}", value.as_str())
                 class=class
                 aria-current=move || active().then_some("true")
                 data-testid=format!("billing-{}", value.as_str())

@@ -7,7 +7,17 @@ const CTA_CLASS: &str = "w-full rounded-lg bg-indigo-600 px-4 py-2.5 text-center
 
 /// One column of the pricing table: price for the chosen interval, call to action, features.
 #[component]
-pub fn PlanCard(offer: PlanOffer, interval: Memo<BillingInterval>) -> impl IntoView {
+pub fn PlanCard(
+    offer: PlanOffer,
+    interval: Memo<BillingInterval>,
+    /// Where the free plan's button leads: sign-up on /pricing, the dashboard for someone
+    /// already signed in (the plan picker).
+    #[prop(default = "/login")]
+    free_href: &'static str,
+    /// The free plan's button text instead of the offer's ("Continue with Free").
+    #[prop(default = None)]
+    free_action: Option<&'static str>,
+) -> impl IntoView {
     let PlanOffer {
         id,
         name,
@@ -65,8 +75,8 @@ pub fn PlanCard(offer: PlanOffer, interval: Memo<BillingInterval>) -> impl IntoV
                     .into_any()
             } else {
                 view! {
-                    <a href="/login" class=format!("mt-6 block {CTA_CLASS}")>
-                        {action}
+                    <a href=free_href class=format!("mt-6 block {CTA_CLASS}")>
+                        {free_action.map_or(action, str::to_owned)}
                     </a>
                 }
                     .into_any()

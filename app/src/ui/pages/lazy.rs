@@ -5,7 +5,7 @@
 
 use super::{
     AccountPage, AdminPage, ConfirmSignInPage, DashboardPage, DevMailboxPage, GeneratePage,
-    LoginPage, TestCheckoutPage, TestPortalPage, TrackedAccountsPage, TutorsPage,
+    LoginPage, TestCheckoutPage, TestPortalPage, TrackedAccountsPage, TutorsPage, WelcomePage,
 };
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -38,5 +38,6 @@ lazy_page!(DevMailboxRoute, DevMailboxPage);
 lazy_page!(AdminRoute, AdminPage);
 lazy_page!(ConfirmSignInRoute, ConfirmSignInPage);
 lazy_page!(LoginRoute, LoginPage);
+lazy_page!(WelcomeRoute, WelcomePage);
 lazy_page!(TestCheckoutRoute, TestCheckoutPage);
 lazy_page!(TestPortalRoute, TestPortalPage);

@@ -10,11 +10,12 @@ mod home;
 mod lazy;
 mod login;
 mod not_found;
-mod pricing;
+pub(crate) mod pricing;
 mod test_checkout;
 mod test_portal;
 mod tracked_accounts;
 mod tutors;
+mod welcome;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
@@ -26,6 +27,7 @@ pub use home::HomePage;
 pub use lazy::{
     AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
     LoginRoute, TestCheckoutRoute, TestPortalRoute, TrackedAccountsRoute, TutorsRoute,
+    WelcomeRoute,
 };
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
@@ -34,3 +36,4 @@ pub use test_checkout::TestCheckoutPage;
 pub use test_portal::TestPortalPage;
 pub use tracked_accounts::TrackedAccountsPage;
 pub use tutors::TutorsPage;
+pub use welcome::WelcomePage;

@@ -13,7 +13,6 @@ pub fn PricingPage() -> impl IntoView {
     let query = use_query_map();
     let interval =
         Memo::new(move |_| BillingInterval::from_query(query.read().get("billing").as_deref()));
-    let table = Resource::new(|| (), |_| get_pricing());
     let error = query.read_untracked().get("error").map(|code| {
         PricingError::from_code(&code)
             .unwrap_or(PricingError::Unavailable)
@@ -35,12 +34,22 @@ pub fn PricingPage() -> impl IntoView {
                     </p>
                 }
             })}
+        <PlanChoices interval picker=false />
+    }
+}
+
+/// The plans of the catalog with the interval toggle (and the credit packs on /pricing). In the
+/// plan picker (`picker`), Free's button leads on to the dashboard instead of to sign-up.
+#[component]
+pub(crate) fn PlanChoices(interval: Memo<BillingInterval>, picker: bool) -> impl IntoView {
+    let table = Resource::new(|| (), |_| get_pricing());
+    view! {
         <Suspense fallback=|| {
             view! { <p class="mt-10 text-center text-slate-500">"Loading plans…"</p> }
         }>
             {move || Suspend::new(async move {
                 match table.await {
-                    Ok(table) => view! { <Plans table interval /> }.into_any(),
+                    Ok(table) => view! { <Plans table interval picker /> }.into_any(),
                     Err(error) => {
                         view! {
                             <p role="alert" class="mt-10 text-center text-red-700">
@@ -56,11 +65,16 @@ pub fn PricingPage() -> impl IntoView {
 }
 
 #[component]
-fn Plans(table: PricingTable, interval: Memo<BillingInterval>) -> impl IntoView {
+fn Plans(table: PricingTable, interval: Memo<BillingInterval>, picker: bool) -> impl IntoView {
+    let (free_href, free_action) = if picker {
+        ("/dashboard", Some("Continue with Free"))
+    } else {
+        ("/login", None)
+    };
     let cards = table
         .plans
         .into_iter()
-        .map(|offer| view! { <PlanCard offer interval /> })
+        .map(|offer| view! { <PlanCard offer interval free_href free_action /> })
         .collect_view();
     let packs = table
         .credit_packs
@@ -87,16 +101,23 @@ fn Plans(table: PricingTable, interval: Memo<BillingInterval>) -> impl IntoView 
             <IntervalToggle interval saving_percent=table.best_yearly_saving />
         </div>
         <div class="mt-10 grid gap-8 md:grid-cols-3">{cards}</div>
-        <section
-            id="credit-packs"
-            class="mt-12 rounded-2xl border border-slate-200 bg-white p-6 text-sm text-slate-600"
-        >
-            <h2 class="text-base font-semibold text-slate-900">"Need a little more?"</h2>
-            <p class="mt-1">
-                "Credit packs top up any plan and are spent only after the day's allowance is used:"
-            </p>
-            <ul class="mt-2 flex flex-wrap gap-x-6 gap-y-2">{packs}</ul>
-            <p class="mt-4">{table.guest_offer}</p>
-        </section>
+        {(!picker)
+            .then(|| {
+                view! {
+                    <section
+                        id="credit-packs"
+                        class="mt-12 rounded-2xl border border-slate-200 bg-white p-6 text-sm text-slate-600"
+                    >
+                        <h2 class="text-base font-semibold text-slate-900">
+                            "Need a little more?"
+                        </h2>
+                        <p class="mt-1">
+                            "Credit packs top up any plan and are spent only after the day's allowance is used:"
+                        </p>
+                        <ul class="mt-2 flex flex-wrap gap-x-6 gap-y-2">{packs}</ul>
+                        <p class="mt-4">{table.guest_offer}</p>
+                    </section>
+                }
+            })}
     }
 }
