@@ -80,4 +80,24 @@ test.describe("paying for a plan in test mode", () => {
     await expect(page).toHaveURL(/\/dashboard$/);
     await expect(page.getByTestId("plan")).toContainText("100 credits");
   });
+
+  test("a pack refunded in the test portal takes its credits back", async ({ page }, testInfo) => {
+    await signInByEmail(page, testInfo, uniqueEmail(testInfo, "refund"));
+    await open(page, testInfo, "/pricing");
+    await page.getByTestId("credit-pack").filter({ hasText: "100 generations" }).getByRole("button", { name: "Buy" }).click();
+    await page.getByRole("button", { name: "Pay $5.00 — test mode" }).click();
+    await expect(page.getByTestId("plan")).toContainText("100 credits");
+
+    await open(page, testInfo, "/account");
+    await page.getByRole("button", { name: "Manage billing" }).click();
+    await expect(page.getByTestId("portal-plan")).toContainText("No subscription");
+    const pack = page.getByTestId("portal-packs").getByRole("listitem").first();
+    await expect(pack).toContainText("100 generations, $5.00, paid");
+    await pack.getByRole("button", { name: "Refund (test)" }).click();
+    await expect(page.getByRole("status")).toContainText("credits were taken back");
+    await expect(page.getByTestId("portal-packs")).toContainText("Refunded");
+
+    await open(page, testInfo, "/dashboard");
+    await expect(page.getByTestId("plan")).not.toContainText("credits");
+  });
 });

@@ -49,12 +49,19 @@ export async function continueToDashboard(page: Page): Promise<void> {
 
 /** Signs in through the real form and the dev mailbox, as a person would (a new person picks Free). */
 export async function signInByEmail(page: Page, testInfo: TestInfo, email: string): Promise<void> {
-  await signInToPicker(page, testInfo, email);
+  await signInByLink(page, testInfo, email);
   await continueToDashboard(page);
 }
 
 /** A new person signs in through the real form and the dev mailbox: the plan picker. */
 export async function signInToPicker(page: Page, testInfo: TestInfo, email: string): Promise<void> {
+  await signInByLink(page, testInfo, email);
+  await expect(page).toHaveURL(/\/welcome$/);
+  await expect(page.getByTestId("welcome-heading")).toHaveText("Welcome! Pick a plan to start");
+}
+
+/** The login form, the dev mailbox, the link, the confirm button. */
+async function signInByLink(page: Page, testInfo: TestInfo, email: string): Promise<void> {
   await open(page, testInfo, "/login");
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
@@ -64,8 +71,6 @@ export async function signInToPicker(page: Page, testInfo: TestInfo, email: stri
   await page.getByRole("link", { name: "open the dev mailbox" }).click();
   await openMailedLink(page, email);
   await confirmSignIn(page, email);
-  await expect(page).toHaveURL(/\/welcome$/);
-  await expect(page.getByTestId("welcome-heading")).toHaveText("Welcome! Pick a plan to start");
 }
 
 /** Opens the newest sign-in link mailed to `email` from the dev mailbox. */
