@@ -129,6 +129,12 @@ fn Portal(portal: TestPortalView) -> impl IntoView {
                                 .map(|pack| view! { <PackRow pack /> })
                                 .collect_view()}
                         </ul>
+                        <a
+                            href="/pricing#credit-packs"
+                            class="mt-3 inline-block text-sm font-semibold text-indigo-700 underline"
+                        >
+                            "Buy another pack"
+                        </a>
                     }
                 })}
             <a href="/account" class="mt-8 block text-sm text-slate-500 underline">
