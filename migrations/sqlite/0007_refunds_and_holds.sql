@@ -35,6 +35,8 @@ CREATE TABLE credit_debts (
 
 -- How many of a purchase's credits were taken back so far (refunds are cumulative).
 ALTER TABLE credit_purchases ADD COLUMN clawed_back INTEGER NOT NULL DEFAULT 0;
+-- Counts the refund/dispute events acted on, naming each change in the ledger.
+ALTER TABLE credit_purchases ADD COLUMN clawback_rev INTEGER NOT NULL DEFAULT 0;
 
 -- The test-mode provider's refunds and disputes of a paid pack.
 ALTER TABLE local_billing_checkouts ADD COLUMN amount_refunded INTEGER NOT NULL DEFAULT 0;

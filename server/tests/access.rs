@@ -315,6 +315,42 @@ async fn credits_continue_after_the_daily_allowance_and_come_back_on_refund() {
 }
 
 #[tokio::test]
+async fn credits_taken_back_while_a_use_was_in_flight_are_repaid_by_its_refund() {
+    let f = fixture().await;
+    let s = f.user("inflight@example.com").await;
+    let generations = feature("generations");
+    f.access
+        .grant_credits(&s, &generations, 5, &idem("pack-1"))
+        .await
+        .unwrap();
+    for i in 0..10 {
+        f.consume(&s, &format!("d{i}")).await;
+    }
+    assert!(
+        f.consume(&s, "in-flight").await.is_allowed(),
+        "one credit spent"
+    );
+    // The pack is refunded while that generation runs: 4 go at once, 1 is owed.
+    let mut tx = f.db.begin_durable().await.unwrap();
+    let clawed = f
+        .access
+        .claw_back_credits_in(&mut tx, &s, &generations, 5, &idem("refund-1"))
+        .await
+        .unwrap()
+        .expect("taken back");
+    tx.commit().await.unwrap();
+    assert_eq!((clawed.taken, clawed.owed), (4, 1));
+    // The generation fails: its credit comes back and pays the debt, so nothing is spendable.
+    assert!(f
+        .access
+        .refund(&s, &generations, &idem("in-flight"))
+        .await
+        .unwrap());
+    assert_eq!(f.access.summary(&s).await.unwrap().credits, 0);
+    assert!(f.access.credit_debts(&s).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn plans_and_statuses_change_what_is_allowed_at_once() {
     let f = fixture().await;
     let s = f.user("plans@example.com").await;

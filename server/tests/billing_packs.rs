@@ -83,6 +83,16 @@ async fn a_refunded_pack_takes_back_what_is_left_and_the_next_pack_pays_what_was
     assert_eq!(deliver(&app, &updated).await, "nothing_to_take_back");
     assert_eq!(credits(&app, &cookie).await, 20);
 
+    // A second refund of $1.00 fails at the bank: counted, then taken off again.
+    let charge = fake.refund(&pack, 100);
+    let refunded = fake.event("charge.refunded", charge);
+    assert_eq!(deliver(&app, &refunded).await, "credits_taken_back");
+    assert_eq!(credits(&app, &cookie).await, 0);
+    let charge = fake.refund(&pack, -100);
+    let failed = fake.event("charge.refund.updated", charge);
+    assert_eq!(deliver(&app, &failed).await, "credits_returned");
+    assert_eq!(credits(&app, &cookie).await, 20);
+
     // The rest refunded: the other 50 credits, of which 30 were spent and are owed.
     let charge = fake.refund(&pack, 250);
     let refunded = fake.event("charge.refunded", charge);

@@ -393,3 +393,18 @@ async fn a_kept_plan_ends_at_its_deadline_even_if_nothing_was_removed() {
     let dashboard = app.text("/dashboard", &cookie).await;
     assert!(!dashboard.contains("Your billing now says"), "{dashboard}");
 }
+
+#[tokio::test]
+async fn switching_back_and_forth_cannot_renew_a_kept_plan() {
+    let fake = FakeStripe::start().await;
+    let (app, cookie, customer, switched) = team_switched_to_pro_with_6_accounts(&fake).await;
+    assert_eq!(deliver(&app, &switched).await, "plan_kept");
+    let sub = fake.subscription_of(&customer).unwrap();
+    let sub_id = sub["id"].as_str().unwrap();
+    // Back to Team (the kept plan ends: it is what is billed), then to Pro again.
+    let back = fake.switch_price(sub_id, "team_monthly");
+    assert_eq!(deliver(&app, &back).await, "synced");
+    let again = fake.switch_price(sub_id, "pro_monthly");
+    assert_eq!(deliver(&app, &again).await, "synced", "no second hold");
+    assert_eq!(plan_and_status(&app, &cookie).await.0, "pro");
+}

@@ -293,6 +293,11 @@ pub async fn refund(db: &Db, key: &str, now: i64) -> Result<bool, DbError> {
         window_start,
     };
     give_back(&mut tx, meter, from_allowance, from_credits).await?;
+    if from_credits > 0 {
+        // Taken back meanwhile (a refunded pack): what comes back pays what is owed first.
+        let back = from_db(from_credits, "refunded credits")?;
+        pay_debt(&mut tx, meter, back, &refund_key, now).await?;
+    }
     tx.commit().await?;
     Ok(true)
 }
@@ -317,11 +322,28 @@ pub async fn grant(
         return Ok(false);
     }
     add_credits(tx, subject, feature, to_db(n)?).await?;
-    // Credits owed from a refunded pack are paid first, as a clawback of this grant.
+    pay_debt(tx, meter, n, key, now).await?;
+    Ok(true)
+}
+
+/// Credits owed from a refunded pack are paid first from `available` credits just added (a
+/// grant, or the credits a failed use gives back), as a clawback under `debt:<key>`.
+async fn pay_debt(
+    tx: &mut Transaction<'_, Any>,
+    meter: Meter<'_>,
+    available: u64,
+    key: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    let (subject, feature) = (meter.subject, meter.feature);
     let owed = locked_amount(tx, "credit_debts", "owed", subject, feature).await?;
-    let pay = owed.min(n);
+    let pay = owed.min(available);
     if pay > 0 {
-        append(tx, meter, "clawback", &format!("debt:{key}"), 0, pay, now).await?;
+        let debt = Meter {
+            window_start: 0,
+            ..meter
+        };
+        append(tx, debt, "clawback", &format!("debt:{key}"), 0, pay, now).await?;
         take_credits(tx, subject, feature, pay).await?;
         sqlx::query("UPDATE credit_debts SET owed = owed - $3 WHERE subject = $1 AND feature = $2")
             .bind(subject)
@@ -330,7 +352,7 @@ pub async fn grant(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// What taking back credits did: `taken` off the balance, `owed` (already spent) left as debt.
@@ -356,8 +378,18 @@ pub async fn claw_back(
         feature,
         window_start: 0,
     };
-    // Locked first, so a consumption in another process cannot spend what is being taken.
-    let balance = locked_amount(tx, "credit_balances", "balance", subject, feature).await?;
+    // Made if missing and locked first, so neither a consumption nor a first grant in another
+    // process works on the balance (or misses the debt) while it is being taken.
+    let balance: i64 = sqlx::query_scalar(
+        "INSERT INTO credit_balances (subject, feature, balance) VALUES ($1, $2, 0)
+         ON CONFLICT (subject, feature) DO UPDATE SET balance = credit_balances.balance
+         RETURNING balance",
+    )
+    .bind(subject)
+    .bind(feature)
+    .fetch_one(&mut **tx)
+    .await?;
+    let balance = from_db(balance, "credit balance")?;
     let taken = balance.min(n);
     if !append(tx, meter, "clawback", key, 0, taken, now).await? {
         return Ok(None);

@@ -126,6 +126,14 @@ impl Access {
             .ok_or_else(|| AccessError::UnknownFeature(raw.to_owned()))
     }
 
+    /// The metered feature called `raw`, which credits can be granted for; `None` when the
+    /// catalog has no such feature, or it is not metered (any more).
+    pub fn credit_feature(&self, raw: &str) -> Option<FeatureId> {
+        let id = FeatureId::parse(raw).ok()?;
+        let feature = self.catalog.feature(&id)?;
+        matches!(feature.kind, FeatureKind::Metered { .. }).then_some(id)
+    }
+
     async fn terms(
         &self,
         subject: &Subject,

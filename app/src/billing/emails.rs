@@ -42,10 +42,15 @@ pub fn compose(
         BillingEmail::PaymentFailed => (
             format!("Your payment for Tollgate {plan} failed"),
             format!(
-                "We could not take the payment for your {plan} plan.\n\n\
-                 You keep {plan} while the payment is retried over the next {grace_days} days. \
-                 To keep it after that, update your payment method: open {account_url} and \
-                 choose \"Manage billing\".\n"
+                "We could not take the payment for your {plan} plan.\n\n{} To get it back, \
+                 update your payment method: open {account_url} and choose \"Manage billing\".\n",
+                match grace_days {
+                    0 => "Your account is on Free until the payment goes through.".to_owned(),
+                    1 => format!("You keep {plan} while the payment is retried over the next day."),
+                    n => format!(
+                        "You keep {plan} while the payment is retried over the next {n} days."
+                    ),
+                }
             ),
         ),
         BillingEmail::TrialEnding => {
@@ -178,6 +183,24 @@ mod tests {
             .contains("You keep Pro while the payment is retried over the next 7 days"));
         assert!(mail.body.contains("https://app.example/account"));
         assert!(mail.body.contains("Manage billing"));
+    }
+
+    #[test]
+    fn without_a_grace_period_the_email_says_the_plan_is_paused() {
+        let mail = compose(
+            BillingEmail::PaymentFailed,
+            "a@example.com",
+            "Pro",
+            "https://x/account",
+            None,
+            0,
+        );
+        assert!(
+            mail.body
+                .contains("Your account is on Free until the payment goes through."),
+            "{}",
+            mail.body
+        );
     }
 
     #[test]

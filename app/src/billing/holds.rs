@@ -17,7 +17,11 @@ impl Billing {
         let Some(subscription) = subscriptions::find(&self.db, user_id).await? else {
             return Ok(None);
         };
-        let Some(kept) = subscription.kept_at(self.db.now()) else {
+        let now = self.db.now();
+        let (Some(kept), Some(until)) = (
+            subscription.kept_at(now),
+            subscription.kept.as_ref().map(|k| k.until),
+        ) else {
             return Ok(None);
         };
         let name = |id| {
@@ -35,8 +39,8 @@ impl Billing {
                  and at most until {}, you keep {}.",
                 name(&subscription.plan),
                 blocked.message,
-                date(kept.until),
-                name(&kept.plan)
+                date(until),
+                name(kept)
             ))),
             PlanChange::Allowed => {
                 self.release_kept_plan(user_id).await?;
@@ -51,7 +55,7 @@ impl Billing {
         let Some(subscription) = subscriptions::find(&self.db, user_id).await? else {
             return Ok(false);
         };
-        if subscription.kept.is_none() {
+        if subscription.kept_at(self.db.now()).is_none() {
             return Ok(false);
         }
         let change = self

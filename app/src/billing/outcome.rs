@@ -28,10 +28,14 @@ pub enum Outcome {
     UnknownCheckout,
     /// A refund or dispute took back a pack's credits (the unspent at once, the rest owed).
     CreditsTakenBack,
+    /// Less is refunded than before (a refund failed): the difference came back.
+    CreditsReturned,
     /// A refund or dispute whose credits were taken back before.
     NothingToTakeBack,
     /// A charge that paid for no pack of ours.
     NotAPack,
+    /// A pack whose feature left `plans.toml`: recorded and logged for an operator.
+    FeatureGone,
     /// An event we record but do not act on.
     Ignored,
     /// The same event id was delivered before.
@@ -54,8 +58,10 @@ impl Outcome {
             Outcome::NotPaid => "not_paid",
             Outcome::UnknownCheckout => "unknown_checkout",
             Outcome::CreditsTakenBack => "credits_taken_back",
+            Outcome::CreditsReturned => "credits_returned",
             Outcome::NothingToTakeBack => "nothing_to_take_back",
             Outcome::NotAPack => "not_a_pack",
+            Outcome::FeatureGone => "feature_gone",
             Outcome::Ignored => "ignored",
             Outcome::Duplicate => "duplicate",
             Outcome::Unreadable => "unreadable",

@@ -11,7 +11,7 @@ use super::{customers, Billing};
 use crate::access::Subject;
 use crate::auth::users::User;
 use crate::db::{DbError, Tx};
-use crate::domain::{FeatureId, IdempotencyKey};
+use crate::domain::IdempotencyKey;
 
 /// A pack being bought, as recorded when its checkout started.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -123,10 +123,22 @@ impl Billing {
         let now = self.db.now();
         Ok(match completion {
             Completion::Pack(purchase) => {
+                let Some(feature) = self.access.credit_feature(&purchase.feature) else {
+                    tracing::error!(pack = %purchase.pack_id, feature = %purchase.feature, "a paid pack's feature left plans.toml; grant it by hand");
+                    return Ok(Outcome::FeatureGone);
+                };
+                // The purchase row first (a refund of it locks it first too: no deadlock).
+                sqlx::query(
+                    "UPDATE credit_purchases SET granted_at = COALESCE(granted_at, $2)
+                     WHERE checkout_id = $1",
+                )
+                .bind(&purchase.checkout_id)
+                .bind(now)
+                .execute(&mut **tx)
+                .await
+                .map_err(DbError::from)?;
                 let key = IdempotencyKey::parse(&format!("pack-{}", purchase.checkout_id))
                     .map_err(BillingError::Provider)?;
-                let feature =
-                    FeatureId::parse(&purchase.feature).map_err(|e| BillingError::Provider(e.0))?;
                 let credits = u64::try_from(purchase.credits).unwrap_or(0);
                 let granted = self
                     .access
@@ -138,15 +150,6 @@ impl Billing {
                         &key,
                     )
                     .await?;
-                sqlx::query(
-                    "UPDATE credit_purchases SET granted_at = $2
-                     WHERE checkout_id = $1 AND granted_at IS NULL",
-                )
-                .bind(&purchase.checkout_id)
-                .bind(now)
-                .execute(&mut **tx)
-                .await
-                .map_err(DbError::from)?;
                 if granted {
                     Outcome::CreditsGranted
                 } else {

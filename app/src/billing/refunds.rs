@@ -11,7 +11,7 @@ use super::Billing;
 use crate::access::Subject;
 use crate::db::{DbError, Tx};
 use crate::domain::clawback::{credits_to_take_back, ChargeMoney};
-use crate::domain::{FeatureId, IdempotencyKey};
+use crate::domain::IdempotencyKey;
 
 /// A charge as read from the provider, before any transaction.
 #[derive(Debug, Clone)]
@@ -59,54 +59,59 @@ impl Billing {
         let ChargeReading::Pack(purchase, money) = reading else {
             return Ok(Outcome::NotAPack);
         };
-        // Locks the purchase first: two events about one charge take back one after the other.
-        let taken_before: Option<i64> = sqlx::query_scalar(
-            "UPDATE credit_purchases SET clawed_back = clawed_back WHERE checkout_id = $1
-             RETURNING clawed_back",
+        // Locks the purchase first: two events about one charge act one after the other. The
+        // revision names this change in the ledger (a refund can fail and be made again).
+        let locked: Option<(i64, i64)> = sqlx::query_as(
+            "UPDATE credit_purchases SET clawback_rev = clawback_rev + 1 WHERE checkout_id = $1
+             RETURNING clawed_back, clawback_rev",
         )
         .bind(&purchase.checkout_id)
         .fetch_optional(&mut **tx)
         .await
         .map_err(DbError::from)?;
-        let Some(taken_before) = taken_before else {
+        let Some((taken_before, revision)) = locked else {
             return Ok(Outcome::NotAPack);
         };
         let credits = u64::try_from(purchase.credits).unwrap_or(0);
         let target = credits_to_take_back(credits, *money);
         let taken_before = u64::try_from(taken_before).unwrap_or(0);
-        if target <= taken_before {
+        if target == taken_before {
             return Ok(Outcome::NothingToTakeBack);
         }
-        let key = IdempotencyKey::parse(&format!("pack-{}-back-{target}", purchase.checkout_id))
+        let Some(feature) = self.access.credit_feature(&purchase.feature) else {
+            tracing::error!(pack = %purchase.pack_id, feature = %purchase.feature, "a refunded pack's feature left plans.toml; settle its credits by hand");
+            return Ok(Outcome::FeatureGone);
+        };
+        let key = IdempotencyKey::parse(&format!("pack-{}-rev-{revision}", purchase.checkout_id))
             .map_err(BillingError::Provider)?;
-        let feature =
-            FeatureId::parse(&purchase.feature).map_err(|e| BillingError::Provider(e.0))?;
-        let clawed = self
-            .access
-            .claw_back_credits_in(
-                tx,
-                &Subject::User(purchase.user_id),
-                &feature,
-                target - taken_before,
-                &key,
-            )
-            .await?;
+        let subject = Subject::User(purchase.user_id);
+        let outcome = if target > taken_before {
+            let n = target - taken_before;
+            let clawed = self
+                .access
+                .claw_back_credits_in(tx, &subject, &feature, n, &key)
+                .await?;
+            if let Some(clawed) = clawed {
+                tracing::info!(user_id = purchase.user_id, pack = %purchase.pack_id, taken = clawed.taken, owed = clawed.owed, "credits taken back");
+            }
+            Outcome::CreditsTakenBack
+        } else {
+            // Less refunded than before (a refund that failed): the credits come back, paying
+            // anything owed first.
+            let n = taken_before - target;
+            self.access
+                .grant_credits_in(tx, &subject, &feature, n, &key)
+                .await?;
+            tracing::info!(user_id = purchase.user_id, pack = %purchase.pack_id, returned = n, "credits given back");
+            Outcome::CreditsReturned
+        };
         sqlx::query("UPDATE credit_purchases SET clawed_back = $2 WHERE checkout_id = $1")
             .bind(&purchase.checkout_id)
             .bind(i64::try_from(target).unwrap_or(i64::MAX))
             .execute(&mut **tx)
             .await
             .map_err(DbError::from)?;
-        if let Some(clawed) = clawed {
-            tracing::info!(
-                user_id = purchase.user_id,
-                pack = %purchase.pack_id,
-                taken = clawed.taken,
-                owed = clawed.owed,
-                "credits taken back"
-            );
-        }
-        Ok(Outcome::CreditsTakenBack)
+        Ok(outcome)
     }
 
     /// Reads and writes charge `charge_id` now (the test portal's refund and dispute buttons).

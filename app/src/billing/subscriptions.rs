@@ -34,12 +34,10 @@ impl SubscriptionRow {
             current_period_start: self.current_period_start,
             current_period_end: self.current_period_end,
             past_due_since: self.past_due_since,
-            kept: match (self.kept_plan_id, self.kept_until) {
-                (Some(plan), Some(until)) => PlanId::parse(&plan)
-                    .ok()
-                    .map(|plan| KeptPlan { plan, until }),
-                _ => None,
-            },
+            kept: self.kept_until.map(|until| KeptPlan {
+                plan: self.kept_plan_id.and_then(|id| PlanId::parse(&id).ok()),
+                until,
+            }),
         })
     }
 }
@@ -102,7 +100,12 @@ pub async fn upsert_in(
     .bind(sub.current_period_end)
     .bind(past_due_since)
     .bind(now)
-    .bind(sub.kept.as_ref().map(|kept| kept.plan.as_str()))
+    .bind(
+        sub.kept
+            .as_ref()
+            .and_then(|kept| kept.plan.as_ref())
+            .map(PlanId::as_str),
+    )
     .bind(sub.kept.as_ref().map(|kept| kept.until))
     .execute(&mut **tx)
     .await?;
@@ -173,7 +176,7 @@ pub async fn find_with_details(
 /// Stops keeping the old plan (the usage fits the billed one now): false when none was kept.
 pub async fn release_kept_plan_in(tx: &mut Tx, user_id: i64) -> Result<bool, DbError> {
     let moved = sqlx::query(
-        "UPDATE subscriptions SET kept_plan_id = NULL, kept_until = NULL
+        "UPDATE subscriptions SET kept_plan_id = NULL
          WHERE user_id = $1 AND kept_plan_id IS NOT NULL",
     )
     .bind(user_id)

@@ -119,22 +119,19 @@ async fn hold_if_over(
     details: SubscriptionDetails,
 ) -> Result<ReadState, BillingError> {
     let stored = subscriptions::find(db, user_id).await?;
-    if may_keep_plan(stored.as_ref(), &subscription) {
-        let change = access
-            .can_change_plan(&Subject::User(user_id), &subscription.plan)
-            .await?;
-        let over_limits = matches!(change, PlanChange::Blocked(_));
-        let keep_days = access.catalog().past_due_grace_days;
-        subscription.kept = kept_plan(
-            stored.as_ref(),
-            &subscription,
-            over_limits,
-            keep_days,
-            db.now(),
+    let now = db.now();
+    let over_limits = may_keep_plan(stored.as_ref(), &subscription, now)
+        && matches!(
+            access
+                .can_change_plan(&Subject::User(user_id), &subscription.plan)
+                .await?,
+            PlanChange::Blocked(_)
         );
-        if let Some(kept) = &subscription.kept {
-            tracing::info!(user_id, billed = %subscription.plan, kept = %kept.plan, "billing sync: old plan kept");
-        }
+    let keep_days = access.catalog().past_due_grace_days;
+    // Always computed, so an ended hold's deadline is remembered across syncs.
+    subscription.kept = kept_plan(stored.as_ref(), &subscription, over_limits, keep_days, now);
+    if let Some(kept) = subscription.kept_at(now) {
+        tracing::info!(user_id, billed = %subscription.plan, %kept, "billing sync: old plan kept");
     }
     Ok(ReadState::Subscription(subscription, details))
 }
@@ -158,7 +155,7 @@ pub async fn write_in(tx: &mut Tx, now: i64, reading: &Reading) -> Result<Synced
             subscriptions::upsert_in(tx, now, user_id, subscription).await?;
             subscriptions::record_details_in(tx, user_id, details).await?;
             let subscription = subscription.clone();
-            if subscription.kept.is_some() {
+            if subscription.kept_at(now).is_some() {
                 Synced::Held {
                     user_id,
                     subscription,

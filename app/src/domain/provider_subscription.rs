@@ -5,7 +5,7 @@
 //! not depend on which event triggered it, in which order events came, or how often.
 
 use super::catalog::{BillingInterval, Catalog, CatalogPrice};
-use super::subscription::{KeptPlan, Subscription, SubscriptionStatus};
+use super::subscription::{KeptPlan, Subscription, SubscriptionStatus, HOLD_COOLDOWN_SECS};
 
 /// What the provider says about one subscription, in its own terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,18 +102,21 @@ pub fn ours(
     Ok((subscription, details))
 }
 
-/// Whether writing `incoming` over `stored` could keep a plan: a live subscription switched to
-/// another plan at the provider, or one that keeps a plan already. (Then the usage decides.)
-pub fn may_keep_plan(stored: Option<&Subscription>, incoming: &Subscription) -> bool {
+/// Whether the usage must be checked before writing `incoming` over `stored`: a plan is kept
+/// now, or a paid-up subscription was switched to another plan at the provider.
+pub fn may_keep_plan(stored: Option<&Subscription>, incoming: &Subscription, now: i64) -> bool {
     stored.is_some_and(|stored| {
         incoming.status.is_live()
-            && (stored.kept.is_some() || (stored.status.is_live() && stored.plan != incoming.plan))
+            && (stored.kept_at(now).is_some()
+                || (stored.is_paid_up() && stored.plan != incoming.plan))
     })
 }
 
-/// The plan kept when the provider now bills `incoming` and the account's usage is
-/// `over_limits` of it: the stored (or already kept) plan, until `keep_days` after the switch
-/// at the latest. A plan already kept keeps its deadline, so repeated switches never extend it.
+/// What to store about a kept plan when the provider now bills `incoming` and the account's
+/// usage is `over_limits` of it. A plan kept now stays with its deadline while the usage does
+/// not fit; it ends when the usage fits or the customer switched back to it. A new one (the
+/// paid-up stored plan, for `keep_days`) starts only if the last one ended more than
+/// [`HOLD_COOLDOWN_SECS`] ago. An ended one is remembered (`plan: None`) for that cooldown.
 pub fn kept_plan(
     stored: Option<&Subscription>,
     incoming: &Subscription,
@@ -121,18 +124,30 @@ pub fn kept_plan(
     keep_days: u32,
     now: i64,
 ) -> Option<KeptPlan> {
-    if !over_limits || !may_keep_plan(stored, incoming) {
-        return None;
-    }
     let stored = stored?;
+    let remembered = stored.kept.as_ref().map(|kept| KeptPlan {
+        plan: None,
+        until: kept.until,
+    });
+    let keeps = over_limits && incoming.status.is_live();
     match stored.kept_at(now) {
-        Some(kept) if kept.plan == incoming.plan => None,
-        Some(kept) => Some(kept.clone()),
-        None if stored.kept.is_some() => None,
-        None => Some(KeptPlan {
-            plan: stored.plan.clone(),
-            until: now.saturating_add(i64::from(keep_days) * 86_400),
-        }),
+        Some(plan) if keeps && *plan != incoming.plan => stored.kept.clone(),
+        Some(_) => remembered,
+        None => {
+            let cooled = stored
+                .kept
+                .as_ref()
+                .is_none_or(|kept| now >= kept.until.saturating_add(HOLD_COOLDOWN_SECS));
+            let switched = stored.is_paid_up() && stored.plan != incoming.plan;
+            if keeps && switched && cooled && keep_days > 0 {
+                Some(KeptPlan {
+                    plan: Some(stored.plan.clone()),
+                    until: now.saturating_add(i64::from(keep_days) * 86_400),
+                })
+            } else {
+                remembered
+            }
+        }
     }
 }
 
@@ -286,14 +301,26 @@ mod tests {
         let team = on("team", SubscriptionStatus::Active);
         let pro = on("pro", SubscriptionStatus::Active);
         let now = 1_000_000;
+        let week = 7 * 86_400;
         let kept = kept_plan(Some(&team), &pro, true, 7, now).expect("Team kept");
-        assert_eq!((kept.plan.as_str(), kept.until), ("team", now + 7 * 86_400));
-        // Usage fits, a first subscription, or an old ended plan: nothing kept.
+        assert_eq!(kept.plan.as_ref().map(PlanId::as_str), Some("team"));
+        assert_eq!(kept.until, now + week);
+        // Usage fits, a first subscription, a plan never paid for, or no grace: nothing kept.
         assert_eq!(kept_plan(Some(&team), &pro, false, 7, now), None);
         assert_eq!(kept_plan(None, &pro, true, 7, now), None);
-        let ended = on("team", SubscriptionStatus::Canceled);
-        assert_eq!(kept_plan(Some(&ended), &pro, true, 7, now), None);
-        // Synced again later: the same deadline, not a new one; after it, nothing.
+        for status in [
+            SubscriptionStatus::Canceled,
+            SubscriptionStatus::Incomplete,
+            SubscriptionStatus::Unpaid,
+        ] {
+            assert_eq!(
+                kept_plan(Some(&on("team", status)), &pro, true, 7, now),
+                None,
+                "{status}"
+            );
+        }
+        assert_eq!(kept_plan(Some(&team), &pro, true, 0, now), None);
+        // Synced again later: the same deadline, not a new one; after it, only remembered.
         let held = Subscription {
             kept: Some(kept.clone()),
             ..pro.clone()
@@ -302,8 +329,34 @@ mod tests {
             kept_plan(Some(&held), &pro, true, 7, now + 86_400),
             Some(kept.clone())
         );
-        assert_eq!(kept_plan(Some(&held), &pro, true, 7, kept.until), None);
-        // Switched back to the kept plan: nothing kept any more.
-        assert_eq!(kept_plan(Some(&held), &team, true, 7, now), None);
+        let ended = KeptPlan {
+            plan: None,
+            until: now + week,
+        };
+        assert_eq!(
+            kept_plan(Some(&held), &pro, true, 7, now + week),
+            Some(ended.clone())
+        );
+        // Switched back to the kept plan, or the usage fits: it ends, and is remembered.
+        assert_eq!(
+            kept_plan(Some(&held), &team, true, 7, now),
+            Some(ended.clone())
+        );
+        assert_eq!(
+            kept_plan(Some(&held), &pro, false, 7, now),
+            Some(ended.clone())
+        );
+        // Back on Team after it ended, then Pro again: no new hold within the cooldown.
+        let back_on_team = Subscription {
+            kept: Some(ended.clone()),
+            ..team.clone()
+        };
+        assert_eq!(
+            kept_plan(Some(&back_on_team), &pro, true, 7, now + 86_400),
+            Some(ended.clone())
+        );
+        let later = now + week + HOLD_COOLDOWN_SECS;
+        let renewed = kept_plan(Some(&back_on_team), &pro, true, 7, later).expect("a month later");
+        assert_eq!(renewed.until, later + week);
     }
 }

@@ -84,19 +84,32 @@ pub struct Subscription {
 }
 
 /// A plan kept after a switch made at the provider to one the account's usage exceeds: its
-/// limits apply until the account removes enough, or until `until` at the latest.
+/// limits apply until the account removes enough, or until `until` at the latest. Once it
+/// ends (`plan` is `None`), `until` is remembered: a new hold starts only a
+/// [`HOLD_COOLDOWN_SECS`] after it, so switching back and forth cannot buy a dearer plan's
+/// limits at a cheaper plan's price.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeptPlan {
-    pub plan: PlanId,
+    pub plan: Option<PlanId>,
     pub until: i64,
 }
 
+/// How long after a kept plan's deadline no new one is granted.
+pub const HOLD_COOLDOWN_SECS: i64 = 30 * 86_400;
+
 impl Subscription {
-    /// The kept plan, while it still applies at `now`.
-    pub fn kept_at(&self, now: i64) -> Option<&KeptPlan> {
-        self.kept
-            .as_ref()
-            .filter(|kept| now < kept.until && self.status.is_live())
+    /// The plan kept, while it still applies at `now`.
+    pub fn kept_at(&self, now: i64) -> Option<&PlanId> {
+        let kept = self.kept.as_ref().filter(|kept| now < kept.until)?;
+        kept.plan.as_ref().filter(|_| self.status.is_live())
+    }
+
+    /// Paid for and in good standing: the only plan worth keeping after a switch.
+    pub fn is_paid_up(&self) -> bool {
+        matches!(
+            self.status,
+            SubscriptionStatus::Active | SubscriptionStatus::Trialing
+        )
     }
 }
 
@@ -126,10 +139,7 @@ pub fn standing(subscription: Option<&Subscription>, grace_days: u32, now: i64) 
         return Standing::free();
     };
     let paid = Standing::Plan {
-        plan: sub
-            .kept_at(now)
-            .map_or(&sub.plan, |kept| &kept.plan)
-            .clone(),
+        plan: sub.kept_at(now).unwrap_or(&sub.plan).clone(),
         anchor: sub.current_period_start,
     };
     match sub.status {

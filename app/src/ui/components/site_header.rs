@@ -3,38 +3,38 @@ use crate::api::wire::ViewerInfo;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The bar at the top of every page: navigation, and who is signed in.
+const LINK: &str = "block py-2 text-slate-600 hover:text-slate-900 md:py-0";
+
+/// The bar at the top of every page: the product's pages, and who is signed in.
+///
+/// On small screens the links fold into a menu opened by the "Menu" button: a visually hidden
+/// checkbox and its label, so it opens without JavaScript and from the keyboard (Space), and
+/// the links exist once in the page (no second copy for the other width).
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let viewer = Resource::new(|| (), |_| get_viewer());
     view! {
         <header class="border-b border-slate-200 bg-white">
             <nav
-                class="mx-auto flex max-w-6xl items-center justify-between px-4 py-3"
+                class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 px-4 py-3"
                 aria-label="Main"
             >
                 <A href="/" attr:class="text-lg font-bold tracking-tight text-indigo-600">
                     "Tollgate"
                 </A>
-                <div class="flex items-center gap-6 text-sm font-medium">
-                    <A href="/pricing" attr:class="text-slate-600 hover:text-slate-900">
-                        "Pricing"
-                    </A>
+                <input id="site-menu" type="checkbox" class="peer sr-only" />
+                <label
+                    for="site-menu"
+                    class="cursor-pointer rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 peer-focus-visible:ring-2 peer-focus-visible:ring-indigo-500 md:hidden"
+                >
+                    "Menu"
+                </label>
+                <div class="hidden w-full flex-col border-t border-slate-100 pt-2 text-sm font-medium peer-checked:flex md:flex md:w-auto md:flex-row md:items-center md:gap-6 md:border-0 md:pt-0">
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             match viewer.await {
                                 Ok(Some(me)) => view! { <SignedIn me /> }.into_any(),
-                                _ => {
-                                    view! {
-                                        <a
-                                            href="/login"
-                                            class="rounded-lg bg-indigo-600 px-3 py-1.5 font-semibold text-white hover:bg-indigo-500"
-                                        >
-                                            "Sign in"
-                                        </a>
-                                    }
-                                        .into_any()
-                                }
+                                _ => view! { <SignedOut /> }.into_any(),
                             }
                         })}
                     </Suspense>
@@ -45,36 +45,64 @@ pub fn SiteHeader() -> impl IntoView {
 }
 
 #[component]
+fn SignedOut() -> impl IntoView {
+    view! {
+        <A href="/pricing" attr:class=LINK>
+            "Pricing"
+        </A>
+        <a
+            href="/login"
+            class="mt-1 inline-block rounded-lg bg-indigo-600 px-3 py-1.5 text-center font-semibold text-white hover:bg-indigo-500 md:mt-0"
+        >
+            "Sign in"
+        </a>
+    }
+}
+
+#[component]
 fn SignedIn(me: ViewerInfo) -> impl IntoView {
     view! {
-        <A href="/dashboard" attr:class="text-slate-600 hover:text-slate-900">
-            "Dashboard"
-        </A>
+        {[
+            ("/dashboard", "Dashboard"),
+            ("/generate", "Generate"),
+            ("/tutors", "Tutors"),
+            ("/accounts", "Accounts"),
+            ("/pricing", "Pricing"),
+        ]
+            .into_iter()
+            .map(|(href, label)| {
+                view! {
+                    <A href=href attr:class=LINK>
+                        {label}
+                    </A>
+                }
+            })
+            .collect_view()}
         {me
             .is_admin
             .then(|| {
                 view! {
-                    <A href="/admin" attr:class="text-slate-600 hover:text-slate-900">
+                    <A href="/admin" attr:class=LINK>
                         "Admin"
                     </A>
                 }
             })}
         <A
             href="/account"
-            attr:class="flex items-center gap-2 text-slate-900"
+            attr:class="flex min-w-0 items-center gap-2 py-2 text-slate-900 md:py-0"
             attr:data-testid="viewer-name"
         >
             <span
-                class="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-100 text-xs font-bold text-indigo-700"
+                class="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-bold text-indigo-700"
                 aria-hidden="true"
             >
                 {me.name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()}
             </span>
-            {me.name.clone()}
+            <span class="truncate md:max-w-40">{me.name.clone()}</span>
         </A>
         // A plain form: signing out works before hydration and without JavaScript.
         <form method="post" action="/auth/logout">
-            <button type="submit" class="text-slate-500 hover:text-slate-900">
+            <button type="submit" class="py-2 text-slate-500 hover:text-slate-900 md:py-0">
                 "Sign out"
             </button>
         </form>

@@ -1,0 +1,35 @@
+import { expect, test } from "@playwright/test";
+import { open, signInByEmail, uniqueEmail } from "./support";
+
+test.describe("the site header", () => {
+  test("on a 360 px phone it fits the screen and folds the product's pages into a menu", async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await signInByEmail(page, testInfo, uniqueEmail(testInfo, "phone"));
+    await open(page, testInfo, "/dashboard");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, "nothing sticks out to the right").toBeLessThanOrEqual(0);
+
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "Generate" })).toBeHidden();
+    await nav.getByText("Menu").click();
+    for (const name of ["Dashboard", "Generate", "Tutors", "Accounts", "Pricing"]) {
+      await expect(nav.getByRole("link", { name })).toBeVisible();
+    }
+    await expect(nav.getByRole("button", { name: "Sign out" })).toBeVisible();
+    const opened = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(opened, "the open menu fits too").toBeLessThanOrEqual(0);
+
+    await nav.getByRole("link", { name: "Tutors" }).click();
+    await expect(page).toHaveURL(/\/tutors$/);
+  });
+
+  test("on a laptop every link is in the bar", async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signInByEmail(page, testInfo, uniqueEmail(testInfo, "laptop"));
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByText("Menu")).toBeHidden();
+    for (const name of ["Dashboard", "Generate", "Tutors", "Accounts", "Pricing"]) {
+      await expect(nav.getByRole("link", { name })).toBeVisible();
+    }
+  });
+});
