@@ -42,7 +42,7 @@ async fn owed(app: &TestApp, email: &str) -> u64 {
         .unwrap();
     debts
         .iter()
-        .find(|(feature, _)| feature == "generations")
+        .find(|(feature, _)| feature.as_str() == "generations")
         .map_or(0, |(_, owed)| *owed)
 }
 

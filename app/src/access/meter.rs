@@ -336,7 +336,7 @@ async fn pay_debt(
     now: i64,
 ) -> Result<(), DbError> {
     let (subject, feature) = (meter.subject, meter.feature);
-    let owed = locked_amount(tx, "credit_debts", "owed", subject, feature).await?;
+    let owed = locked_debt(tx, subject, feature).await?;
     let pay = owed.min(available);
     if pay > 0 {
         let debt = Meter {
@@ -425,25 +425,21 @@ pub async fn debts(pool: &Pool<Any>, subject: &str) -> Result<Vec<(String, u64)>
         .collect()
 }
 
-/// Reads `column` of the subject's row in `table` (0 when there is none) and holds the row's
-/// lock until the transaction ends: a no-op UPDATE, so PostgreSQL locks the row and SQLite
-/// takes its write lock at once.
-async fn locked_amount(
+/// What the subject owes of the feature (0 when nothing), its row locked until the transaction
+/// ends: a no-op UPDATE, so PostgreSQL locks the row and SQLite takes its write lock at once.
+async fn locked_debt(
     tx: &mut Transaction<'_, Any>,
-    table: &'static str,
-    column: &'static str,
     subject: &str,
     feature: &str,
 ) -> Result<u64, DbError> {
-    let amount: Option<i64> = sqlx::query_scalar(&format!(
-        "UPDATE {table} SET {column} = {column} WHERE subject = $1 AND feature = $2 \
-         RETURNING {column}"
-    ))
+    let owed: Option<i64> = sqlx::query_scalar(
+        "UPDATE credit_debts SET owed = owed WHERE subject = $1 AND feature = $2 RETURNING owed",
+    )
     .bind(subject)
     .bind(feature)
     .fetch_optional(&mut **tx)
     .await?;
-    from_db(amount.unwrap_or(0), column)
+    from_db(owed.unwrap_or(0), "credits owed")
 }
 
 async fn take_credits(

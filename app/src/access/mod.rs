@@ -435,8 +435,16 @@ impl Access {
 
     /// The credits `subject` owes, per feature, after refunds took back spent ones (paid
     /// first by the next grant).
-    pub async fn credit_debts(&self, subject: &Subject) -> Result<Vec<(String, u64)>, AccessError> {
-        Ok(meter::debts(self.db.pool(), &subject.key()).await?)
+    pub async fn credit_debts(
+        &self,
+        subject: &Subject,
+    ) -> Result<Vec<(FeatureId, u64)>, AccessError> {
+        let debts = meter::debts(self.db.pool(), &subject.key()).await?;
+        // Rows are written with catalog ids only, so every stored id parses.
+        Ok(debts
+            .into_iter()
+            .filter_map(|(feature, owed)| Some((FeatureId::parse(&feature).ok()?, owed)))
+            .collect())
     }
 
     /// Whether `subject` may move to `target`: refused while they hold more than it allows.

@@ -65,15 +65,7 @@ pub async fn get_account() -> Result<AccountView, ApiError> {
         .map_err(ApiError::internal)?
         .into_iter()
         .map(|(feature, owed)| {
-            let unit = crate::domain::FeatureId::parse(&feature)
-                .ok()
-                .and_then(|id| {
-                    state
-                        .catalog
-                        .feature(&id)
-                        .map(|f| f.units_for(owed).to_owned())
-                })
-                .unwrap_or(feature);
+            let unit = state.catalog.units_for(&feature, owed);
             format!(
                 "You owe {owed} {unit} from a refunded or disputed credit pack; your next pack \
                  pays them first."

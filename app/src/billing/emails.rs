@@ -120,10 +120,7 @@ impl Billing {
         let Ok(Some(email)) = email else {
             return;
         };
-        let units = self
-            .catalog
-            .feature(feature)
-            .map_or_else(|| feature.to_string(), |f| f.units_for(left).to_owned());
+        let units = self.catalog.units_for(feature, left);
         let pricing = format!("{}/pricing#credit-packs", self.app_url);
         if let Err(e) = mailer
             .send(credits_low(&email, left, &units, &pricing))

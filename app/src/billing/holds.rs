@@ -7,21 +7,14 @@ use super::{subscriptions, Billing};
 use crate::access::Subject;
 use crate::db::DbError;
 use crate::domain::calendar::date;
-use crate::domain::PlanChange;
+use crate::domain::{PlanChange, PlanId, Subscription};
 
 impl Billing {
     /// The sentence the dashboard shows while an old plan is kept: which plan the billing now
     /// says, what to remove, and until when the old plan stays. Checking it also ends a kept
     /// plan whose usage fits now (removed by any means), so the sentence is never stale.
     pub async fn kept_plan_notice(&self, user_id: i64) -> Result<Option<String>, BillingError> {
-        let Some(subscription) = subscriptions::find(&self.db, user_id).await? else {
-            return Ok(None);
-        };
-        let now = self.db.now();
-        let (Some(kept), Some(until)) = (
-            subscription.kept_at(now),
-            subscription.kept.as_ref().map(|k| k.until),
-        ) else {
+        let Some((subscription, kept, until)) = self.kept_plan(user_id).await? else {
             return Ok(None);
         };
         let name = |id| {
@@ -29,21 +22,17 @@ impl Billing {
                 .plan(id)
                 .map_or_else(|| id.to_string(), |p| p.name.clone())
         };
-        let change = self
-            .access
-            .can_change_plan(&Subject::User(user_id), &subscription.plan)
-            .await?;
-        match change {
+        match self.change_to(user_id, &subscription.plan).await? {
             PlanChange::Blocked(blocked) => Ok(Some(format!(
                 "Your billing now says {}, but your account is over its limits. {} Until then, \
                  and at most until {}, you keep {}.",
                 name(&subscription.plan),
                 blocked.message,
                 date(until),
-                name(kept)
+                name(&kept)
             ))),
             PlanChange::Allowed => {
-                self.release_kept_plan(user_id).await?;
+                self.end_kept_plan(user_id, &subscription.plan).await?;
                 Ok(None)
             }
         }
@@ -52,24 +41,44 @@ impl Billing {
     /// Ends a kept plan if the account's usage fits the billed plan now (after the user removed
     /// something). True when it ended.
     pub async fn release_kept_plan(&self, user_id: i64) -> Result<bool, BillingError> {
-        let Some(subscription) = subscriptions::find(&self.db, user_id).await? else {
+        let Some((subscription, _, _)) = self.kept_plan(user_id).await? else {
             return Ok(false);
         };
-        if subscription.kept_at(self.db.now()).is_none() {
+        if self.change_to(user_id, &subscription.plan).await? != PlanChange::Allowed {
             return Ok(false);
         }
-        let change = self
+        self.end_kept_plan(user_id, &subscription.plan).await
+    }
+
+    /// The user's subscription with the plan kept now and its deadline; `None` when none is.
+    async fn kept_plan(
+        &self,
+        user_id: i64,
+    ) -> Result<Option<(Subscription, PlanId, i64)>, BillingError> {
+        let Some(subscription) = subscriptions::find(&self.db, user_id).await? else {
+            return Ok(None);
+        };
+        let now = self.db.now();
+        let kept = subscription.kept_at(now).cloned();
+        let until = subscription.kept.as_ref().map(|k| k.until);
+        Ok(kept
+            .zip(until)
+            .map(|(kept, until)| (subscription, kept, until)))
+    }
+
+    async fn change_to(&self, user_id: i64, plan: &PlanId) -> Result<PlanChange, BillingError> {
+        Ok(self
             .access
-            .can_change_plan(&Subject::User(user_id), &subscription.plan)
-            .await?;
-        if change != PlanChange::Allowed {
-            return Ok(false);
-        }
+            .can_change_plan(&Subject::User(user_id), plan)
+            .await?)
+    }
+
+    async fn end_kept_plan(&self, user_id: i64, billed: &PlanId) -> Result<bool, BillingError> {
         let mut tx = self.db.begin_durable().await?;
         let ended = subscriptions::release_kept_plan_in(&mut tx, user_id).await?;
         tx.commit().await.map_err(DbError::from)?;
         if ended {
-            tracing::info!(user_id, plan = %subscription.plan, "kept plan ended: the usage fits");
+            tracing::info!(user_id, plan = %billed, "kept plan ended: the usage fits");
         }
         Ok(ended)
     }

@@ -18,6 +18,14 @@ pub(crate) struct SubscriptionRow {
     kept_until: Option<i64>,
 }
 
+/// The columns of [`SubscriptionRow`], written once for the queries here.
+macro_rules! subscription_columns {
+    () => {
+        "plan_id, status, current_period_start, current_period_end, past_due_since, kept_plan_id,
+         kept_until"
+    };
+}
+
 impl SubscriptionRow {
     /// `None` when there is no subscription (`plan_id` NULL).
     pub(crate) fn into_subscription(self) -> Option<Subscription> {
@@ -43,11 +51,11 @@ impl SubscriptionRow {
 }
 
 pub async fn find(db: &Db, user_id: i64) -> Result<Option<Subscription>, DbError> {
-    let row: Option<SubscriptionRow> = sqlx::query_as(
-        "SELECT plan_id, status, current_period_start, current_period_end, past_due_since,
-                kept_plan_id, kept_until
-         FROM subscriptions WHERE user_id = $1",
-    )
+    let row: Option<SubscriptionRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        subscription_columns!(),
+        " FROM subscriptions WHERE user_id = $1"
+    ))
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
@@ -148,12 +156,12 @@ pub async fn find_with_details(
         trial_end: Option<i64>,
         provider_subscription_id: Option<String>,
     }
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT plan_id, status, current_period_start, current_period_end, past_due_since,
-                kept_plan_id, kept_until, billing_interval, cancel_at_period_end, trial_end,
-                provider_subscription_id
-         FROM subscriptions WHERE user_id = $1",
-    )
+    let row: Option<Row> = sqlx::query_as(concat!(
+        "SELECT ",
+        subscription_columns!(),
+        ", billing_interval, cancel_at_period_end, trial_end, provider_subscription_id
+             FROM subscriptions WHERE user_id = $1"
+    ))
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;

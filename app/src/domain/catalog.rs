@@ -345,6 +345,12 @@ impl Catalog {
         self.features.iter().find(|f| &f.id == id)
     }
 
+    /// "generations" for `n` of feature `id` (its id, for a feature the catalog lost).
+    pub fn units_for(&self, id: &FeatureId, n: u64) -> String {
+        self.feature(id)
+            .map_or_else(|| id.to_string(), |f| f.units_for(n).to_owned())
+    }
+
     pub fn credit_pack(&self, id: &str) -> Option<&CreditPack> {
         self.credit_packs.iter().find(|p| p.id == id)
     }

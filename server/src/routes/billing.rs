@@ -219,31 +219,29 @@ pub async fn test_portal(
     me: CurrentUser,
     Form(form): Form<PortalForm>,
 ) -> Response {
-    let back =
-        |params: &[(&str, &str)]| redirect_with("/billing/test-portal", params).into_response();
     if let Some(charge_action) = ChargeAction::parse(&form.action) {
         let checkout = form.checkout.as_deref().unwrap_or_default();
         return charge_button(&state, me.user.id, checkout, charge_action).await;
     }
     let Some(action) = PortalAction::from_form(&form.action, form.price.as_deref()) else {
-        return back(&[("error", TestPortalError::NotNow.code())]);
+        return back_to_portal(&[("error", TestPortalError::NotNow.code())]);
     };
     match state.billing.test_portal_act(me.user.id, &action).await {
-        Ok(_) => back(&[("notice", "changed")]),
+        Ok(_) => back_to_portal(&[("notice", "changed")]),
         Err(TestPortalRefused::NotTestMode) => not_found(),
-        Err(TestPortalRefused::DowngradeBlocked(_)) => back(&[
+        Err(TestPortalRefused::DowngradeBlocked(_)) => back_to_portal(&[
             ("error", TestPortalError::DowngradeBlocked.code()),
             ("price", form.price.as_deref().unwrap_or_default()),
         ]),
         Err(TestPortalRefused::Act(ActError::NoSubscription)) => {
-            back(&[("error", TestPortalError::NoSubscription.code())])
+            back_to_portal(&[("error", TestPortalError::NoSubscription.code())])
         }
         Err(TestPortalRefused::Act(ActError::NotNow(_))) => {
-            back(&[("error", TestPortalError::NotNow.code())])
+            back_to_portal(&[("error", TestPortalError::NotNow.code())])
         }
         Err(e) => {
             tracing::error!(error = %e, "a test-portal button failed");
-            back(&[("error", TestPortalError::Unavailable.code())])
+            back_to_portal(&[("error", TestPortalError::Unavailable.code())])
         }
     }
 }
@@ -255,23 +253,26 @@ async fn charge_button(
     checkout: &str,
     action: ChargeAction,
 ) -> Response {
-    let back =
-        |params: &[(&str, &str)]| redirect_with("/billing/test-portal", params).into_response();
     match state
         .billing
         .test_charge_act(user_id, checkout, action)
         .await
     {
-        Ok(_) => back(&[("notice", "charge")]),
+        Ok(_) => back_to_portal(&[("notice", "charge")]),
         Err(TestPortalRefused::NotTestMode) => not_found(),
         Err(TestPortalRefused::NoSuchPayment) => {
-            back(&[("error", TestPortalError::NoSuchPayment.code())])
+            back_to_portal(&[("error", TestPortalError::NoSuchPayment.code())])
         }
         Err(e) => {
             tracing::error!(error = %e, "a test-portal charge button failed");
-            back(&[("error", TestPortalError::Unavailable.code())])
+            back_to_portal(&[("error", TestPortalError::Unavailable.code())])
         }
     }
+}
+
+/// Back to the test portal, saying what happened.
+fn back_to_portal(params: &[(&str, &str)]) -> Response {
+    redirect_with("/billing/test-portal", params).into_response()
 }
 
 fn not_found() -> Response {
