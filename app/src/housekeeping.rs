@@ -6,7 +6,8 @@
 use crate::access::caller::GUEST_COOKIE_MAX_AGE;
 use crate::auth::magic_link::LINK_LIFETIME_SECS;
 use crate::auth::sessions::SESSION_ABSOLUTE_SECS;
-use crate::db::{Db, DbError};
+use crate::db::changes::KEPT_FOR_SECS as CHANGES_KEPT_FOR_SECS;
+use crate::db::{Backend, Db, DbError};
 use crate::generation::results::KEPT_FOR_SECS;
 
 const DAY: i64 = 86_400;
@@ -21,6 +22,7 @@ pub struct Purged {
     pub guests: u64,
     pub generation_results: u64,
     pub dev_mailbox: u64,
+    pub change_feed: u64,
 }
 
 impl Purged {
@@ -32,6 +34,7 @@ impl Purged {
             + self.guests
             + self.generation_results
             + self.dev_mailbox
+            + self.change_feed
     }
 }
 
@@ -39,14 +42,15 @@ impl std::fmt::Display for Purged {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "purged {} OAuth states, {} sign-in links, {} sessions, {} rate-limit windows, {} guests, {} kept generations, {} dev-mailbox messages",
+            "purged {} OAuth states, {} sign-in links, {} sessions, {} rate-limit windows, {} guests, {} kept generations, {} dev-mailbox messages, {} live-update rows",
             self.oauth_states,
             self.login_links,
             self.sessions,
             self.rate_limits,
             self.guests,
             self.generation_results,
-            self.dev_mailbox
+            self.dev_mailbox,
+            self.change_feed
         )
     }
 }
@@ -99,5 +103,16 @@ pub async fn run(db: &Db, now: i64) -> Result<Purged, DbError> {
             now - DAY.max(LINK_LIFETIME_SECS),
         )
         .await?,
+        // SQLite's live-update rows are read within a second; PostgreSQL keeps none (NOTIFY).
+        change_feed: match db.backend() {
+            Backend::Sqlite => {
+                delete(
+                    "DELETE FROM change_feed WHERE at < $1",
+                    now - CHANGES_KEPT_FOR_SECS,
+                )
+                .await?
+            }
+            Backend::Postgres => 0,
+        },
     })
 }

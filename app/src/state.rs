@@ -26,6 +26,10 @@ pub struct AppState {
     pub generator: Arc<dyn Generator>,
     /// Generations streaming now, per subject (the `MAX_CONCURRENT_GENERATIONS` cap).
     pub generations_in_flight: crate::generation::in_flight::InFlight,
+    /// Which subjects' usage, credits or plan just changed, anywhere (`GET /api/events`).
+    pub changes: crate::db::changes::ChangeFeed,
+    /// Live-update streams open now, per user (each holds a connection and a task).
+    pub live_pages: crate::generation::in_flight::InFlight,
     pub mailer: Arc<dyn Mailer>,
     pub site: Arc<Site>,
     /// Configured OAuth providers, in the order `/login` shows them.

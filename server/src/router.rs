@@ -4,7 +4,8 @@ use crate::health::healthz;
 use crate::middleware::headers::with_security_headers;
 use crate::middleware::{csrf, session};
 use crate::routes::{
-    account, admin, auth, billing, generate, oauth, stripe_webhook, tracked_accounts, tutors, usage,
+    account, admin, auth, billing, events, generate, oauth, stripe_webhook, tracked_accounts,
+    tutors, usage,
 };
 use app::state::AppState;
 use app::{shell, App};
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/generate", post(generate::generate))
         .route("/api/usage", get(usage::usage))
+        .route("/api/events", get(events::events))
         .route("/api/webhooks/stripe", post(stripe_webhook::stripe))
         .route("/auth/email", post(auth::request_link))
         .route(

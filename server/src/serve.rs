@@ -2,12 +2,14 @@
 
 use crate::config::{Config, GeneratorSettings, OUTPUT_NAME};
 use crate::router::router;
+use crate::routes::events::MAX_LIVE_PAGES_PER_USER;
 use app::access::Access;
 use app::auth::mailer::{DevMailbox, Mailer};
 use app::auth::oauth::{IdentityProvider, OAuth2Provider};
 use app::auth::smtp::SmtpMailer;
 use app::billing::stripe::StripeBilling;
 use app::billing::Billing;
+use app::db::changes::ChangeFeed;
 use app::db::{Db, DbError};
 use app::domain::Catalog;
 use app::generation::in_flight::InFlight;
@@ -144,6 +146,8 @@ pub async fn start(
         billing,
         generator,
         generations_in_flight: InFlight::new(config.max_concurrent_generations),
+        changes: ChangeFeed::default(),
+        live_pages: InFlight::new(MAX_LIVE_PAGES_PER_USER),
         providers: Arc::new(providers),
         leptos_options,
         access,
@@ -159,6 +163,7 @@ pub async fn start(
             .clone()
             .mail_on_access_events(state.access.subscribe()),
     );
+    let change_watch = tokio::spawn(state.changes.clone().watch(db.clone()));
     let housekeeping = tokio::spawn(housekeep_every(
         db.clone(),
         Duration::from_secs(config.housekeeping_interval_secs),
@@ -173,6 +178,7 @@ pub async fn start(
         .await;
         housekeeping.abort();
         billing_mail.abort();
+        change_watch.abort();
         db.close().await;
         tracing::info!("server stopped");
         result.map_err(StartError::Serve)

@@ -45,6 +45,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "refunds and holds",
         include_str!("../../../migrations/sqlite/0007_refunds_and_holds.sql"),
     ),
+    (
+        8,
+        "change feed",
+        include_str!("../../../migrations/sqlite/0008_change_feed.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -81,6 +86,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         7,
         "refunds and holds",
         include_str!("../../../migrations/postgres/0007_refunds_and_holds.sql"),
+    ),
+    (
+        8,
+        "change feed",
+        include_str!("../../../migrations/postgres/0008_change_feed.sql"),
     ),
 ];
 

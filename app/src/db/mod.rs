@@ -16,6 +16,7 @@
 //!   grants, billing events). Committed with `synchronous = FULL` / `synchronous_commit = on`:
 //!   on disk before the caller is told it succeeded (and before a webhook is acknowledged).
 
+pub mod changes;
 mod migrations;
 mod url;
 
@@ -66,6 +67,8 @@ pub struct Db {
     /// without waiting for the WAL flush.
     writer: AnyPool,
     backend: Backend,
+    /// Kept for connections outside the pools (PostgreSQL's `LISTEN`, see [`changes`]).
+    url: DatabaseUrl,
     clock: Clock,
 }
 
@@ -141,6 +144,7 @@ impl Db {
             pool,
             writer,
             backend: url.backend(),
+            url: url.clone(),
             clock: Clock::default(),
         })
     }

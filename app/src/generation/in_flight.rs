@@ -1,7 +1,8 @@
 //! How many generations each subject has streaming right now, in this process: an unlimited
 //! plan must not be able to open unbounded upstream streams (each holds a connection to the
 //! model and a task here). A [`Slot`] is held for the life of one generation and given back
-//! when dropped, also when the client hangs up or the task ends early.
+//! when dropped, also when the client hangs up or the task ends early. The same counter caps
+//! the live-update streams a user keeps open (`GET /api/events`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
