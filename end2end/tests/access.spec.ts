@@ -32,10 +32,22 @@ test.describe("generations", () => {
     if (jsEnabled(testInfo)) {
       await page.getByLabel("What should we write?").fill("one too many");
       await page.getByTestId("generate-button").click();
-      const modal = page.getByTestId("out-of-credits");
+      const modal = page.getByRole("dialog", { name: "You're out of credits" });
       await expect(modal).toBeVisible();
+      await expect(modal).toHaveAttribute("aria-modal", "true");
       await expect(modal.getByTestId("out-of-credits-message")).toHaveText("Daily limit reached");
-      await expect(modal.getByTestId("upgrade-link")).toHaveAttribute("href", "/pricing");
+      await expect(modal.getByTestId("out-of-credits-reset")).toContainText(/^Resets at \d\d:\d\d\.$/);
+      // One click into Pro's checkout is the first thing focused; a pack is the other way on.
+      await expect(modal.getByTestId("upgrade-now")).toHaveText("Upgrade to Pro · $19 a month");
+      await expect(modal.getByTestId("upgrade-now")).toBeFocused();
+      await expect(modal.getByTestId("buy-pack").first()).toContainText("100 generations");
+      // Tab stays inside the dialog; Escape closes it.
+      for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
+      await expect(modal.locator(":focus")).toHaveCount(1);
+      await page.keyboard.press("Escape");
+      await expect(modal).toBeHidden();
+      await page.getByTestId("generate-button").click();
+      await expect(modal).toBeVisible();
       await modal.getByRole("button", { name: "Not now" }).click();
       await expect(modal).toBeHidden();
     } else {
@@ -84,7 +96,20 @@ test.describe("plans and limits on the demo features", () => {
     await open(page, testInfo, "/tutors");
     const fiona = page.getByTestId("tutor-fiction");
     await expect(fiona.getByTestId("requires-pro")).toHaveText("Requires Pro");
-    await fiona.getByRole("button", { name: "Start a session" }).click();
+    await expect(fiona.getByTestId("requires-pro")).toHaveAttribute("href", "/pricing");
+    // The action is disabled with its reason beside it…
+    await expect(fiona.getByRole("button", { name: "Start a session" })).toBeDisabled();
+    await expect(fiona.getByTestId("locked-reason")).toContainText("Upgrade to Pro to use Pro tutors.");
+    // …and the server refuses it anyway when the form is sent by hand.
+    const origin = new URL(page.url()).origin;
+    const forced = await page.request.post("/tutors/start", {
+      form: { tutor: "fiction", key: `forced-${Date.now()}` },
+      headers: { Origin: origin },
+      maxRedirects: 0,
+    });
+    expect(forced.status()).toBe(303);
+    expect(forced.headers()["location"]).toContain("error=");
+    await open(page, testInfo, forced.headers()["location"]);
     await expect(page.getByTestId("tutor-error")).toContainText("Upgrade to Pro to use Pro tutors.");
 
     expect(operator("user", "set-plan", email, "pro")).toBe(`${email} is now on pro (active).`);

@@ -41,6 +41,12 @@ impl Stream {
             let chunk = chunk.expect("the stream stays open")?;
             let text = String::from_utf8_lossy(&chunk).into_owned();
             if let Some(name) = text.lines().find_map(|l| l.strip_prefix("event: ")) {
+                // Browsers never dispatch an event without data.
+                assert!(
+                    text.lines()
+                        .any(|l| l.len() > "data: ".len() && l.starts_with("data: ")),
+                    "event {name} carries data: {text:?}"
+                );
                 return Some(name.to_owned());
             }
         }

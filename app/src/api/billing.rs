@@ -236,17 +236,3 @@ fn pack_view(
         can_dispute: !disputed,
     }
 }
-
-/// What the dashboard says about the signed-in user's billing: a downgrade held back because
-/// the account is over the new plan's limits ("… Remove 1 to switch. Until then you keep
-/// Team."). `None` for nothing to say.
-#[server]
-pub async fn get_billing_notice() -> Result<Option<String>, ApiError> {
-    let me = super::session::require_user()?;
-    let state = expect_context::<crate::state::AppState>();
-    state
-        .billing
-        .kept_plan_notice(me.user.id)
-        .await
-        .map_err(ApiError::internal)
-}

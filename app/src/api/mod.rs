@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod billing;
+pub mod billing_state;
 pub mod error;
 pub mod login;
 pub mod mailbox;
@@ -14,8 +15,6 @@ pub mod session;
 pub mod sign_in_link;
 pub mod tracked_accounts;
 pub mod tutors;
-pub mod usage;
-pub mod viewer;
 pub mod wire;
 
 pub use error::ApiError;

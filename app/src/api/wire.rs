@@ -11,6 +11,23 @@ pub struct ViewerInfo {
     pub is_admin: bool,
 }
 
+/// The viewer's plan and usage as every page shows them (`api::billing_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingState {
+    /// Who is signed in; `None` for a visitor.
+    pub viewer: Option<ViewerInfo>,
+    /// Plan, status and what is left of each feature (a visitor's: the guest allowance).
+    pub usage: crate::domain::UsageSummary,
+    /// A downgrade held back because the account is over the new plan's limits ("… Remove 1
+    /// to switch. Until then you keep Team.").
+    pub notice: Option<String>,
+    /// What the out-of-credits modal offers when generations run out: the better plan's
+    /// checkout and the generation packs.
+    pub ways_on: crate::domain::pricing::WaysOn,
+    /// The server's clock when this was read (Unix seconds): "resets in 5 h" counts from it.
+    pub as_of: i64,
+}
+
 /// One of the user's sessions, on `/account`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {

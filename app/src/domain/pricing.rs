@@ -2,7 +2,7 @@
 //! only picks the interval. The browser then needs neither the catalog's types nor the wording
 //! rules (a smaller first wasm file), and the server renders and sends less.
 
-use super::catalog::{BillingInterval, Catalog, Plan, PlanId};
+use super::catalog::{BillingInterval, Catalog, FeatureId, Plan, PlanId};
 use super::describe::{plan_lines, FeatureLine};
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,15 @@ pub struct PricingTable {
 pub struct PackOffer {
     pub id: String,
     pub text: String,
+}
+
+impl PackOffer {
+    fn of(pack: &super::catalog::CreditPack) -> Self {
+        PackOffer {
+            id: pack.id.clone(),
+            text: format!("{}: {}", pack.name, pack.price),
+        }
+    }
 }
 
 /// One plan's column.
@@ -73,14 +82,7 @@ impl PricingTable {
                 })
                 .collect(),
             best_yearly_saving: catalog.best_yearly_saving_percent(),
-            credit_packs: catalog
-                .credit_packs
-                .iter()
-                .map(|pack| PackOffer {
-                    id: pack.id.clone(),
-                    text: format!("{}: {}", pack.name, pack.price),
-                })
-                .collect(),
+            credit_packs: catalog.credit_packs.iter().map(PackOffer::of).collect(),
             guest_offer: format!(
                 "No account yet? Try {} {guest_units} without signing up.",
                 catalog.guest.total
@@ -122,6 +124,48 @@ fn price_text(plan: &Plan, interval: BillingInterval) -> PriceText {
     }
 }
 
+/// The ways on when a feature runs out, as the out-of-credits modal offers them: the plan that
+/// gives more of it (straight into its checkout) and the credit packs of that feature.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaysOn {
+    pub upgrade: Option<UpgradeOffer>,
+    pub packs: Vec<PackOffer>,
+}
+
+/// "Upgrade to Pro · $19 a month".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpgradeOffer {
+    pub plan: PlanId,
+    pub name: String,
+    /// "$19 a month"
+    pub price: String,
+}
+
+impl WaysOn {
+    /// For `feature`, whose better plan (the access decision's `upgrade_to`) is `upgrade_to`.
+    pub fn from_catalog(
+        catalog: &Catalog,
+        feature: &FeatureId,
+        upgrade_to: Option<&PlanId>,
+    ) -> Self {
+        let upgrade = upgrade_to
+            .and_then(|id| catalog.plan(id))
+            .filter(|plan| !plan.is_free())
+            .map(|plan| UpgradeOffer {
+                plan: plan.id.clone(),
+                name: plan.name.clone(),
+                price: format!("{} a month", plan.price(BillingInterval::Monthly)),
+            });
+        let packs = catalog
+            .credit_packs
+            .iter()
+            .filter(|pack| &pack.feature == feature)
+            .map(PackOffer::of)
+            .collect();
+        WaysOn { upgrade, packs }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +200,31 @@ mod tests {
             .any(|l| l.text == "100 generations per day"));
         assert_eq!(table.best_yearly_saving, Some(20));
         assert!(table.guest_offer.starts_with("No account yet? Try "));
+    }
+
+    #[test]
+    fn out_of_generations_offers_the_better_plan_and_the_feature_s_own_packs() {
+        let catalog = fixture::catalog();
+        let generations = FeatureId::parse("generations").expect("id");
+        let pro = PlanId::parse("pro").expect("id");
+        let ways = WaysOn::from_catalog(&catalog, &generations, Some(&pro));
+        let upgrade = ways.upgrade.expect("an upgrade");
+        assert_eq!(
+            (upgrade.name.as_str(), upgrade.price.as_str()),
+            ("Pro", "$19 a month")
+        );
+        assert!(ways.packs.iter().all(|p| catalog
+            .credit_pack(&p.id)
+            .is_some_and(|c| c.feature == generations)));
+        let free = PlanId::parse("free").expect("id");
+        assert_eq!(
+            WaysOn::from_catalog(&catalog, &generations, Some(&free)).upgrade,
+            None,
+            "a free plan is never an upgrade"
+        );
+        assert_eq!(
+            WaysOn::from_catalog(&catalog, &generations, None).upgrade,
+            None
+        );
     }
 }

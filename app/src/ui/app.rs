@@ -35,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    super::billing::provide_billing();
 
     // Pages render with `SsrMode::Async`: the server waits for their data and sends complete
     // HTML, so every page reads (and every form works) with JavaScript off. Where visitors land

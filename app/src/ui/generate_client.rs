@@ -4,14 +4,13 @@
 /// How a generation request ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// All text arrived; `remaining` is the `X-Usage-Remaining` header.
-    Done { remaining: Option<String> },
-    /// Refused (401/402/403/429) with the server's sentence and where to go next.
+    /// All text arrived (what is left now comes from the billing context, read again).
+    Done,
+    /// Refused (401/402/403/429) with the server's sentence and when the allowance renews.
     Refused {
         status: u16,
         error: String,
         reset_at: Option<String>,
-        upgrade_url: String,
     },
 }
 
@@ -60,10 +59,8 @@ pub async fn generate(prompt: &str, mut on_text: impl FnMut(&str)) -> Result<Out
             status,
             error: refusal.error,
             reset_at: refusal.reset_at.flatten(),
-            upgrade_url: refusal.upgrade_url.unwrap_or_else(|| "/pricing".into()),
         });
     }
-    let remaining = response.headers().get("x-usage-remaining").ok().flatten();
     let stream = response.body().ok_or("The server sent no text.")?;
     let reader: web_sys::ReadableStreamDefaultReader = stream
         .get_reader()
@@ -92,5 +89,5 @@ pub async fn generate(prompt: &str, mut on_text: impl FnMut(&str)) -> Result<Out
             .map_err(js_err)?;
         on_text(&text);
     }
-    Ok(Outcome::Done { remaining })
+    Ok(Outcome::Done)
 }

@@ -36,6 +36,8 @@ const MAX_STREAM_LIFE: Duration = Duration::from_secs(30 * 60);
 const COALESCE: Duration = Duration::from_millis(150);
 /// A comment line this often keeps proxies from closing a quiet stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Every event's data. Events carry no state, but browsers drop an event whose data is empty.
+const NO_STATE: &str = "{}";
 /// What the browser waits before reconnecting after the stream ended or broke.
 const RETRY: Duration = Duration::from_secs(3);
 
@@ -104,7 +106,7 @@ impl Live {
     async fn next_event(&mut self) -> Option<Event> {
         if !self.greeted {
             self.greeted = true;
-            return Some(Event::default().event("ready").data("").retry(RETRY));
+            return Some(Event::default().event("ready").data(NO_STATE).retry(RETRY));
         }
         loop {
             let change = tokio::time::timeout_at(self.ends_at, self.changes.recv())
@@ -118,7 +120,7 @@ impl Live {
             };
             if concerns {
                 self.skip_burst().await;
-                return Some(Event::default().event("changed").data(""));
+                return Some(Event::default().event("changed").data(NO_STATE));
             }
         }
     }

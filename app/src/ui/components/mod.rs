@@ -1,5 +1,6 @@
 //! Reusable components, one per file.
 
+mod header_counter;
 mod interval_toggle;
 mod out_of_credits_modal;
 mod plan_card;
@@ -7,8 +8,9 @@ mod require_sign_in;
 mod site_header;
 mod usage_meter;
 
+pub use header_counter::HeaderCounter;
 pub use interval_toggle::IntervalToggle;
-pub use out_of_credits_modal::OutOfCreditsModal;
+pub use out_of_credits_modal::{OutOfCreditsModal, Refused};
 pub use plan_card::PlanCard;
 pub use require_sign_in::RequireSignIn;
 pub use site_header::SiteHeader;

@@ -1,5 +1,6 @@
-use crate::api::viewer::get_viewer;
-use crate::api::wire::ViewerInfo;
+use super::HeaderCounter;
+use crate::api::wire::{BillingState, ViewerInfo};
+use crate::ui::billing::use_billing;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -9,10 +10,13 @@ const LINK: &str = "block py-2 text-slate-600 hover:text-slate-900 md:py-0";
 ///
 /// On small screens the links fold into a menu opened by the "Menu" button: a visually hidden
 /// checkbox and its label, so it opens without JavaScript and from the keyboard (Space), and
-/// the links exist once in the page (no second copy for the other width).
+/// the links exist once in the page (no second copy for the other width). Signed in, the
+/// allowance counter stays visible beside the menu at every width. `Transition`, not
+/// `Suspense`: when the billing context reads the state again, the header keeps showing the
+/// last one until the new one arrives.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let viewer = Resource::new(|| (), |_| get_viewer());
+    let billing = use_billing();
     view! {
         <header class="border-b border-slate-200 bg-white">
             <nav
@@ -22,6 +26,11 @@ pub fn SiteHeader() -> impl IntoView {
                 <A href="/" attr:class="text-lg font-bold tracking-tight text-indigo-600">
                     "Tollgate"
                 </A>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        billing.state().await.ok().and_then(counter)
+                    })}
+                </Transition>
                 <input id="site-menu" type="checkbox" class="peer sr-only" />
                 <label
                     for="site-menu"
@@ -30,18 +39,30 @@ pub fn SiteHeader() -> impl IntoView {
                     "Menu"
                 </label>
                 <div class="hidden w-full flex-col border-t border-slate-100 pt-2 text-sm font-medium peer-checked:flex md:flex md:w-auto md:flex-row md:items-center md:gap-6 md:border-0 md:pt-0">
-                    <Suspense fallback=|| ()>
+                    <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            match viewer.await {
-                                Ok(Some(me)) => view! { <SignedIn me /> }.into_any(),
-                                _ => view! { <SignedOut /> }.into_any(),
+                            match billing.state().await.ok().and_then(|state| state.viewer) {
+                                Some(me) => view! { <SignedIn me /> }.into_any(),
+                                None => view! { <SignedOut /> }.into_any(),
                             }
                         })}
-                    </Suspense>
+                    </Transition>
                 </div>
             </nav>
         </header>
     }
+}
+
+/// The counter of the product's main allowance (generations), for a signed-in viewer.
+fn counter(state: BillingState) -> Option<impl IntoView> {
+    state.viewer.as_ref()?;
+    let usage = state
+        .usage
+        .feature(&state.usage.product.generations)?
+        .clone();
+    let credits = state.usage.credits;
+    let as_of = state.as_of;
+    Some(view! { <HeaderCounter usage credits as_of /> })
 }
 
 #[component]

@@ -6,7 +6,6 @@ use time::OffsetDateTime;
 #[component]
 pub fn UsageMeter(usage: FeatureUsage, #[prop(into)] testid: String) -> impl IntoView {
     let text = usage_sentence(&usage);
-    let percent = percent_left(&usage);
     // A renewal time means something only while there is a limit to renew.
     let reset = usage
         .counts
@@ -14,24 +13,34 @@ pub fn UsageMeter(usage: FeatureUsage, #[prop(into)] testid: String) -> impl Int
         .filter(|_| usage.counts.remaining.is_some())
         .filter(|_| matches!(usage.renewal, Renewal::Day | Renewal::Month))
         .map(|at| (at, usage.renewal));
-    let bar = if percent <= 10 {
-        "bg-red-500"
-    } else {
-        "bg-indigo-500"
-    };
     view! {
         <div class="space-y-1" data-testid=testid>
             <p class="text-sm font-medium" data-testid="usage-text">
                 {text}
             </p>
-            <div class="h-2 w-full rounded-full bg-slate-200" aria-hidden="true">
-                <div
-                    class=format!("h-2 rounded-full {bar}")
-                    style=format!("width: {percent}%")
-                ></div>
-            </div>
+            <UsageBar usage=&usage height="h-2" />
             {reset.map(|(at, renewal)| view! { <ResetTime at renewal /> })}
         </div>
+    }
+}
+
+/// What is left as a bar, red when 10 % or less remains; decoration only (the words beside it
+/// say the same).
+#[component]
+pub fn UsageBar<'u>(usage: &'u FeatureUsage, height: &'static str) -> impl IntoView {
+    let percent = percent_left(usage);
+    let colour = if percent <= 10 {
+        "bg-red-500"
+    } else {
+        "bg-indigo-500"
+    };
+    view! {
+        <span class=format!("block w-full rounded-full bg-slate-200 {height}") aria-hidden="true">
+            <span
+                class=format!("block rounded-full {colour} {height}")
+                style=format!("width: {percent}%")
+            ></span>
+        </span>
     }
 }
 
@@ -40,23 +49,28 @@ pub fn UsageMeter(usage: FeatureUsage, #[prop(into)] testid: String) -> impl Int
 /// (without JavaScript the UTC words stay, which are just as true).
 #[component]
 fn ResetTime(at: OffsetDateTime, renewal: Renewal) -> impl IntoView {
-    let local = RwSignal::new(None::<String>);
-    // Effects run only in the browser, the one place that knows the viewer's offset.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Ok(offset) = time::UtcOffset::local_offset_at(at) {
-            local.set(Some(reset_words(at.to_offset(offset), renewal, false)));
-        }
-    });
-    let utc = reset_words(at, renewal, true);
+    let words = local_reset_words(at, renewal);
     let machine = at
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     view! {
         <p class="text-xs text-slate-500" data-testid="resets-at">
-            <time datetime=machine>{move || local.get().unwrap_or_else(|| utc.clone())}</time>
+            <time datetime=machine>{words}</time>
         </p>
     }
+}
+
+/// "Resets at 00:00 UTC" on the server, "Resets at 05:30" (the viewer's zone) once the browser
+/// has hydrated: effects run only there, the one place that knows the viewer's offset.
+pub fn local_reset_words(at: OffsetDateTime, renewal: Renewal) -> Signal<String> {
+    let words = RwSignal::new(reset_words(at, renewal, true));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Ok(offset) = time::UtcOffset::local_offset_at(at) {
+            words.set(reset_words(at.to_offset(offset), renewal, false));
+        }
+    });
+    words.into()
 }
 
 /// "Resets at 00:00 UTC" for a daily allowance, "Renews on 1 Dec at 09:00 UTC" for a monthly

@@ -1,31 +1,32 @@
-use crate::api::billing::get_billing_notice;
-use crate::api::usage::get_usage;
-use crate::api::viewer::get_viewer;
 use crate::api::ApiError;
 use crate::domain::{FeatureId, Holder, UsageSummary};
+use crate::ui::billing::use_billing;
 use crate::ui::components::{RequireSignIn, UsageMeter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// `/dashboard`: where people land after sign-in; what is left of each allowance.
+/// `/dashboard`: where people land after sign-in; what is left of each allowance. Reads the
+/// billing context, so it moves by itself when usage changes anywhere.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let viewer = Resource::new(|| (), |_| get_viewer());
-    let usage = Resource::new(|| (), |_| get_usage());
-    let notice = Resource::new(|| (), |_| get_billing_notice());
+    let billing = use_billing();
     view! {
         <Title text="Dashboard · Tollgate" />
-        <Suspense fallback=|| {
+        <Transition fallback=|| {
             view! { <p>"Loading…"</p> }
         }>
             {move || Suspend::new(async move {
-                let result = viewer.await.and_then(|v| v.ok_or(ApiError::Unauthorized));
-                let usage = usage.await;
-                let notice = notice.await.ok().flatten();
+                let result = billing
+                    .state()
+                    .await
+                    .and_then(|state| match state.viewer.clone() {
+                        Some(me) => Ok((me, state)),
+                        None => Err(ApiError::Unauthorized),
+                    });
                 view! {
                     <RequireSignIn
                         result
-                        children=move |me| {
+                        children=move |(me, state)| {
                             view! {
                                 <h1 class="text-3xl font-bold" data-testid="welcome">
                                     {format!("Welcome, {}", me.name)}
@@ -33,8 +34,8 @@ pub fn DashboardPage() -> impl IntoView {
                                 <p class="mt-2 text-slate-600">
                                     "You are signed in as "{me.email}"."
                                 </p>
-                                {notice
-                                    .clone()
+                                {state
+                                    .notice
                                     .map(|text| {
                                         view! {
                                             <p
@@ -50,16 +51,14 @@ pub fn DashboardPage() -> impl IntoView {
                                             </p>
                                         }
                                     })}
-                                {usage
-                                    .ok()
-                                    .map(|summary| view! { <Allowances summary /> }.into_any())}
+                                <Allowances summary=state.usage />
                             }
                                 .into_any()
                         }
                     />
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

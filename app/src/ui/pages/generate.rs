@@ -1,26 +1,39 @@
-use crate::api::usage::get_usage;
-use crate::ui::components::{OutOfCreditsModal, UsageMeter};
+use crate::ui::billing::use_billing;
+use crate::ui::components::{OutOfCreditsModal, Refused, UsageMeter};
 use crate::ui::generate_client::Outcome;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// `/generate`: the writing assistant. With JavaScript the text streams in place and a refusal
 /// opens the out-of-credits modal; without it, the form posts to `/api/generate` and the
-/// browser shows the streamed text (or the refusal) as a plain page.
+/// browser shows the streamed text (or the refusal) as a plain page. The meter and the modal's
+/// offers come from the billing context, read again after every generation.
 #[component]
 pub fn GeneratePage() -> impl IntoView {
-    let usage = Resource::new(|| (), |_| get_usage());
+    let billing = use_billing();
     view! {
         <Title text="Write · Tollgate" />
         <h1 class="text-3xl font-bold">"Writing assistant"</h1>
-        <Suspense fallback=|| {
+        // Only the meter waits for (and follows) the billing state; the form and the text
+        // written so far are never re-rendered by a refresh.
+        <Transition fallback=|| {
             view! { <p>"Loading…"</p> }
         }>
             {move || Suspend::new(async move {
-                match usage.await {
-                    Ok(summary) => {
-                        let generations = summary.feature(&summary.product.generations).cloned();
-                        view! { <Writer generations /> }.into_any()
+                match billing.state().await {
+                    Ok(state) => {
+                        let usage = state.usage;
+                        usage
+                            .feature(&usage.product.generations)
+                            .cloned()
+                            .map(|u| {
+                                view! {
+                                    <div class="mt-4 max-w-md">
+                                        <UsageMeter usage=u testid="generations-meter" />
+                                    </div>
+                                }
+                            })
+                            .into_any()
                     }
                     Err(e) => {
                         view! {
@@ -32,18 +45,19 @@ pub fn GeneratePage() -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
+        <Writer />
     }
 }
 
 #[component]
-fn Writer(generations: Option<crate::domain::FeatureUsage>) -> impl IntoView {
-    let usage = RwSignal::new(generations);
+fn Writer() -> impl IntoView {
+    let billing = use_billing();
     let prompt = RwSignal::new(String::new());
     let output = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    let refusal = RwSignal::new(None::<Outcome>);
+    let refused = RwSignal::new(None::<Refused>);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -58,19 +72,18 @@ fn Writer(generations: Option<crate::domain::FeatureUsage>) -> impl IntoView {
             let result = run(&text, output).await;
             busy.set(false);
             match result {
-                Ok(Outcome::Done { remaining }) => usage.update(|u| {
-                    if let Some(u) = u {
-                        u.counts.remaining = remaining.and_then(|r| r.parse().ok());
-                        u.counts.used += 1;
-                    }
-                }),
-                Ok(refused) => {
-                    usage.update(|u| {
-                        if let Some(u) = u {
-                            u.counts.remaining = Some(0);
-                        }
-                    });
-                    refusal.set(Some(refused));
+                Ok(Outcome::Done) => billing.refresh(),
+                Ok(Outcome::Refused {
+                    status,
+                    error,
+                    reset_at,
+                }) => {
+                    billing.refresh();
+                    refused.set(Some(Refused {
+                        status,
+                        error,
+                        reset_at,
+                    }));
                 }
                 Err(message) => problem.set(Some(message)),
             }
@@ -78,17 +91,6 @@ fn Writer(generations: Option<crate::domain::FeatureUsage>) -> impl IntoView {
     };
 
     view! {
-        {move || {
-            usage
-                .get()
-                .map(|u| {
-                    view! {
-                        <div class="mt-4 max-w-md">
-                            <UsageMeter usage=u testid="generations-meter" />
-                        </div>
-                    }
-                })
-        }}
         <form method="post" action="/api/generate" class="mt-6 space-y-3" on:submit=on_submit>
             <label for="prompt" class="block text-sm font-medium">
                 "What should we write?"
@@ -130,21 +132,38 @@ fn Writer(generations: Option<crate::domain::FeatureUsage>) -> impl IntoView {
         >
             {move || output.get()}
         </article>
-        {move || match refusal.get() {
-            Some(Outcome::Refused { error, reset_at, upgrade_url, .. }) => {
-                Some(
-                    view! {
-                        <OutOfCreditsModal
-                            error
-                            reset_at
-                            upgrade_url
-                            on_close=move || refusal.set(None)
-                        />
-                    },
-                )
-            }
-            _ => None,
-        }}
+        // The modal's offers come from the billing context (the better plan, the packs).
+        <Transition fallback=|| ()>
+            {move || {
+                let refused_now = refused.get();
+                Suspend::new(async move {
+                    let state = billing.state().await.ok();
+                    refused_now
+                        .map(|refused_now| {
+                            let (ways, renewal) = state
+                                .map(|s| {
+                                    let renewal = s
+                                        .usage
+                                        .feature(&s.usage.product.generations)
+                                        .map_or(crate::domain::Renewal::Day, |g| g.renewal);
+                                    (s.ways_on, renewal)
+                                })
+                                .unwrap_or_else(|| (
+                                    Default::default(),
+                                    crate::domain::Renewal::Day,
+                                ));
+                            view! {
+                                <OutOfCreditsModal
+                                    refused=refused_now
+                                    ways
+                                    renewal
+                                    on_close=move || refused.set(None)
+                                />
+                            }
+                        })
+                })
+            }}
+        </Transition>
     }
 }
 

@@ -53,7 +53,14 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
             None => TutorsError::Unavailable.message().to_owned(),
         }),
     };
-    let pro_ok = page.pro_tutors.counts.allowed;
+    // Why a Pro tutor cannot be booked on this plan, in the access module's words.
+    let locked_reason = (!page.pro_tutors.counts.allowed).then(|| {
+        page.pro_tutors
+            .counts
+            .reason
+            .clone()
+            .unwrap_or_else(|| "Pro tutors come with the Pro and Team plans.".to_owned())
+    });
     let key = page.form_key.clone();
     view! {
         <h1 class="text-3xl font-bold">"Tutors"</h1>
@@ -91,7 +98,10 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
         <ul class="mt-6 grid gap-4 sm:grid-cols-2">
             {TUTORS
                 .iter()
-                .map(|t| view! { <TutorCard tutor=t.clone() pro_ok key=key.clone() /> })
+                .map(|t| {
+                    let locked = locked_reason.clone().filter(|_| t.pro);
+                    view! { <TutorCard tutor=t.clone() locked key=key.clone() /> }
+                })
                 .collect_view()}
         </ul>
         {(!page.recent.is_empty())
@@ -113,9 +123,12 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
     }
 }
 
+/// One tutor. A Pro tutor on a plan without them shows a "Requires Pro" badge (to /pricing)
+/// and a disabled button with the reason under it; the server refuses the booking anyway.
 #[component]
-fn TutorCard(tutor: Tutor, pro_ok: bool, key: String) -> impl IntoView {
-    let locked = tutor.pro && !pro_ok;
+fn TutorCard(tutor: Tutor, locked: Option<String>, key: String) -> impl IntoView {
+    let reason_id = format!("tutor-{}-locked", tutor.id);
+    let is_locked = locked.is_some();
     view! {
         <li
             class="rounded-2xl border border-slate-200 bg-white p-5"
@@ -123,15 +136,16 @@ fn TutorCard(tutor: Tutor, pro_ok: bool, key: String) -> impl IntoView {
         >
             <div class="flex items-center justify-between">
                 <h3 class="font-semibold">{tutor.name}</h3>
-                {locked
+                {is_locked
                     .then(|| {
                         view! {
-                            <span
-                                class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900"
+                            <a
+                                href="/pricing"
+                                class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900 hover:bg-amber-200"
                                 data-testid="requires-pro"
                             >
                                 "Requires Pro"
-                            </span>
+                            </a>
                         }
                     })}
             </div>
@@ -141,10 +155,29 @@ fn TutorCard(tutor: Tutor, pro_ok: bool, key: String) -> impl IntoView {
                 <input type="hidden" name="key" value=format!("{key}-{}", tutor.id) />
                 <button
                     type="submit"
-                    class="rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500"
+                    disabled=is_locked
+                    aria-describedby=is_locked.then(|| reason_id.clone())
+                    class="rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600"
+                    data-testid="start-session"
                 >
                     "Start a session"
                 </button>
+                {locked
+                    .map(|reason| {
+                        view! {
+                            <p
+                                id=reason_id
+                                class="mt-2 text-xs text-slate-600"
+                                data-testid="locked-reason"
+                            >
+                                {reason}
+                                " "
+                                <a href="/pricing" class="font-semibold text-indigo-700 underline">
+                                    "See plans"
+                                </a>
+                            </p>
+                        }
+                    })}
             </form>
         </li>
     }

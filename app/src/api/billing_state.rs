@@ -1,0 +1,59 @@
+use super::wire::BillingState;
+use super::ApiError;
+use leptos::prelude::*;
+
+/// Everything the pages show of the viewer's plan and usage, read at once: the only source of
+/// the billing context (`ui::billing`), which every component reads instead of fetching on its
+/// own. Signed in or a guest by cookie; the same module and numbers as `GET /api/usage`.
+#[server]
+pub async fn get_billing_state() -> Result<BillingState, ApiError> {
+    use crate::access::caller;
+    let state = expect_context::<crate::state::AppState>();
+    let headers = use_context::<axum::http::request::Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default();
+    let me = super::session::current_user();
+    let caller = caller::identify(
+        &state.db,
+        &state.site,
+        &headers,
+        me.as_ref(),
+        caller::NoCookie::Unnamed,
+    )
+    .await
+    .map_err(|e| match e {
+        caller::CallerError::Db(e) => ApiError::internal(e),
+        // Pages authenticate by cookie; a stray or stale `Authorization` header only means
+        // "not signed in this way".
+        caller::CallerError::InvalidApiKey | caller::CallerError::TooManyGuests => {
+            ApiError::Unauthorized
+        }
+        caller::CallerError::Banned => ApiError::Suspended,
+    })?;
+    let usage = state
+        .access
+        .summary(&caller.subject)
+        .await
+        .map_err(ApiError::internal)?;
+    let notice = match &me {
+        Some(me) => state
+            .billing
+            .kept_plan_notice(me.user.id)
+            .await
+            .map_err(ApiError::internal)?,
+        None => None,
+    };
+    let generations = &usage.product.generations;
+    let upgrade_to = usage
+        .feature(generations)
+        .and_then(|g| g.counts.upgrade_to.as_ref());
+    let ways_on =
+        crate::domain::pricing::WaysOn::from_catalog(&state.catalog, generations, upgrade_to);
+    Ok(BillingState {
+        viewer: me.as_ref().map(super::session::viewer_info),
+        notice,
+        ways_on,
+        usage,
+        as_of: state.db.now(),
+    })
+}
