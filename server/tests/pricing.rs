@@ -135,3 +135,60 @@ async fn bundles_go_out_precompressed_when_accepted_and_are_always_revalidated()
     assert_eq!(plain.headers()["cache-control"], "no-cache");
     assert_eq!(plain.bytes().await.unwrap().len(), wasm.len());
 }
+
+/// The HTML of one plan's card (from its `data-testid` to the next card or the packs).
+fn card<'h>(html: &'h str, plan: &str) -> &'h str {
+    let start = html
+        .find(&format!("data-testid=\"plan-{plan}\""))
+        .expect("the plan's card");
+    let rest = &html[start..];
+    let end = rest[1..]
+        .find("data-testid=\"plan-")
+        .or_else(|| rest.find("id=\"credit-packs\""))
+        .map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
+
+#[tokio::test]
+async fn the_pricing_page_knows_the_viewer_s_plan_and_refuses_a_downgrade_in_its_card() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("viewer@example.com").await;
+
+    // On Free: Free is theirs, the paid plans keep their checkout buttons.
+    let html = app.text("/pricing", &cookie).await;
+    assert!(card(&html, "free").contains("Your current plan"));
+    assert!(card(&html, "pro").contains("action=\"/billing/checkout\""));
+    assert!(card(&html, "pro").contains("Start 7-day free trial"));
+
+    // On Pro with 5 tracked accounts: Team is an upgrade and Free a downgrade refused with what
+    // to remove, all through the portal (never a second checkout).
+    let out = common::tollgate(
+        &app.database,
+        &["user", "set-plan", "viewer@example.com", "pro"],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.add_tracked_accounts(&cookie, 5).await;
+    let html = app.text("/pricing", &cookie).await;
+    let pro = card(&html, "pro");
+    assert!(
+        pro.contains("Your current plan") && pro.contains("Manage billing"),
+        "{pro}"
+    );
+    assert!(
+        !html.contains("action=\"/billing/checkout\""),
+        "no checkout for a paying viewer"
+    );
+    let team = card(&html, "team");
+    assert!(team.contains("Upgrade to Team") && team.contains("action=\"/billing/portal\""));
+    let free = card(&html, "free");
+    assert!(free.contains("disabled"), "{free}");
+    assert!(
+        free.contains("You have 5 tracked accounts; Free allows 3. Remove 2 to switch."),
+        "{free}"
+    );
+}

@@ -35,13 +35,29 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
         .summary(&caller.subject)
         .await
         .map_err(ApiError::internal)?;
-    let notice = match &me {
-        Some(me) => state
-            .billing
-            .kept_plan_notice(me.user.id)
-            .await
-            .map_err(ApiError::internal)?,
-        None => None,
+    let (notice, status) = match &me {
+        Some(me) => {
+            let notice = state
+                .billing
+                .kept_plan_notice(me.user.id)
+                .await
+                .map_err(ApiError::internal)?;
+            let subscription = crate::billing::subscriptions::find(&state.db, me.user.id)
+                .await
+                .map_err(ApiError::internal)?;
+            let plan_name = subscription
+                .as_ref()
+                .and_then(|s| state.catalog.plan(&s.plan))
+                .map_or("your plan", |p| p.name.as_str());
+            let status = crate::domain::status_notice::status_notice(
+                subscription.as_ref(),
+                plan_name,
+                state.catalog.past_due_grace_days,
+                state.db.now(),
+            );
+            (notice, status)
+        }
+        None => (None, None),
     };
     let generations = &usage.product.generations;
     let upgrade_to = usage
@@ -49,9 +65,25 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
         .and_then(|g| g.counts.upgrade_to.as_ref());
     let ways_on =
         crate::domain::pricing::WaysOn::from_catalog(&state.catalog, generations, upgrade_to);
+    let plan_moves = match (&me, &usage.holder) {
+        (Some(_), crate::domain::Holder::Member { plan, .. }) => {
+            // The live counts are in the summary already: no query more.
+            let counts: Vec<_> = state
+                .catalog
+                .features
+                .iter()
+                .filter(|f| f.kind == crate::domain::FeatureKind::Count)
+                .filter_map(|f| Some((f.id.clone(), usage.feature(&f.id)?.counts.used)))
+                .collect();
+            crate::domain::plan_change::plan_moves(&state.catalog, plan, &counts)
+        }
+        _ => Vec::new(),
+    };
     Ok(BillingState {
+        plan_moves,
         viewer: me.as_ref().map(super::session::viewer_info),
         notice,
+        status,
         ways_on,
         usage,
         as_of: state.db.now(),

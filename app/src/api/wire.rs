@@ -21,6 +21,11 @@ pub struct BillingState {
     /// A downgrade held back because the account is over the new plan's limits ("… Remove 1
     /// to switch. Until then you keep Team.").
     pub notice: Option<String>,
+    /// The subscription's status as the pages show it: trial badge, past-due banner, unpaid
+    /// dialog, prompts. `None` with nothing to say.
+    pub status: Option<crate::domain::status_notice::StatusNotice>,
+    /// Each plan as a move from the viewer's (the pricing page's buttons); empty for visitors.
+    pub plan_moves: Vec<(crate::domain::PlanId, crate::domain::plan_change::PlanMove)>,
     /// What the out-of-credits modal offers when generations run out: the better plan's
     /// checkout and the generation packs.
     pub ways_on: crate::domain::pricing::WaysOn,

@@ -19,6 +19,7 @@ pub mod pricing;
 pub mod product;
 pub mod provider_subscription;
 pub mod sign_in;
+pub mod status_notice;
 pub mod subscription;
 pub mod tracked_account;
 pub mod tutors;

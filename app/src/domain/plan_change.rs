@@ -2,6 +2,7 @@
 //! live things than the target plan allows, with a sentence naming what to remove.
 
 use super::catalog::{Catalog, Entitlement, FeatureId, FeatureKind, PlanId};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -66,6 +67,48 @@ pub fn can_change_plan(
     Ok(())
 }
 
+/// Where a plan of the catalog stands from the viewer's: what its button on /pricing does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlanMove {
+    /// The plan the viewer is on.
+    Current,
+    /// Later in the catalog (dearer): always allowed, applies at once.
+    Upgrade,
+    /// Earlier in the catalog; `blocked` says what to remove first when the account holds more
+    /// than the plan allows.
+    Downgrade { blocked: Option<String> },
+}
+
+/// Every plan of `catalog` as a move from `current`, downgrades checked against `counts` (the
+/// live count of each count feature) with the rule of [`can_change_plan`].
+pub fn plan_moves(
+    catalog: &Catalog,
+    current: &PlanId,
+    counts: &[(FeatureId, u64)],
+) -> Vec<(PlanId, PlanMove)> {
+    let at = |id: &PlanId| catalog.plans.iter().position(|p| &p.id == id);
+    let here = at(current);
+    catalog
+        .plans
+        .iter()
+        .map(|plan| {
+            let position = at(&plan.id);
+            let step = if &plan.id == current {
+                PlanMove::Current
+            } else if position > here {
+                PlanMove::Upgrade
+            } else {
+                PlanMove::Downgrade {
+                    blocked: can_change_plan(catalog, &plan.id, counts)
+                        .err()
+                        .map(|b| b.message),
+                }
+            };
+            (plan.id.clone(), step)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +144,31 @@ mod tests {
         );
         let err = can_change_plan(&c, &PlanId::parse("gold").unwrap(), &[]).unwrap_err();
         assert!(err.message.contains("gold"));
+    }
+
+    #[test]
+    fn each_plan_is_the_current_one_an_upgrade_or_a_downgrade_checked_against_the_usage() {
+        let c = catalog();
+        let pro = PlanId::parse("pro").unwrap();
+        let moves = plan_moves(&c, &pro, &accounts(5));
+        let of = |id: &str| {
+            moves
+                .iter()
+                .find(|(p, _)| p.as_str() == id)
+                .map(|(_, m)| m.clone())
+                .expect("plan")
+        };
+        assert_eq!(of("pro"), PlanMove::Current);
+        assert_eq!(of("team"), PlanMove::Upgrade);
+        assert_eq!(
+            of("free"),
+            PlanMove::Downgrade {
+                blocked: Some(
+                    "You have 5 tracked accounts; Free allows 3. Remove 2 to switch.".into()
+                )
+            }
+        );
+        let fits = plan_moves(&c, &pro, &accounts(1));
+        assert!(fits.contains(&(PlanId::free(), PlanMove::Downgrade { blocked: None })));
     }
 }

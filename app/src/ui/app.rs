@@ -1,4 +1,4 @@
-use super::components::SiteHeader;
+use super::components::{SiteHeader, StatusNotices};
 use super::pages::{
     AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
     HomePage, LoginRoute, NotFoundPage, PricingPage, TestCheckoutRoute, TestPortalRoute,
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
         <Title text="Tollgate" />
         <Router>
             <SiteHeader />
+            <StatusNotices />
             <main class="mx-auto max-w-6xl px-4 py-10">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />

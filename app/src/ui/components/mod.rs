@@ -1,17 +1,21 @@
 //! Reusable components, one per file.
 
+mod dialog;
 mod header_counter;
 mod interval_toggle;
 mod out_of_credits_modal;
 mod plan_card;
 mod require_sign_in;
 mod site_header;
+mod status_notices;
 mod usage_meter;
 
+pub use dialog::Dialog;
 pub use header_counter::HeaderCounter;
 pub use interval_toggle::IntervalToggle;
 pub use out_of_credits_modal::{OutOfCreditsModal, Refused};
 pub use plan_card::PlanCard;
 pub use require_sign_in::RequireSignIn;
 pub use site_header::SiteHeader;
+pub use status_notices::StatusNotices;
 pub use usage_meter::UsageMeter;

@@ -1,4 +1,5 @@
 use crate::domain::describe::FeatureLine;
+use crate::domain::plan_change::PlanMove;
 use crate::domain::pricing::PlanOffer;
 use crate::domain::BillingInterval;
 use leptos::prelude::*;
@@ -17,6 +18,10 @@ pub fn PlanCard(
     /// The free plan's button text instead of the offer's ("Continue with Free").
     #[prop(default = None)]
     free_action: Option<&'static str>,
+    /// For a signed-in viewer: this plan as a move from theirs, and whether theirs is paid
+    /// (then every change goes through the billing portal, never a second checkout).
+    #[prop(default = None)]
+    viewer: Option<(PlanMove, bool)>,
 ) -> impl IntoView {
     let PlanOffer {
         id,
@@ -41,6 +46,7 @@ pub fn PlanCard(
     // A paid plan's button posts to checkout (which sends visitors to sign in first); the free
     // plan needs no payment, only an account.
     let billing = move || interval.get().as_str();
+    let by_portal = viewer_moves_by_portal(viewer.as_ref(), paid);
     view! {
         <article class=card_class data-testid=format!("plan-{id}")>
             {highlighted
@@ -62,7 +68,15 @@ pub fn PlanCard(
             <p class="mt-1 h-5 text-sm text-slate-500" data-testid="billing-note">
                 {move || price.get().note}
             </p>
-            {if paid {
+            {match viewer {
+                Some((step, on_paid_plan)) => {
+                    view! { <ViewerAction step on_paid_plan paid name=name.clone() /> }.into_any()
+                }
+                None => ().into_any(),
+            }}
+            {if by_portal {
+                ().into_any()
+            } else if paid {
                 view! {
                     <form method="post" action="/billing/checkout" class="mt-6">
                         <input type="hidden" name="plan" value=id.to_string() />
@@ -85,6 +99,76 @@ pub fn PlanCard(
                 {lines.into_iter().map(|line| view! { <FeatureItem line /> }).collect_view()}
             </ul>
         </article>
+    }
+}
+
+/// Whether the viewer's button replaces the card's usual one: always for their own plan, and
+/// for every plan once they pay for one (changes go through the portal). A Free viewer keeps
+/// the checkout buttons of the paid plans.
+fn viewer_moves_by_portal(viewer: Option<&(PlanMove, bool)>, paid: bool) -> bool {
+    match viewer {
+        Some((PlanMove::Current, _)) => true,
+        Some((_, on_paid_plan)) => *on_paid_plan || !paid,
+        None => false,
+    }
+}
+
+/// The card's button for a signed-in viewer: "Current plan" (Manage billing when paid),
+/// "Upgrade to Team" / "Downgrade to Free" through the billing portal, or a downgrade refused
+/// with what to remove first, said in the card.
+#[component]
+fn ViewerAction(step: PlanMove, on_paid_plan: bool, paid: bool, name: String) -> impl IntoView {
+    let portal = |words: String, testid: &'static str| {
+        view! {
+            <form method="post" action="/billing/portal" class="mt-6">
+                <button type="submit" class=CTA_CLASS data-testid=testid>
+                    {words}
+                </button>
+            </form>
+        }
+    };
+    match step {
+        PlanMove::Current => view! {
+            <p
+                class="mt-6 rounded-lg bg-emerald-50 py-2 text-center text-sm font-semibold text-emerald-800"
+                data-testid="current-plan"
+            >
+                "Your current plan"
+            </p>
+            {paid.then(|| portal("Manage billing".to_owned(), "manage-plan"))}
+        }
+        .into_any(),
+        PlanMove::Upgrade if on_paid_plan => portal(format!("Upgrade to {name}"), "upgrade-plan").into_any(),
+        PlanMove::Upgrade => ().into_any(),
+        PlanMove::Downgrade { blocked: None } if on_paid_plan => {
+            portal(format!("Downgrade to {name}"), "downgrade-plan").into_any()
+        }
+        PlanMove::Downgrade { blocked: Some(message) } if on_paid_plan => view! {
+            <button
+                type="button"
+                disabled
+                class=format!(
+                    "mt-6 {CTA_CLASS} disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600",
+                )
+                aria-describedby=format!("downgrade-{name}")
+            >
+                {format!("Downgrade to {name}")}
+            </button>
+            <p
+                id=format!("downgrade-{name}")
+                role="note"
+                class="mt-2 text-sm text-amber-800"
+                data-testid="downgrade-refused"
+            >
+                {message}
+                " "
+                <a href="/accounts" class="font-semibold underline">
+                    "Manage accounts"
+                </a>
+            </p>
+        }
+        .into_any(),
+        PlanMove::Downgrade { .. } => ().into_any(),
     }
 }
 

@@ -1,5 +1,6 @@
 use super::HeaderCounter;
 use crate::api::wire::{BillingState, ViewerInfo};
+use crate::domain::status_notice::{StatusNotice, Tone};
 use crate::ui::billing::use_billing;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -41,9 +42,11 @@ pub fn SiteHeader() -> impl IntoView {
                 <div class="hidden w-full flex-col border-t border-slate-100 pt-2 text-sm font-medium peer-checked:flex md:flex md:w-auto md:flex-row md:items-center md:gap-6 md:border-0 md:pt-0">
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            match billing.state().await.ok().and_then(|state| state.viewer) {
-                                Some(me) => view! { <SignedIn me /> }.into_any(),
-                                None => view! { <SignedOut /> }.into_any(),
+                            match billing.state().await.ok() {
+                                Some(BillingState { viewer: Some(me), status, .. }) => {
+                                    view! { <SignedIn me status /> }.into_any()
+                                }
+                                _ => view! { <SignedOut /> }.into_any(),
                             }
                         })}
                     </Transition>
@@ -80,8 +83,12 @@ fn SignedOut() -> impl IntoView {
     }
 }
 
+/// The product's links, the user button (a red dot when billing needs attention, the trial
+/// badge beside it) and sign-out.
 #[component]
-fn SignedIn(me: ViewerInfo) -> impl IntoView {
+fn SignedIn(me: ViewerInfo, status: Option<StatusNotice>) -> impl IntoView {
+    let attention = status.as_ref().is_some_and(StatusNotice::needs_attention);
+    let badge = status.filter(|s| s.tone == Tone::Badge).map(|s| s.headline);
     view! {
         {[
             ("/dashboard", "Dashboard"),
@@ -114,12 +121,33 @@ fn SignedIn(me: ViewerInfo) -> impl IntoView {
             attr:data-testid="viewer-name"
         >
             <span
-                class="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-bold text-indigo-700"
+                class="relative flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-bold text-indigo-700"
                 aria-hidden="true"
             >
                 {me.name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()}
+                {attention
+                    .then(|| {
+                        view! {
+                            <span
+                                class="absolute -right-0.5 -top-0.5 h-2.5 w-2.5 rounded-full bg-red-600 ring-2 ring-white"
+                                data-testid="attention-dot"
+                            ></span>
+                        }
+                    })}
             </span>
             <span class="truncate md:max-w-40">{me.name.clone()}</span>
+            {attention.then(|| view! { <span class="sr-only">" (billing needs attention)"</span> })}
+            {badge
+                .map(|text| {
+                    view! {
+                        <span
+                            class="shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800"
+                            data-testid="trial-badge"
+                        >
+                            {text}
+                        </span>
+                    }
+                })}
         </A>
         // A plain form: signing out works before hydration and without JavaScript.
         <form method="post" action="/auth/logout">

@@ -34,23 +34,6 @@ pub fn DashboardPage() -> impl IntoView {
                                 <p class="mt-2 text-slate-600">
                                     "You are signed in as "{me.email}"."
                                 </p>
-                                {state
-                                    .notice
-                                    .map(|text| {
-                                        view! {
-                                            <p
-                                                role="alert"
-                                                class="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-900"
-                                                data-testid="held-downgrade"
-                                            >
-                                                {text}
-                                                " "
-                                                <a href="/accounts" class="font-semibold underline">
-                                                    "Manage accounts"
-                                                </a>
-                                            </p>
-                                        }
-                                    })}
                                 <Allowances summary=state.usage />
                             }
                                 .into_any()

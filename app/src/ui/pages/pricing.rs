@@ -1,7 +1,11 @@
 use crate::api::outcomes::PricingError;
 use crate::api::pricing::get_pricing;
+use crate::api::wire::BillingState;
+use crate::domain::plan_change::PlanMove;
 use crate::domain::pricing::PricingTable;
 use crate::domain::BillingInterval;
+use crate::domain::PlanId;
+use crate::ui::billing::use_billing;
 use crate::ui::components::{IntervalToggle, PlanCard};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,13 +47,15 @@ pub fn PricingPage() -> impl IntoView {
 #[component]
 pub(crate) fn PlanChoices(interval: Memo<BillingInterval>, picker: bool) -> impl IntoView {
     let table = Resource::new(|| (), |_| get_pricing());
+    let billing = use_billing();
     view! {
         <Suspense fallback=|| {
             view! { <p class="mt-10 text-center text-slate-500">"Loading plans…"</p> }
         }>
             {move || Suspend::new(async move {
+                let viewer = billing.state().await.ok().filter(|s| s.viewer.is_some());
                 match table.await {
-                    Ok(table) => view! { <Plans table interval picker /> }.into_any(),
+                    Ok(table) => view! { <Plans table interval picker viewer /> }.into_any(),
                     Err(error) => {
                         view! {
                             <p role="alert" class="mt-10 text-center text-red-700">
@@ -65,7 +71,31 @@ pub(crate) fn PlanChoices(interval: Memo<BillingInterval>, picker: bool) -> impl
 }
 
 #[component]
-fn Plans(table: PricingTable, interval: Memo<BillingInterval>, picker: bool) -> impl IntoView {
+fn Plans(
+    table: PricingTable,
+    interval: Memo<BillingInterval>,
+    picker: bool,
+    viewer: Option<BillingState>,
+) -> impl IntoView {
+    // Where each plan stands from a signed-in viewer's, and whether they pay for one now.
+    let on_paid_plan = viewer.as_ref().is_some_and(|state| {
+        state.plan_moves.iter().any(|(id, step)| {
+            *step == PlanMove::Current
+                && table
+                    .plans
+                    .iter()
+                    .any(|offer| &offer.id == id && offer.paid)
+        })
+    });
+    let step_of = move |id: &PlanId| {
+        viewer.as_ref().and_then(|state| {
+            state
+                .plan_moves
+                .iter()
+                .find(|(plan, _)| plan == id)
+                .map(|(_, step)| (step.clone(), on_paid_plan))
+        })
+    };
     let (free_href, free_action) = if picker {
         ("/dashboard", Some("Continue with Free"))
     } else {
@@ -74,7 +104,10 @@ fn Plans(table: PricingTable, interval: Memo<BillingInterval>, picker: bool) -> 
     let cards = table
         .plans
         .into_iter()
-        .map(|offer| view! { <PlanCard offer interval free_href free_action /> })
+        .map(|offer| {
+            let viewer = step_of(&offer.id);
+            view! { <PlanCard offer interval free_href free_action viewer /> }
+        })
         .collect_view();
     let packs = table
         .credit_packs

@@ -1,0 +1,131 @@
+use super::Dialog;
+use crate::api::wire::BillingState;
+use crate::domain::status_notice::{NextStep, StatusNotice, Tone};
+use crate::ui::billing::use_billing;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+const BUTTON: &str = "inline-block rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500";
+
+/// Pages an unpaid account can still use: where the payment is sorted out.
+const BILLING_PAGES: [&str; 3] = ["/account", "/pricing", "/billing/"];
+
+/// Under the header on every page: what the viewer's billing needs from them — a past-due or
+/// other status banner, a downgrade held back, and for an unpaid account a dialog that blocks
+/// every page but the billing ones. From the billing context, so it appears and goes as the
+/// status changes.
+#[component]
+pub fn StatusNotices() -> impl IntoView {
+    let billing = use_billing();
+    let location = use_location();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let path = location.pathname.get();
+                Suspend::new(async move {
+                    billing.state().await.ok().map(|state| view! { <Notices state path /> })
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Notices(state: BillingState, path: String) -> impl IntoView {
+    let on_billing_page = BILLING_PAGES.iter().any(|p| path.starts_with(p));
+    let (blocking, banner) = match state.status {
+        Some(notice) if notice.tone == Tone::Blocking => (Some(notice), None),
+        Some(notice) if matches!(notice.tone, Tone::Banner { .. }) => (None, Some(notice)),
+        _ => (None, None),
+    };
+    view! {
+        {banner.map(|notice| view! { <Banner notice /> })}
+        {state
+            .notice
+            .map(|text| {
+                view! {
+                    <div class="mx-auto max-w-6xl px-4 pt-4">
+                        <p
+                            role="alert"
+                            class="rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-900"
+                            data-testid="held-downgrade"
+                        >
+                            {text}
+                            " "
+                            <a href="/accounts" class="font-semibold underline">
+                                "Manage accounts"
+                            </a>
+                        </p>
+                    </div>
+                }
+            })}
+        {blocking
+            .filter(|_| !on_billing_page)
+            .map(|notice| {
+                view! {
+                    <Dialog title=notice.headline.clone() testid="payment-required">
+                        <p class="mt-2 text-slate-700">{notice.detail.clone()}</p>
+                        <div class="mt-6 flex flex-wrap gap-3">
+                            <NextStepButton notice=notice.clone() />
+                            <a
+                                href="/pricing"
+                                class="rounded-lg px-3 py-1.5 text-sm font-semibold text-slate-700 hover:bg-slate-100"
+                            >
+                                "See plans"
+                            </a>
+                        </div>
+                    </Dialog>
+                }
+            })}
+    }
+}
+
+/// A banner under the header: red for what needs doing now, amber for the rest.
+#[component]
+fn Banner(notice: StatusNotice) -> impl IntoView {
+    let colours = if notice.needs_attention() {
+        "border-red-300 bg-red-50 text-red-900"
+    } else {
+        "border-amber-300 bg-amber-50 text-amber-900"
+    };
+    let testid = format!("status-banner-{}", notice.status.as_str());
+    view! {
+        <div class="mx-auto max-w-6xl px-4 pt-4">
+            <div
+                role="status"
+                class=format!(
+                    "flex flex-wrap items-center justify-between gap-3 rounded-lg border p-4 {colours}",
+                )
+                data-testid=testid
+            >
+                <p>
+                    <strong class="font-semibold">{notice.headline.clone()}</strong>
+                    " "
+                    {notice.detail.clone()}
+                </p>
+                <NextStepButton notice />
+            </div>
+        </div>
+    }
+}
+
+/// The notice's way forward: the portal is a form (it redirects to the provider), plans a link.
+#[component]
+fn NextStepButton(notice: StatusNotice) -> impl IntoView {
+    notice.action.map(|(words, step)| match step {
+        NextStep::Portal => view! {
+            <form method="post" action="/billing/portal">
+                <button type="submit" class=BUTTON data-testid="status-action">
+                    {words}
+                </button>
+            </form>
+        }
+        .into_any(),
+        NextStep::Pricing => view! {
+            <a href="/pricing" class=BUTTON data-testid="status-action">
+                {words}
+            </a>
+        }
+        .into_any(),
+    })
+}
