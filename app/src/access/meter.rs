@@ -655,6 +655,38 @@ async fn balance(conn: &mut AnyConnection, subject: &str, feature: &str) -> Resu
     from_db(balance.unwrap_or(0), "credit balance")
 }
 
+/// (day number since 1970, uses minus refunds) of `subject`'s `feature` since `since`, for
+/// the days that had any.
+pub(super) async fn uses_per_day(
+    pool: &Pool<Any>,
+    subject: &str,
+    feature: &str,
+    since: i64,
+) -> Result<Vec<(i64, i64)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT created_at / 86400 AS day,
+                SUM(CASE WHEN kind = 'consume' THEN 1 ELSE -1 END) AS uses
+         FROM usage_ledger
+         WHERE subject = $1 AND feature = $2 AND kind IN ('consume', 'refund')
+           AND created_at >= $3
+         GROUP BY created_at / 86400",
+    )
+    .bind(subject)
+    .bind(feature)
+    .bind(since)
+    .fetch_all(pool)
+    .await?;
+    use sqlx::Row;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<i64, _>("day")?,
+                row.try_get::<i64, _>("uses")?,
+            ))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -474,6 +474,22 @@ impl Access {
         Ok(can_change_plan(&self.catalog, target, &counts).into())
     }
 
+    /// `subject`'s net uses of `feature` per day over the last `days` days (uses minus the
+    /// refunds of failed ones), from the ledger: the dashboard's chart.
+    pub async fn daily_uses(
+        &self,
+        subject: &Subject,
+        feature: &FeatureId,
+        days: u32,
+    ) -> Result<Vec<crate::domain::usage_history::DayUses>, AccessError> {
+        use crate::domain::usage_history::{last_days, DAY};
+        let now = self.db.now();
+        let since = (now.div_euclid(DAY) - i64::from(days) + 1) * DAY;
+        let counted =
+            meter::uses_per_day(self.db.pool(), &subject.key(), feature.as_str(), since).await?;
+        Ok(last_days(&counted, now, days))
+    }
+
     /// What the UI and `GET /api/usage` show: plan, status and every feature's usage.
     pub async fn summary(&self, subject: &Subject) -> Result<UsageSummary, AccessError> {
         summary::build(self, subject).await

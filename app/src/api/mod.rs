@@ -15,6 +15,7 @@ pub mod session;
 pub mod sign_in_link;
 pub mod tracked_accounts;
 pub mod tutors;
+pub mod usage_history;
 pub mod wire;
 
 pub use error::ApiError;

@@ -33,6 +33,13 @@ pub struct BillingState {
     pub as_of: i64,
 }
 
+/// The dashboard's usage chart: uses per day, oldest first, and what they are ("generations").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageHistory {
+    pub days: Vec<crate::domain::usage_history::DayUses>,
+    pub units: String,
+}
+
 /// One of the user's sessions, on `/account`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {

@@ -24,6 +24,7 @@ pub mod subscription;
 pub mod tracked_account;
 pub mod tutors;
 pub mod usage;
+pub mod usage_history;
 
 #[cfg(test)]
 mod decision_tests;

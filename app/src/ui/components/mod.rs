@@ -8,6 +8,7 @@ mod plan_card;
 mod require_sign_in;
 mod site_header;
 mod status_notices;
+mod usage_chart;
 mod usage_meter;
 
 pub use dialog::Dialog;
@@ -18,4 +19,5 @@ pub use plan_card::PlanCard;
 pub use require_sign_in::RequireSignIn;
 pub use site_header::SiteHeader;
 pub use status_notices::StatusNotices;
+pub use usage_chart::UsageChart;
 pub use usage_meter::UsageMeter;

@@ -1,7 +1,8 @@
+use crate::api::usage_history::get_usage_history;
 use crate::api::ApiError;
 use crate::domain::{FeatureId, Holder, UsageSummary};
 use crate::ui::billing::use_billing;
-use crate::ui::components::{RequireSignIn, UsageMeter};
+use crate::ui::components::{RequireSignIn, UsageChart, UsageMeter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -35,11 +36,26 @@ pub fn DashboardPage() -> impl IntoView {
                                     "You are signed in as "{me.email}"."
                                 </p>
                                 <Allowances summary=state.usage />
+                                <History />
                             }
                                 .into_any()
                         }
                     />
                 }
+            })}
+        </Transition>
+    }
+}
+
+/// The usage chart. It sits inside the page's `Transition` over the billing context, so each
+/// new billing state (a generation anywhere) makes it anew and it reads the ledger again.
+#[component]
+fn History() -> impl IntoView {
+    let history = Resource::new(|| (), |_| get_usage_history());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                history.await.ok().map(|history| view! { <UsageChart history /> })
             })}
         </Transition>
     }
