@@ -4,8 +4,8 @@ use crate::health::healthz;
 use crate::middleware::headers::with_security_headers;
 use crate::middleware::{csrf, session};
 use crate::routes::{
-    account, admin, auth, billing, events, generate, oauth, stripe_webhook, tracked_accounts,
-    tutors, usage,
+    account, admin, auth, billing, design, events, generate, oauth, stripe_webhook,
+    tracked_accounts, tutors, usage,
 };
 use app::state::AppState;
 use app::{shell, App};
@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/billing/portal", post(billing::portal))
         .route("/billing/credits", post(billing::buy_credits))
         .route("/billing/test-portal", post(billing::test_portal))
+        .route("/design/switch", post(design::switch))
         .route("/admin/users/ban", post(admin::ban))
         .route("/admin/users/unban", post(admin::unban))
         .route(

@@ -40,6 +40,13 @@ pub struct UsageHistory {
     pub units: String,
 }
 
+/// The design gallery's state switcher: (plan id, name) and status names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitcherChoices {
+    pub plans: Vec<(String, String)>,
+    pub statuses: Vec<String>,
+}
+
 /// One of the user's sessions, on `/account`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {

@@ -1,8 +1,8 @@
 use super::components::{SiteHeader, StatusNotices};
 use super::pages::{
-    AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
-    HomePage, LoginRoute, NotFoundPage, PricingPage, TestCheckoutRoute, TestPortalRoute,
-    TrackedAccountsRoute, TutorsRoute, WelcomeRoute,
+    AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DesignRoute, DesignStatesRoute,
+    DevMailboxRoute, GenerateRoute, HomePage, LoginRoute, NotFoundPage, PricingPage,
+    TestCheckoutRoute, TestPortalRoute, TrackedAccountsRoute, TutorsRoute, WelcomeRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -53,6 +53,8 @@ pub fn App() -> impl IntoView {
     let test_checkout = Lazy::<TestCheckoutRoute>::new();
     let test_portal = Lazy::<TestPortalRoute>::new();
     let welcome = Lazy::<WelcomeRoute>::new();
+    let design = Lazy::<DesignRoute>::new();
+    let design_states = Lazy::<DesignStatesRoute>::new();
     view! {
         <Stylesheet id="leptos" href="/pkg/tollgate.css" />
         <Title text="Tollgate" />
@@ -77,6 +79,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tutors") view=tutors ssr=SsrMode::Async />
                     <Route path=path!("/dev/mailbox") view=dev_mailbox ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin ssr=SsrMode::Async />
+                    <Route path=path!("/design") view=design ssr=SsrMode::Async />
+                    <Route path=path!("/design/states") view=design_states ssr=SsrMode::Async />
                     <Route path=path!("/billing/test-portal") view=test_portal ssr=SsrMode::Async />
                     <Route
                         path=path!("/billing/test-checkout/:id")

@@ -3,13 +3,15 @@
 
 /// Scripts run only with this response's nonce (and what they load: `'strict-dynamic'`), wasm
 /// may compile, nothing may frame the page, forms post only here. Style attributes stay
-/// allowed: the usage bars set their width inline, and a style cannot run code.
-pub fn policy(nonce: &str) -> String {
+/// allowed: the usage bars set their width inline, and a style cannot run code. A `frameable`
+/// page (the design gallery's states, fixture data only) may be framed by the site itself.
+pub fn policy(nonce: &str, frameable: bool) -> String {
+    let ancestors = if frameable { "'self'" } else { "'none'" };
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'; \
          img-src 'self' data: https:; connect-src 'self'; font-src 'self'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
     )
 }
 
@@ -24,8 +26,17 @@ pub fn send_with_page() {
     ) else {
         return;
     };
-    if let Ok(value) = axum::http::HeaderValue::from_str(&policy(&nonce)) {
+    let frameable = use_context::<axum::http::request::Parts>()
+        .is_some_and(|parts| parts.uri.path() == crate::ui::pages::design::STATES_PATH);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&policy(&nonce, frameable)) {
         response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+    if frameable {
+        // The security-header layer leaves a page's own value (DENY for every other page).
+        response.insert_header(
+            axum::http::header::X_FRAME_OPTIONS,
+            axum::http::HeaderValue::from_static("SAMEORIGIN"),
+        );
     }
 }
 
@@ -35,9 +46,15 @@ mod tests {
 
     #[test]
     fn scripts_need_the_nonce_and_nothing_may_frame_the_page() {
-        let p = policy("abc123");
+        let p = policy("abc123", false);
         assert!(p.contains("script-src 'nonce-abc123' 'strict-dynamic' 'wasm-unsafe-eval'"));
         assert!(p.contains("frame-ancestors 'none'"));
         assert!(!p.contains("script-src 'self' 'unsafe-inline'"));
+    }
+
+    #[test]
+    fn only_a_frameable_page_may_be_framed_and_only_by_the_site() {
+        assert!(policy("n", true).contains("frame-ancestors 'self'"));
+        assert!(!policy("n", true).contains("frame-ancestors 'none'"));
     }
 }

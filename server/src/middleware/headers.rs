@@ -29,7 +29,8 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // DENY unless a page set its own (the design gallery's states: SAMEORIGIN).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))

@@ -6,6 +6,7 @@ pub mod admin;
 mod api_error;
 pub mod auth;
 pub mod billing;
+pub mod design;
 pub mod events;
 pub mod generate;
 pub mod oauth;

@@ -10,15 +10,20 @@ pub fn Dialog(
     title: String,
     #[prop(into)] testid: String,
     #[prop(optional)] on_close: Option<Callback<()>>,
+    /// Shown in the design gallery: over its own box instead of the page, and without taking
+    /// the focus (a page of many dialogs would jump to the last).
+    #[prop(optional)]
+    preview: bool,
     children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<Div>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
+        if let Some(dialog) = dialog.get().filter(|_| !preview) {
             focus::first(&dialog);
         }
     });
+    let overlay = if preview { "absolute" } else { "fixed" };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Escape" => {
             if let Some(close) = on_close {
@@ -42,7 +47,9 @@ pub fn Dialog(
         "alertdialog"
     };
     view! {
-        <div class="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/50 p-4">
+        <div class=format!(
+            "{overlay} inset-0 z-50 flex items-center justify-center bg-slate-900/50 p-4",
+        )>
             <div
                 node_ref=dialog
                 role=role

@@ -29,6 +29,9 @@ pub fn OutOfCreditsModal(
     ways: WaysOn,
     renewal: Renewal,
     on_close: impl Fn() + Send + Sync + 'static,
+    /// In the design gallery (see [`Dialog`]).
+    #[prop(optional)]
+    preview: bool,
 ) -> impl IntoView {
     let reset = refused
         .reset_at
@@ -63,7 +66,7 @@ pub fn OutOfCreditsModal(
     };
     let close = Callback::new(move |()| on_close());
     view! {
-        <Dialog title=title.to_owned() testid="out-of-credits" on_close=close>
+        <Dialog title=title.to_owned() testid="out-of-credits" on_close=close preview>
             {lead.map(|lead| view! { <p class="mt-1 font-medium text-slate-900">{lead}</p> })}
             <p class="mt-2 text-slate-700" data-testid="out-of-credits-message">
                 {refused.error.clone()}

@@ -87,8 +87,6 @@ fn SignedOut() -> impl IntoView {
 /// badge beside it) and sign-out.
 #[component]
 fn SignedIn(me: ViewerInfo, status: Option<StatusNotice>) -> impl IntoView {
-    let attention = status.as_ref().is_some_and(StatusNotice::needs_attention);
-    let badge = status.filter(|s| s.tone == Tone::Badge).map(|s| s.headline);
     view! {
         {[
             ("/dashboard", "Dashboard"),
@@ -120,34 +118,7 @@ fn SignedIn(me: ViewerInfo, status: Option<StatusNotice>) -> impl IntoView {
             attr:class="flex min-w-0 items-center gap-2 py-2 text-slate-900 md:py-0"
             attr:data-testid="viewer-name"
         >
-            <span
-                class="relative flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-bold text-indigo-700"
-                aria-hidden="true"
-            >
-                {me.name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()}
-                {attention
-                    .then(|| {
-                        view! {
-                            <span
-                                class="absolute -right-0.5 -top-0.5 h-2.5 w-2.5 rounded-full bg-red-600 ring-2 ring-white"
-                                data-testid="attention-dot"
-                            ></span>
-                        }
-                    })}
-            </span>
-            <span class="truncate md:max-w-40">{me.name.clone()}</span>
-            {attention.then(|| view! { <span class="sr-only">" (billing needs attention)"</span> })}
-            {badge
-                .map(|text| {
-                    view! {
-                        <span
-                            class="shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800"
-                            data-testid="trial-badge"
-                        >
-                            {text}
-                        </span>
-                    }
-                })}
+            <UserButton name=me.name.clone() status />
         </A>
         // A plain form: signing out works before hydration and without JavaScript.
         <form method="post" action="/auth/logout">
@@ -155,5 +126,42 @@ fn SignedIn(me: ViewerInfo, status: Option<StatusNotice>) -> impl IntoView {
                 "Sign out"
             </button>
         </form>
+    }
+}
+
+/// The user's initial (with a red dot when billing needs attention), name and trial badge.
+#[component]
+pub fn UserButton(name: String, status: Option<StatusNotice>) -> impl IntoView {
+    let attention = status.as_ref().is_some_and(StatusNotice::needs_attention);
+    let badge = status.filter(|s| s.tone == Tone::Badge).map(|s| s.headline);
+    view! {
+        <span
+            class="relative flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-bold text-indigo-700"
+            aria-hidden="true"
+        >
+            {name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()}
+            {attention
+                .then(|| {
+                    view! {
+                        <span
+                            class="absolute -right-0.5 -top-0.5 h-2.5 w-2.5 rounded-full bg-red-600 ring-2 ring-white"
+                            data-testid="attention-dot"
+                        ></span>
+                    }
+                })}
+        </span>
+        <span class="truncate md:max-w-40">{name.clone()}</span>
+        {attention.then(|| view! { <span class="sr-only">" (billing needs attention)"</span> })}
+        {badge
+            .map(|text| {
+                view! {
+                    <span
+                        class="shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800"
+                        data-testid="trial-badge"
+                    >
+                        {text}
+                    </span>
+                }
+            })}
     }
 }

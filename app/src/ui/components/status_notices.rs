@@ -39,7 +39,7 @@ fn Notices(state: BillingState, path: String) -> impl IntoView {
         _ => (None, None),
     };
     view! {
-        {banner.map(|notice| view! { <Banner notice /> })}
+        {banner.map(|notice| view! { <StatusBanner notice /> })}
         {state
             .notice
             .map(|text| {
@@ -61,28 +61,38 @@ fn Notices(state: BillingState, path: String) -> impl IntoView {
             })}
         {blocking
             .filter(|_| !on_billing_page)
-            .map(|notice| {
-                view! {
-                    <Dialog title=notice.headline.clone() testid="payment-required">
-                        <p class="mt-2 text-slate-700">{notice.detail.clone()}</p>
-                        <div class="mt-6 flex flex-wrap gap-3">
-                            <NextStepButton notice=notice.clone() />
-                            <a
-                                href="/pricing"
-                                class="rounded-lg px-3 py-1.5 text-sm font-semibold text-slate-700 hover:bg-slate-100"
-                            >
-                                "See plans"
-                            </a>
-                        </div>
-                    </Dialog>
-                }
-            })}
+            .map(|notice| view! { <PaymentRequiredDialog notice /> })}
+    }
+}
+
+/// The dialog an unpaid account sees over every page but the billing ones: no way to close
+/// it, only ways to pay or choose another plan.
+#[component]
+pub fn PaymentRequiredDialog(
+    notice: StatusNotice,
+    /// In the design gallery (see [`Dialog`]).
+    #[prop(optional)]
+    preview: bool,
+) -> impl IntoView {
+    view! {
+        <Dialog title=notice.headline.clone() testid="payment-required" preview>
+            <p class="mt-2 text-slate-700">{notice.detail.clone()}</p>
+            <div class="mt-6 flex flex-wrap gap-3">
+                <NextStepButton notice=notice.clone() />
+                <a
+                    href="/pricing"
+                    class="rounded-lg px-3 py-1.5 text-sm font-semibold text-slate-700 hover:bg-slate-100"
+                >
+                    "See plans"
+                </a>
+            </div>
+        </Dialog>
     }
 }
 
 /// A banner under the header: red for what needs doing now, amber for the rest.
 #[component]
-fn Banner(notice: StatusNotice) -> impl IntoView {
+pub fn StatusBanner(notice: StatusNotice) -> impl IntoView {
     let colours = if notice.needs_attention() {
         "border-red-300 bg-red-50 text-red-900"
     } else {

@@ -4,8 +4,9 @@
 //! fetched while it hydrates. The pages themselves do not change.
 
 use super::{
-    AccountPage, AdminPage, ConfirmSignInPage, DashboardPage, DevMailboxPage, GeneratePage,
-    LoginPage, TestCheckoutPage, TestPortalPage, TrackedAccountsPage, TutorsPage, WelcomePage,
+    AccountPage, AdminPage, ConfirmSignInPage, DashboardPage, DesignPage, DesignStatesPage,
+    DevMailboxPage, GeneratePage, LoginPage, TestCheckoutPage, TestPortalPage, TrackedAccountsPage,
+    TutorsPage, WelcomePage,
 };
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -41,3 +42,5 @@ lazy_page!(LoginRoute, LoginPage);
 lazy_page!(WelcomeRoute, WelcomePage);
 lazy_page!(TestCheckoutRoute, TestCheckoutPage);
 lazy_page!(TestPortalRoute, TestPortalPage);
+lazy_page!(DesignRoute, DesignPage);
+lazy_page!(DesignStatesRoute, DesignStatesPage);

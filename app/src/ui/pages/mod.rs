@@ -4,6 +4,7 @@ pub(crate) mod account;
 mod admin;
 mod confirm_sign_in;
 mod dashboard;
+pub(crate) mod design;
 mod dev_mailbox;
 mod generate;
 mod home;
@@ -14,20 +15,21 @@ pub(crate) mod pricing;
 mod test_checkout;
 mod test_portal;
 mod tracked_accounts;
-mod tutors;
+pub(crate) mod tutors;
 mod welcome;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
 pub use confirm_sign_in::ConfirmSignInPage;
 pub use dashboard::DashboardPage;
+pub use design::{DesignPage, DesignStatesPage};
 pub use dev_mailbox::DevMailboxPage;
 pub use generate::GeneratePage;
 pub use home::HomePage;
 pub use lazy::{
-    AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DevMailboxRoute, GenerateRoute,
-    LoginRoute, TestCheckoutRoute, TestPortalRoute, TrackedAccountsRoute, TutorsRoute,
-    WelcomeRoute,
+    AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DesignRoute, DesignStatesRoute,
+    DevMailboxRoute, GenerateRoute, LoginRoute, TestCheckoutRoute, TestPortalRoute,
+    TrackedAccountsRoute, TutorsRoute, WelcomeRoute,
 };
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

@@ -126,7 +126,7 @@ fn Tutors(page: TutorsPageView) -> impl IntoView {
 /// One tutor. A Pro tutor on a plan without them shows a "Requires Pro" badge (to /pricing)
 /// and a disabled button with the reason under it; the server refuses the booking anyway.
 #[component]
-fn TutorCard(tutor: Tutor, locked: Option<String>, key: String) -> impl IntoView {
+pub(crate) fn TutorCard(tutor: Tutor, locked: Option<String>, key: String) -> impl IntoView {
     let reason_id = format!("tutor-{}-locked", tutor.id);
     let is_locked = locked.is_some();
     view! {
