@@ -155,6 +155,10 @@ async fn the_pricing_page_knows_the_viewer_s_plan_and_refuses_a_downgrade_in_its
     let cookie = app.sign_in("viewer@example.com").await;
 
     // On Free: Free is theirs, the paid plans keep their checkout buttons.
+    assert!(app
+        .text("/account", &cookie)
+        .await
+        .contains("Free: nothing to pay."));
     let html = app.text("/pricing", &cookie).await;
     assert!(card(&html, "free").contains("Your current plan"));
     assert!(card(&html, "pro").contains("action=\"/billing/checkout\""));
@@ -173,6 +177,11 @@ async fn the_pricing_page_knows_the_viewer_s_plan_and_refuses_a_downgrade_in_its
         String::from_utf8_lossy(&out.stderr)
     );
     app.add_tracked_accounts(&cookie, 5).await;
+    let account = app.text("/account", &cookie).await;
+    assert!(
+        account.contains("Pro, renews on "),
+        "/account says the plan and its renewal"
+    );
     let html = app.text("/pricing", &cookie).await;
     let pro = card(&html, "pro");
     assert!(

@@ -35,7 +35,7 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
         .summary(&caller.subject)
         .await
         .map_err(ApiError::internal)?;
-    let (notice, status) = match &me {
+    let (notice, status, plan_words) = match &me {
         Some(me) => {
             let notice = state
                 .billing
@@ -55,9 +55,14 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
                 state.catalog.past_due_grace_days,
                 state.db.now(),
             );
-            (notice, status)
+            let words = crate::domain::status_notice::plan_words(
+                subscription.as_ref(),
+                plan_name,
+                state.db.now(),
+            );
+            (notice, status, Some(words))
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     let generations = &usage.product.generations;
     let upgrade_to = usage
@@ -83,6 +88,7 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
         plan_moves,
         viewer: me.as_ref().map(super::session::viewer_info),
         notice,
+        plan_words,
         status,
         ways_on,
         usage,

@@ -21,6 +21,8 @@ pub struct BillingState {
     /// A downgrade held back because the account is over the new plan's limits ("… Remove 1
     /// to switch. Until then you keep Team.").
     pub notice: Option<String>,
+    /// The plan and what happens next ("Pro, renews on 2026-12-26."); `None` for visitors.
+    pub plan_words: Option<String>,
     /// The subscription's status as the pages show it: trial badge, past-due banner, unpaid
     /// dialog, prompts. `None` with nothing to say.
     pub status: Option<crate::domain::status_notice::StatusNotice>,

@@ -148,6 +148,30 @@ pub fn status_notice(
     }
 }
 
+/// The plan and what happens next, for the account page: "Pro, renews on 2026-12-26.",
+/// "Pro trial until 2026-12-03; the first payment is then.", "Pro until 2026-12-26, then Free.",
+/// "Free: nothing to pay."
+pub fn plan_words(subscription: Option<&Subscription>, plan_name: &str, now: i64) -> String {
+    let Some(sub) = subscription else {
+        return "Free: nothing to pay.".to_owned();
+    };
+    let end = sub.current_period_end.filter(|end| *end > now);
+    match (sub.status, end) {
+        (SubscriptionStatus::Active, Some(end)) => {
+            format!("{plan_name}, renews on {}.", calendar::date(end))
+        }
+        (SubscriptionStatus::Trialing, Some(end)) => format!(
+            "{plan_name} trial until {}; the first payment is then.",
+            calendar::date(end)
+        ),
+        (SubscriptionStatus::Canceled, Some(end)) => {
+            format!("{plan_name} until {}, then Free.", calendar::date(end))
+        }
+        (SubscriptionStatus::Canceled, None) => "Free: your subscription has ended.".to_owned(),
+        (status, _) => format!("{plan_name} ({}).", status.as_str().replace('_', " ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +257,22 @@ mod tests {
         assert!(say(SubscriptionStatus::Canceled)
             .detail
             .starts_with("You keep Pro until"));
+    }
+
+    #[test]
+    fn the_account_page_says_the_plan_and_what_happens_next() {
+        let end = calendar::date(NOW + 5 * DAY - 60);
+        let words = |status| plan_words(Some(&sub(status)), "Pro", NOW);
+        assert_eq!(
+            words(SubscriptionStatus::Active),
+            format!("Pro, renews on {end}.")
+        );
+        assert!(words(SubscriptionStatus::Trialing).starts_with("Pro trial until"));
+        assert_eq!(
+            words(SubscriptionStatus::Canceled),
+            format!("Pro until {end}, then Free.")
+        );
+        assert_eq!(words(SubscriptionStatus::PastDue), "Pro (past due).");
+        assert_eq!(plan_words(None, "Free", NOW), "Free: nothing to pay.");
     }
 }

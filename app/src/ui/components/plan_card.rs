@@ -186,7 +186,7 @@ fn FeatureItem(line: FeatureLine) -> impl IntoView {
         .into_any()
     } else {
         view! {
-            <li class="flex gap-2 text-slate-400">
+            <li class="flex gap-2 text-slate-500">
                 <span aria-hidden="true">"✗"</span>
                 <span class="line-through">{line.text}</span>
                 <span class="sr-only">" (not included)"</span>

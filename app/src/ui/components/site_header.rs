@@ -32,7 +32,7 @@ pub fn SiteHeader() -> impl IntoView {
                         billing.state().await.ok().and_then(counter)
                     })}
                 </Transition>
-                <input id="site-menu" type="checkbox" class="peer sr-only" />
+                <input id="site-menu" type="checkbox" class="peer sr-only" aria-label="Menu" />
                 <label
                     for="site-menu"
                     class="cursor-pointer rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 peer-focus-visible:ring-2 peer-focus-visible:ring-indigo-500 md:hidden"

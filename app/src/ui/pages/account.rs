@@ -1,6 +1,7 @@
 use crate::api::account::get_account;
 use crate::api::outcomes::{AccountError, AccountNotice};
 use crate::api::wire::{AccountView, ApiKeyView, SessionView};
+use crate::ui::billing::use_billing;
 use crate::ui::components::RequireSignIn;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,6 +55,30 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
+/// "Pro, renews on 2026-12-26.", from the billing context.
+#[component]
+fn PlanWords() -> impl IntoView {
+    let billing = use_billing();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                billing
+                    .state()
+                    .await
+                    .ok()
+                    .and_then(|state| state.plan_words)
+                    .map(|words| {
+                        view! {
+                            <p class="mt-2 text-sm font-medium" data-testid="account-plan">
+                                {words}
+                            </p>
+                        }
+                    })
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 fn AccountDetails(account: AccountView, notice: Option<String>) -> impl IntoView {
     let others = account.sessions.iter().filter(|s| !s.current).count();
@@ -82,6 +107,7 @@ fn AccountDetails(account: AccountView, notice: Option<String>) -> impl IntoView
         </section>
         <section class="mt-6 rounded-2xl border border-slate-200 bg-white p-6">
             <h2 class="text-lg font-semibold">"Billing"</h2>
+            <PlanWords />
             {account
                 .debts
                 .iter()

@@ -134,7 +134,7 @@ pub fn LoginPage() -> impl IntoView {
                                                 }
                                             })
                                             .collect_view()}
-                                        <p class="pt-2 text-center text-xs uppercase tracking-wide text-slate-400">
+                                        <p class="pt-2 text-center text-xs uppercase tracking-wide text-slate-500">
                                             "or"
                                         </p>
                                     </div>

@@ -53,9 +53,13 @@ pub(crate) fn PlanChoices(interval: Memo<BillingInterval>, picker: bool) -> impl
             view! { <p class="mt-10 text-center text-slate-500">"Loading plans…"</p> }
         }>
             {move || Suspend::new(async move {
-                let viewer = billing.state().await.ok().filter(|s| s.viewer.is_some());
+                let viewer = billing.state().await.ok().filter(|s| s.viewer.is_some() && !picker);
                 match table.await {
-                    Ok(table) => view! { <Plans table interval picker viewer /> }.into_any(),
+                    Ok(table) => {
+                        // The picker offers every plan as a start; /pricing shows them from the viewer's.
+                        view! { <Plans table interval picker viewer /> }
+                            .into_any()
+                    }
                     Err(error) => {
                         view! {
                             <p role="alert" class="mt-10 text-center text-red-700">

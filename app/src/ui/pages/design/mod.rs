@@ -38,7 +38,13 @@ pub fn DesignPage() -> impl IntoView {
             </a> " to see it at your window's width."
         </p>
         <StateSwitcher />
-        <div class="mt-8 flex gap-6 overflow-x-auto pb-4">
+        // Scrolls sideways on narrow windows; focusable so the keyboard can scroll it too.
+        <div
+            class="mt-8 flex gap-6 overflow-x-auto pb-4"
+            tabindex="0"
+            role="region"
+            aria-label="The gallery at two widths"
+        >
             {[(360, "Phone, 360 px"), (1280, "Desktop, 1280 px")]
                 .into_iter()
                 .map(|(width, label)| {
