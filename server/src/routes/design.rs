@@ -117,28 +117,30 @@ pub async fn switch(
 async fn spend_down_to(state: &AppState, user_id: i64, left: u64) -> Result<(), String> {
     let subject = Subject::User(user_id);
     let feature = state.access.product().generations.clone();
+    let summary = state
+        .access
+        .summary(&subject)
+        .await
+        .map_err(|e| e.to_string())?;
+    // What is left now, then after each use as the use itself reports it.
+    let mut remaining = summary
+        .feature(&feature)
+        .and_then(|usage| usage.counts.remaining);
     // Unlimited plans never get there; a bound keeps the loop finite whatever the catalog says.
     for _ in 0..1_000 {
-        let summary = state
-            .access
-            .summary(&subject)
-            .await
-            .map_err(|e| e.to_string())?;
-        let remaining = summary
-            .feature(&feature)
-            .and_then(|usage| usage.counts.remaining);
         match remaining {
             Some(now) if now > left => {}
             _ => return Ok(()),
         }
         let key = IdempotencyKey::parse(&format!("design-{}", SecretToken::generate().expose()))?;
-        let consumed = state
+        match state
             .access
             .consume(&subject, &feature, 1, &key)
             .await
-            .map_err(|e| e.to_string())?;
-        if !matches!(consumed, app::access::Consumed::Charged(_)) {
-            return Ok(());
+            .map_err(|e| e.to_string())?
+        {
+            app::access::Consumed::Charged(after) => remaining = after.remaining,
+            _ => return Ok(()),
         }
     }
     Ok(())

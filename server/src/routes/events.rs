@@ -8,7 +8,7 @@
 //! which checks the session again (a signed-out or revoked session gets a 401 and stops).
 
 use super::api_error::ApiFailure;
-use app::access::caller::{self, CallerError, NoCookie};
+use super::usage::identify_reader;
 use app::access::Subject;
 use app::auth::Viewer;
 use app::db::changes::Change;
@@ -46,14 +46,7 @@ pub async fn events(
     Extension(viewer): Extension<Viewer>,
     headers: HeaderMap,
 ) -> Result<Response, ApiFailure> {
-    let me = viewer.0.as_ref();
-    let caller = caller::identify(&state.db, &state.site, &headers, me, NoCookie::Unnamed)
-        .await
-        .map_err(|refused| match refused {
-            CallerError::Db(e) => ApiFailure::internal(ROUTE, e),
-            CallerError::Banned => ApiFailure::Refused(StatusCode::FORBIDDEN, refused.to_string()),
-            refused => ApiFailure::Refused(StatusCode::UNAUTHORIZED, refused.to_string()),
-        })?;
+    let caller = identify_reader(&state, &viewer, &headers, ROUTE).await?;
     if caller.subject == Subject::UnnamedGuest {
         return Err(ApiFailure::Refused(
             StatusCode::UNAUTHORIZED,
