@@ -20,6 +20,8 @@ pub mod generation;
 #[cfg(feature = "ssr")]
 pub mod housekeeping;
 #[cfg(feature = "ssr")]
+pub mod live_pages;
+#[cfg(feature = "ssr")]
 pub mod plans_file;
 #[cfg(feature = "ssr")]
 pub mod resources;

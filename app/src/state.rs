@@ -28,8 +28,8 @@ pub struct AppState {
     pub generations_in_flight: crate::generation::in_flight::InFlight,
     /// Which subjects' usage, credits or plan just changed, anywhere (`GET /api/events`).
     pub changes: crate::db::changes::ChangeFeed,
-    /// Live-update streams open now, per user (each holds a connection and a task).
-    pub live_pages: crate::generation::in_flight::InFlight,
+    /// Live-update streams open now, capped per user, per address and overall.
+    pub live_pages: crate::live_pages::LivePages,
     pub mailer: Arc<dyn Mailer>,
     pub site: Arc<Site>,
     /// Configured OAuth providers, in the order `/login` shows them.

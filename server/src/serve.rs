@@ -2,7 +2,6 @@
 
 use crate::config::{Config, GeneratorSettings, OUTPUT_NAME};
 use crate::router::router;
-use crate::routes::events::MAX_LIVE_PAGES_PER_USER;
 use app::access::Access;
 use app::auth::mailer::{DevMailbox, Mailer};
 use app::auth::oauth::{IdentityProvider, OAuth2Provider};
@@ -14,6 +13,7 @@ use app::db::{Db, DbError};
 use app::domain::Catalog;
 use app::generation::in_flight::InFlight;
 use app::generation::{DemoGenerator, Generator, OpenAiGenerator};
+use app::live_pages::LivePages;
 use app::plans_file::{self, PlansFileError};
 use app::state::{AppState, Site};
 use leptos::config::LeptosOptions;
@@ -147,7 +147,7 @@ pub async fn start(
         generator,
         generations_in_flight: InFlight::new(config.max_concurrent_generations),
         changes: ChangeFeed::default(),
-        live_pages: InFlight::new(MAX_LIVE_PAGES_PER_USER),
+        live_pages: LivePages::default(),
         providers: Arc::new(providers),
         leptos_options,
         access,

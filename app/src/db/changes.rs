@@ -10,8 +10,9 @@
 //! - **SQLite**: the triggers append to `change_feed`; the process reads rows after the last it
 //!   saw twice a second (one indexed query).
 
+use super::recent_changes::RecentChanges;
 use super::{Backend, Db, DbError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
@@ -47,16 +48,19 @@ impl Change {
     }
 }
 
-/// The process's broadcast of changes; cheap to clone.
+/// The process's broadcast of changes, and what it heard lately; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct ChangeFeed {
     sender: broadcast::Sender<Change>,
+    recent: Arc<Mutex<RecentChanges>>,
 }
 
 impl Default for ChangeFeed {
+    /// Until [`ChangeFeed::watch`] starts, every page is told its state may have changed.
     fn default() -> Self {
         Self {
             sender: broadcast::channel(BUFFER).0,
+            recent: Arc::new(Mutex::new(RecentChanges::new(i64::MAX))),
         }
     }
 }
@@ -68,7 +72,24 @@ impl ChangeFeed {
         self.sender.subscribe()
     }
 
-    fn send(&self, change: Change) {
+    /// Whether `subject_key`'s state may have changed since a page's state was read at `since`
+    /// (the app clock's seconds), as far as this process heard: for a page that starts
+    /// listening a moment after it was rendered.
+    pub fn changed_since(&self, subject_key: &str, since: i64, now: i64) -> bool {
+        self.recent().changed_since(subject_key, since, now)
+    }
+
+    fn recent(&self) -> std::sync::MutexGuard<'_, RecentChanges> {
+        // Never held across an await, and every update leaves it whole: a poisoned lock is sound.
+        self.recent.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Tells live pages, and remembers it for pages about to connect.
+    fn send(&self, change: Change, now: i64) {
+        match &change {
+            Change::Subject(subject) => self.recent().subject_changed(subject.clone(), now),
+            Change::Everyone => self.recent().everyone_changed(now),
+        }
         // Nobody listening is fine.
         let _ = self.sender.send(change);
     }
@@ -76,6 +97,8 @@ impl ChangeFeed {
     /// Watches `db` for as long as the future runs (the server spawns it and aborts it on
     /// shutdown). Failures are logged and retried; they never end the watch.
     pub async fn watch(self, db: Db) {
+        // What happened before the watch began was not heard.
+        *self.recent() = RecentChanges::new(db.now());
         match db.backend() {
             Backend::Sqlite => self.poll_sqlite(&db).await,
             Backend::Postgres => self.listen_postgres(&db).await,
@@ -95,7 +118,7 @@ impl ChangeFeed {
                 Ok((end, subjects)) => {
                     last = Some(end);
                     for subject in subjects {
-                        self.send(Change::Subject(subject.into()));
+                        self.send(Change::Subject(subject.into()), db.now());
                     }
                 }
                 Err(e) => {
@@ -111,8 +134,8 @@ impl ChangeFeed {
                 Ok(mut listener) => match listen(&mut listener).await {
                     Ok(schema) => {
                         // Whatever changed while there was no connection was not heard.
-                        self.send(Change::Everyone);
-                        self.relay(&mut listener, &schema).await;
+                        self.send(Change::Everyone, db.now());
+                        self.relay(db, &mut listener, &schema).await;
                     }
                     Err(e) => tracing::warn!(error = %e, "LISTEN for live updates failed"),
                 },
@@ -126,19 +149,19 @@ impl ChangeFeed {
     }
 
     /// Passes notifications on until the listener fails for good.
-    async fn relay(&self, listener: &mut sqlx::postgres::PgListener, schema: &str) {
+    async fn relay(&self, db: &Db, listener: &mut sqlx::postgres::PgListener, schema: &str) {
         loop {
             match listener.try_recv().await {
                 Ok(Some(notification)) => {
                     if let Some(subject) = of_schema(notification.payload(), schema) {
-                        self.send(Change::Subject(subject.into()));
+                        self.send(Change::Subject(subject.into()), db.now());
                     }
                 }
                 // The connection dropped; the next call reconnects and listens again, but
                 // what was sent meanwhile is lost.
                 Ok(None) => {
                     tracing::warn!("the live-updates connection dropped; reconnecting");
-                    self.send(Change::Everyone);
+                    self.send(Change::Everyone, db.now());
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "the live-updates connection failed");

@@ -50,6 +50,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "change feed",
         include_str!("../../../migrations/sqlite/0008_change_feed.sql"),
     ),
+    (
+        9,
+        "change feed table schema",
+        include_str!("../../../migrations/sqlite/0009_change_feed_table_schema.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -91,6 +96,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "change feed",
         include_str!("../../../migrations/postgres/0008_change_feed.sql"),
+    ),
+    (
+        9,
+        "change feed table schema",
+        include_str!("../../../migrations/postgres/0009_change_feed_table_schema.sql"),
     ),
 ];
 

@@ -18,6 +18,7 @@
 
 pub mod changes;
 mod migrations;
+mod recent_changes;
 mod url;
 
 pub use url::{Backend, DatabaseUrl};

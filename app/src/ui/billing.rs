@@ -45,7 +45,7 @@ impl Billing {
 mod live {
     use super::Billing;
     use leptos::prelude::*;
-    use std::cell::Cell;
+    use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -53,46 +53,96 @@ mod live {
     /// Opens the event stream once a signed-in state has been read (a visitor's changes come
     /// only from the page they are on).
     pub fn follow_when_signed_in(billing: Billing) {
-        let opened = StoredValue::new(false);
+        let started = StoredValue::new(false);
         Effect::new(move |_| {
             let signed_in = billing
                 .0
                 .get()
                 .and_then(Result::ok)
                 .is_some_and(|state| state.viewer.is_some());
-            if signed_in && !opened.get_value() {
-                opened.set_value(true);
-                open(billing);
+            if signed_in && !started.get_value() {
+                started.set_value(true);
+                follow(billing);
             }
         });
     }
 
-    /// `ready` on each (re)connection, `changed` when the viewer's state changed. The browser
-    /// reconnects by itself after a drop; whatever changed meanwhile was not heard, so a
-    /// reconnection reads the state again. `<body data-live="on">` tells tests it listens.
-    fn open(billing: Billing) {
-        let Ok(source) = web_sys::EventSource::new("/api/events") else {
+    /// Listens while the tab is visible. A hidden tab closes its stream: browsers give a site
+    /// about six connections over HTTP/1.1, and a stream held by every background tab would
+    /// leave none for the page in front. Coming back opens it again, saying when the shown
+    /// state was read, and the server answers `changed` if anything changed meanwhile.
+    fn follow(billing: Billing) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        let connected_before = Rc::new(Cell::new(false));
-        let on_ready = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if connected_before.replace(true) {
-                billing.refresh();
-            }
-            if let Some(body) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.body())
-            {
-                let _ = body.set_attribute("data-live", "on");
-            }
-        });
-        let on_changed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| billing.refresh());
-        let _ = source.add_event_listener_with_callback("ready", on_ready.as_ref().unchecked_ref());
-        let _ =
-            source.add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
-        // The app lives as long as the page: so do the stream and its listeners.
-        on_ready.forget();
-        on_changed.forget();
-        std::mem::forget(source);
+        let open: Rc<RefCell<Option<Open>>> = Rc::default();
+        *open.borrow_mut() = Open::connect(billing);
+        let on_visibility = {
+            let document = document.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                let mut open = open.borrow_mut();
+                if document.hidden() {
+                    *open = None;
+                } else if open.is_none() {
+                    *open = Open::connect(billing);
+                }
+            })
+        };
+        let _ = document.add_event_listener_with_callback(
+            "visibilitychange",
+            on_visibility.as_ref().unchecked_ref(),
+        );
+        // Listens as long as the page lives.
+        on_visibility.forget();
+    }
+
+    /// One open stream and its listeners; dropping it closes the stream.
+    struct Open {
+        source: web_sys::EventSource,
+        _on_ready: Closure<dyn FnMut(web_sys::Event)>,
+        _on_changed: Closure<dyn FnMut(web_sys::Event)>,
+    }
+
+    impl Open {
+        /// `ready` on each (re)connection, `changed` when the viewer's state changed since the
+        /// shown state was read (`since`), also while there was no connection: the browser
+        /// reconnects by itself after a drop with the same `since`, so nothing is missed.
+        /// `<body data-live="on">` tells tests it listens.
+        fn connect(billing: Billing) -> Option<Open> {
+            let since = billing
+                .0
+                .get_untracked()
+                .and_then(Result::ok)
+                .map(|state| state.as_of);
+            let url = match since {
+                Some(since) => format!("/api/events?since={since}"),
+                None => "/api/events".to_owned(),
+            };
+            let source = web_sys::EventSource::new(&url).ok()?;
+            let on_ready = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                if let Some(body) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.body())
+                {
+                    let _ = body.set_attribute("data-live", "on");
+                }
+            });
+            let on_changed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| billing.refresh());
+            let _ =
+                source.add_event_listener_with_callback("ready", on_ready.as_ref().unchecked_ref());
+            let _ = source
+                .add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
+            Some(Open {
+                source,
+                _on_ready: on_ready,
+                _on_changed: on_changed,
+            })
+        }
+    }
+
+    impl Drop for Open {
+        fn drop(&mut self) {
+            self.source.close();
+        }
     }
 }

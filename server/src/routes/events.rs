@@ -4,17 +4,22 @@
 //! "look again": the page re-reads it through the same server function that rendered it, so
 //! this stream cannot show anything the caller could not read anyway.
 //!
+//! A page asks with `?since=<as_of>`, the moment its shown state was read: when the process
+//! heard a change of the caller since then (made between the render and the connection, or
+//! while a hidden tab had its stream closed), the first event after `ready` is `changed`.
+//!
 //! A stream lasts at most [`MAX_STREAM_LIFE`]; the browser's `EventSource` then reconnects,
 //! which checks the session again (a signed-out or revoked session gets a 401 and stops).
 
 use super::api_error::ApiFailure;
 use super::usage::identify_reader;
 use app::access::Subject;
+use app::auth::client_ip::ClientIp;
 use app::auth::Viewer;
 use app::db::changes::Change;
-use app::generation::in_flight::Slot;
+use app::live_pages::{Full, LivePage, PER_SUBJECT};
 use app::state::AppState;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -28,8 +33,6 @@ use tokio::time::Instant;
 
 const ROUTE: &str = "/api/events";
 
-/// Live pages one subject may keep open in one process (tabs, windows, devices).
-pub const MAX_LIVE_PAGES_PER_USER: usize = 12;
 /// After this a stream ends and the browser reconnects, re-checking the session.
 const MAX_STREAM_LIFE: Duration = Duration::from_secs(30 * 60);
 /// Changes arriving this close together are told as one (a burst of generations).
@@ -44,6 +47,8 @@ const RETRY: Duration = Duration::from_secs(3);
 pub async fn events(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
+    ClientIp(address): ClientIp,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiFailure> {
     let caller = identify_reader(&state, &viewer, &headers, ROUTE).await?;
@@ -54,26 +59,57 @@ pub async fn events(
         ));
     }
     let subject = caller.subject.key();
-    let slot = state
+    let place = state
         .live_pages
-        .try_start(&subject)
-        .ok_or_else(|| ApiFailure::Busy {
-            error: format!(
-                "You already have {MAX_LIVE_PAGES_PER_USER} pages following live updates. Close a \
-             tab or two; the others keep working and show the latest numbers when reloaded."
-            ),
+        .try_open(&subject, address)
+        .map_err(|full| ApiFailure::Busy {
+            error: refusal(full),
             retry_after: 60,
         })?;
+    // Listening before asking what was heard: a change is then in one or the other.
+    let changes = state.changes.subscribe();
+    let behind = since(query.as_deref())
+        .is_none_or(|since| state.changes.changed_since(&subject, since, state.db.now()));
     let live = Live {
         subject,
-        changes: state.changes.subscribe(),
+        changes,
         ends_at: Instant::now() + MAX_STREAM_LIFE,
         greeted: false,
-        _slot: slot,
+        behind,
+        _place: place,
     };
     Ok(Sse::new(live.into_stream())
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
         .into_response())
+}
+
+/// What a page that cannot follow live updates is told (it keeps working without them).
+fn refusal(full: Full) -> String {
+    let rest = "the others keep working and show the latest numbers when reloaded.";
+    match full {
+        Full::Subject => format!(
+            "You already have {PER_SUBJECT} pages following live updates. Close a tab or two; \
+             {rest}"
+        ),
+        Full::Address => format!(
+            "Too many pages from your network are following live updates. Close a few tabs; \
+             {rest}"
+        ),
+        Full::Overall => format!(
+            "The server is following as many live pages as it can right now. Try again in a \
+             minute; {rest}"
+        ),
+    }
+}
+
+/// The `since` of the query string; anything else (absent, unreadable) is "unknown", which
+/// makes the page look again.
+fn since(query: Option<&str>) -> Option<i64> {
+    #[derive(serde::Deserialize)]
+    struct Since {
+        since: Option<i64>,
+    }
+    serde_urlencoded::from_str::<Since>(query?).ok()?.since
 }
 
 /// One open stream: whose changes it follows, and until when.
@@ -82,8 +118,10 @@ struct Live {
     changes: Receiver<Change>,
     ends_at: Instant,
     greeted: bool,
-    /// Counts this stream against the subject's cap until it is dropped (the client left).
-    _slot: Slot,
+    /// The page's state may be older than a change already heard: tell it after `ready`.
+    behind: bool,
+    /// Counts this stream against the caps until it is dropped (the client left).
+    _place: LivePage,
 }
 
 impl Live {
@@ -100,6 +138,9 @@ impl Live {
         if !self.greeted {
             self.greeted = true;
             return Some(Event::default().event("ready").data(NO_STATE).retry(RETRY));
+        }
+        if std::mem::take(&mut self.behind) {
+            return Some(Event::default().event("changed").data(NO_STATE));
         }
         loop {
             let change = tokio::time::timeout_at(self.ends_at, self.changes.recv())
