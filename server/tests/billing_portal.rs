@@ -159,3 +159,27 @@ async fn a_switch_the_usage_does_not_fit_is_refused_with_what_to_remove() {
         "nothing was scheduled"
     );
 }
+
+#[tokio::test]
+async fn the_account_page_lists_every_test_mode_payment_as_an_invoice_newest_first() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("receipts@example.com").await;
+    app.subscribe(&cookie, "pro", "monthly").await;
+    let pack = app.buy_pack(&cookie, "generations_100").await;
+    let paid = app.pay(&pack, &cookie, "succeeds").await;
+    app.come_back(&location(&paid), &cookie).await;
+
+    let html = app.text("/account", &cookie).await;
+    let rows: Vec<&str> = html.split("data-testid=\"invoice\"").skip(1).collect();
+    assert_eq!(rows.len(), 2, "{html}");
+    assert!(
+        rows[0].contains("TEST-0002") && rows[0].contains("$5.00") && rows[0].contains("Paid"),
+        "the pack, newest first: {}",
+        rows[0]
+    );
+    assert!(
+        rows[1].contains("TEST-0001") && rows[1].contains("$0.00"),
+        "Pro's first invoice is the trial's: {}",
+        rows[1]
+    );
+}

@@ -408,3 +408,53 @@ async fn switching_back_and_forth_cannot_renew_a_kept_plan() {
     assert_eq!(deliver(&app, &again).await, "synced", "no second hold");
     assert_eq!(plan_and_status(&app, &cookie).await.0, "pro");
 }
+
+#[tokio::test]
+async fn the_account_page_lists_stripes_invoices_newest_first_with_their_pages() {
+    let fake = FakeStripe::start().await;
+    let app = app_on(&fake).await;
+    let cookie = app.sign_in("ada@example.com").await;
+    assert!(
+        app.text("/account", &cookie).await.contains("See plans"),
+        "no customer, no invoices asked for"
+    );
+    assert!(!fake.requests().iter().any(|r| r.path == "/v1/invoices"));
+
+    let id = session_id(&checkout(&app, &cookie, "pro", "monthly").await).to_owned();
+    fake.complete_checkout(&id);
+    return_from_stripe(&app, &fake, &id, &cookie).await;
+    let customer = fake.customers()[0]["id"].as_str().unwrap().to_owned();
+    fake.set_now(1_769_904_000);
+    let open = fake.add_invoice(&customer, "open", 1_900);
+    fake.add_invoice(&customer, "draft", 1_900);
+
+    let html = app.text("/account", &cookie).await;
+    let rows: Vec<&str> = html.split("data-testid=\"invoice\"").skip(1).collect();
+    assert_eq!(rows.len(), 2, "the draft is left to the portal: {html}");
+    assert!(rows[0].contains("2026-02-01") && rows[0].contains("$19.00"));
+    assert!(rows[0].contains("Due") && rows[0].contains("FAKE-0002"));
+    assert!(
+        !rows[0].contains("<a "),
+        "{open} has no hosted page at Stripe: no link"
+    );
+    assert!(
+        rows[1].contains("$0.00") && rows[1].contains("Paid"),
+        "the trial's first invoice"
+    );
+    assert!(rows[1].contains("href=\"https://invoice.stripe.test/i/in_"));
+    assert!(rows[1].contains("rel=\"noopener noreferrer\""));
+    let asked = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v1/invoices")
+        .expect("invoices listed");
+    assert_eq!(asked.param("customer"), Some(customer.as_str()));
+
+    // Stripe failing costs the list, not the page.
+    fake.fail_invoice_listing();
+    let account = app.get_as("/account", Some(&cookie)).await;
+    assert_eq!(account.status(), 200);
+    let html = account.text().await.unwrap();
+    assert!(html.contains("Your invoices could not be loaded just now."));
+    assert!(html.contains("Manage billing"));
+}

@@ -47,6 +47,18 @@ async fn the_gallery_shows_every_state_and_only_it_may_be_framed_by_the_site() {
     assert!(html.contains("You have 3 generations left today"));
     assert!(html.contains("Upgrade to Pro · $19.00 a month"));
 
+    // Drawn for a signed-in viewer, the gallery still holds nothing of theirs: no site header,
+    // no notices, only fixtures.
+    let cookie = app.sign_in("viewer@example.com").await;
+    let html = app.text("/design/states", &cookie).await;
+    assert!(html.contains("data-testid=\"state-chart\""));
+    assert!(!html.contains("data-testid=\"site-header\""), "bare layout");
+    assert!(!html.contains("viewer@example.com"));
+    assert!(app
+        .text("/dashboard", &cookie)
+        .await
+        .contains("data-testid=\"site-header\""));
+
     let gallery = app.get("/design").await;
     assert_eq!(gallery.status(), 200);
     assert_eq!(

@@ -201,3 +201,23 @@ async fn the_pricing_page_knows_the_viewer_s_plan_and_refuses_a_downgrade_in_its
         "{free}"
     );
 }
+
+#[tokio::test]
+async fn a_subscriber_cut_down_to_free_by_payment_trouble_is_sent_to_the_portal_not_checkout() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("late@example.com").await;
+    let switched = app
+        .post_form(
+            "/design/switch",
+            &[("plan", "free"), ("status", "past_due")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(switched.status(), 303);
+    let html = app.text("/pricing", &cookie).await;
+    assert!(
+        !html.contains("action=\"/billing/checkout\""),
+        "a checkout would be refused: they hold a subscription"
+    );
+    assert!(card(&html, "pro").contains("action=\"/billing/portal\""));
+}

@@ -655,8 +655,11 @@ async fn balance(conn: &mut AnyConnection, subject: &str, feature: &str) -> Resu
     from_db(balance.unwrap_or(0), "credit balance")
 }
 
-/// (day number since 1970, uses minus refunds) of `subject`'s `feature` since `since`, for
-/// the days that had any.
+/// The longest usage window: a billing month (the daily windows are shorter, counts have none).
+const LONGEST_WINDOW_SECS: i64 = 31 * 86_400;
+
+/// (day number since 1970 in UTC, units used minus units refunded) of `subject`'s `feature`
+/// since `since`, for the days that had any.
 pub(super) async fn uses_per_day(
     pool: &Pool<Any>,
     subject: &str,
@@ -665,15 +668,19 @@ pub(super) async fn uses_per_day(
 ) -> Result<Vec<(i64, i64)>, DbError> {
     let rows = sqlx::query(
         "SELECT created_at / 86400 AS day,
-                SUM(CASE WHEN kind = 'consume' THEN 1 ELSE -1 END) AS uses
+                SUM(CASE WHEN kind = 'consume' THEN from_allowance + from_credits
+                         ELSE -(from_allowance + from_credits) END) AS uses
          FROM usage_ledger
          WHERE subject = $1 AND feature = $2 AND kind IN ('consume', 'refund')
-           AND created_at >= $3
+           AND (window_start >= $4 OR window_start = 0) AND created_at >= $3
          GROUP BY created_at / 86400",
     )
     .bind(subject)
     .bind(feature)
     .bind(since)
+    // A use is written in its window, which began at most one longest window before it (or is
+    // 0, a count's): the bound lets the (subject, feature, window_start) index skip older history.
+    .bind(since - LONGEST_WINDOW_SECS)
     .fetch_all(pool)
     .await?;
     use sqlx::Row;

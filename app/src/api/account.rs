@@ -58,6 +58,19 @@ pub async fn get_account() -> Result<AccountView, ApiError> {
         .await
         .map_err(ApiError::internal)?
         .is_some();
+    // Asked of the provider each time (its list is the truth); a failure costs the list, not
+    // the page.
+    let invoices = if manages_billing {
+        match state.billing.invoices(me.user.id).await {
+            Ok(invoices) => Some(invoices),
+            Err(e) => {
+                tracing::warn!(error = %e, "listing invoices failed");
+                None
+            }
+        }
+    } else {
+        Some(Vec::new())
+    };
     let debts = state
         .access
         .credit_debts(&crate::access::Subject::User(me.user.id))
@@ -78,6 +91,7 @@ pub async fn get_account() -> Result<AccountView, ApiError> {
         api_keys,
         new_api_key,
         manages_billing,
+        invoices,
         debts,
     })
 }

@@ -73,6 +73,8 @@ pub struct AccountView {
     pub manages_billing: bool,
     /// "You owe 30 generations from a refunded credit pack; …", one per feature owed.
     pub debts: Vec<String>,
+    /// The newest invoices, newest first; `None` when the provider could not be asked just now.
+    pub invoices: Option<Vec<crate::domain::invoice::Invoice>>,
 }
 
 /// One of the user's live API keys, on `/account` (the key itself is shown only once).

@@ -12,6 +12,7 @@ use super::provider::{
 use crate::auth::token::SecretToken;
 use crate::db::{Db, DbError};
 use crate::domain::calendar::add_months;
+use crate::domain::invoice::Invoice;
 use crate::domain::provider_subscription::ProviderSubscription;
 use crate::domain::{BillingInterval, Catalog, CatalogPrice, Money, SubscriptionStatus};
 use futures_util::future::BoxFuture;
@@ -444,5 +445,13 @@ impl BillingProvider for LocalBilling {
     ) -> BoxFuture<'a, Result<String, BillingError>> {
         // The test portal knows the signed-in user; it always leads back to /account.
         Box::pin(async { Ok("/billing/test-portal".to_owned()) })
+    }
+
+    fn invoices<'a>(
+        &'a self,
+        customer: &'a str,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<Invoice>, BillingError>> {
+        Box::pin(async move { Ok(self.local_invoices(customer, limit).await?) })
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::db::DbError;
 use crate::domain::clawback::ChargeMoney;
+use crate::domain::invoice::Invoice;
 use crate::domain::provider_subscription::ProviderSubscription;
 use futures_util::future::BoxFuture;
 use std::fmt::Debug;
@@ -111,4 +112,11 @@ pub trait BillingProvider: Send + Sync + Debug {
         customer: &'a str,
         return_url: &'a str,
     ) -> BoxFuture<'a, Result<String, BillingError>>;
+
+    /// `customer`'s newest invoices (at most `limit`), newest first.
+    fn invoices<'a>(
+        &'a self,
+        customer: &'a str,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<Invoice>, BillingError>>;
 }

@@ -7,12 +7,14 @@ use super::provider::{
     NewCustomer, StartedCheckout,
 };
 use crate::domain::clawback::ChargeMoney;
+use crate::domain::invoice::{Invoice, InvoiceStatus};
 use crate::domain::provider_subscription::ProviderSubscription;
 use crate::domain::SubscriptionStatus;
 use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
 use stripe_billing::billing_portal_session::CreateBillingPortalSession;
+use stripe_billing::invoice::ListInvoice;
 use stripe_billing::subscription::{ListSubscription, ListSubscriptionStatus};
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionCustomerUpdate,
@@ -81,6 +83,30 @@ impl StripeBilling {
                 ))
             })
     }
+}
+
+/// One of Stripe's invoices in our words; `None` for one without an id or with a status this
+/// version does not know (left out rather than shown wrong).
+fn invoice(i: &stripe_shared::Invoice) -> Option<Invoice> {
+    use stripe_shared::InvoiceStatus as Stripe;
+    let status = match i.status.as_ref()? {
+        Stripe::Draft => InvoiceStatus::Draft,
+        Stripe::Open => InvoiceStatus::Open,
+        Stripe::Paid => InvoiceStatus::Paid,
+        Stripe::Uncollectible => InvoiceStatus::Uncollectible,
+        Stripe::Void => InvoiceStatus::Void,
+        // A status newer than this version: left out rather than shown wrong.
+        _ => return None,
+    };
+    Some(Invoice {
+        id: i.id.as_ref()?.to_string(),
+        number: i.number.clone(),
+        created: i.created,
+        total: i.total,
+        currency: i.currency.to_string(),
+        status,
+        url: i.hosted_invoice_url.clone(),
+    })
 }
 
 fn subscription(s: &stripe_shared::Subscription) -> ProviderSubscription {
@@ -264,6 +290,28 @@ impl BillingProvider for StripeBilling {
                 .await
                 .map_err(failed)?;
             Ok(session.url)
+        })
+    }
+
+    fn invoices<'a>(
+        &'a self,
+        customer: &'a str,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<Invoice>, BillingError>> {
+        Box::pin(async move {
+            // Stripe lists newest first; drafts are left to the portal.
+            let list = ListInvoice::new()
+                .customer(customer)
+                .limit(i64::try_from(limit).unwrap_or(100).clamp(1, 100))
+                .send(&self.client)
+                .await
+                .map_err(failed)?;
+            Ok(list
+                .data
+                .iter()
+                .filter_map(invoice)
+                .filter(|i| i.status != InvoiceStatus::Draft)
+                .collect())
         })
     }
 }

@@ -12,6 +12,7 @@ pub mod describe;
 pub mod email;
 pub mod explain;
 pub mod idempotency;
+pub mod invoice;
 pub mod low_credits;
 pub mod money;
 pub mod plan_change;

@@ -76,6 +76,8 @@ pub fn status_notice(
                 .current_period_end
                 .map(|end| ((end - now).max(0) + DAY - 1) / DAY);
             let headline = match days {
+                // The end has come and the provider has not said what follows yet.
+                Some(0) => "Trial · ends today".to_owned(),
                 Some(1) => "Trial · 1 day left".to_owned(),
                 Some(n) => format!("Trial · {n} days left"),
                 None => "Trial".to_owned(),
@@ -215,6 +217,9 @@ mod tests {
         last_day.current_period_end = Some(NOW + 3_600);
         let badge = status_notice(Some(&last_day), "Pro", 7, NOW).expect("notice");
         assert_eq!(badge.headline, "Trial · 1 day left");
+        last_day.current_period_end = Some(NOW - 60);
+        let over = status_notice(Some(&last_day), "Pro", 7, NOW).expect("notice");
+        assert_eq!(over.headline, "Trial · ends today", "never \"0 days left\"");
     }
 
     #[test]

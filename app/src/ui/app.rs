@@ -3,10 +3,12 @@ use super::pages::{
     AccountRoute, AdminRoute, ConfirmSignInRoute, DashboardRoute, DesignRoute, DesignStatesRoute,
     DevMailboxRoute, GenerateRoute, HomePage, LoginRoute, NotFoundPage, PricingPage,
     TestCheckoutRoute, TestPortalRoute, TrackedAccountsRoute, TutorsRoute, WelcomeRoute,
+    DESIGN_STATES_PATH,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::{path, Lazy, SsrMode};
 
 /// The HTML document around the app, rendered on the server only (with its
@@ -59,8 +61,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/tollgate.css" />
         <Title text="Tollgate" />
         <Router>
-            <SiteHeader />
-            <StatusNotices />
+            <Chrome />
             <main class="mx-auto max-w-6xl px-4 py-10">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
@@ -90,5 +91,21 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The header and the billing notices above every page but the design gallery, which is drawn
+/// from fixtures alone (and framed twice by `/design`): nothing of the viewer appears in it.
+#[component]
+fn Chrome() -> impl IntoView {
+    let location = use_location();
+    let bare = Memo::new(move |_| location.pathname.with(|path| path == DESIGN_STATES_PATH));
+    move || {
+        (!bare.get()).then(|| {
+            view! {
+                <SiteHeader />
+                <StatusNotices />
+            }
+        })
     }
 }

@@ -14,13 +14,46 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, Copy)]
 pub struct Billing(Resource<Result<BillingState, ApiError>>);
 
-/// Creates the context (once, in `App`) and, in the browser, follows changes.
+/// Creates the context (once, in `App`) and, in the browser, follows changes. The design
+/// gallery draws fixtures only: there the viewer's state is neither read nor sent.
 pub fn provide_billing() {
-    let state = Resource::new(|| (), |_| get_billing_state());
+    let gallery = on_gallery_page();
+    let state = Resource::new(
+        || (),
+        move |_| async move {
+            if gallery {
+                return Err(ApiError::NotFound(
+                    "The gallery shows no billing state.".into(),
+                ));
+            }
+            get_billing_state().await
+        },
+    );
     let billing = Billing(state);
     provide_context(billing);
     #[cfg(feature = "hydrate")]
     live::follow_when_signed_in(billing);
+}
+
+/// Whether this page is the design gallery (`provide_billing` runs outside the router, so the
+/// path is read from the request on the server and from the address bar in the browser).
+fn on_gallery_page() -> bool {
+    let gallery = crate::ui::pages::DESIGN_STATES_PATH;
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>().is_some_and(|parts| parts.uri.path() == gallery)
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .is_some_and(|path| path == gallery)
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        let _ = gallery;
+        false
+    }
 }
 
 /// The context given by [`provide_billing`].
@@ -51,7 +84,8 @@ mod live {
     use wasm_bindgen::JsCast;
 
     /// Opens the event stream once a signed-in state has been read (a visitor's changes come
-    /// only from the page they are on).
+    /// only from the page they are on). The design gallery reads no state, so its two frames in
+    /// `/design` hold none of the browser's few connections.
     pub fn follow_when_signed_in(billing: Billing) {
         let started = StoredValue::new(false);
         Effect::new(move |_| {

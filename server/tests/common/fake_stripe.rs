@@ -43,6 +43,9 @@ struct Inner {
     sessions: Vec<Value>,
     subscriptions: Vec<Value>,
     charges: Vec<Value>,
+    invoices: Vec<Value>,
+    /// `GET /v1/invoices` answers 500 (Stripe having a bad minute).
+    invoices_failing: bool,
     requests: Vec<Recorded>,
 }
 
@@ -158,6 +161,7 @@ impl FakeStripe {
             .route("/v1/charges/{id}", get(retrieve_charge))
             .route("/v1/checkout/sessions/{id}", get(retrieve_session))
             .route("/v1/subscriptions", get(list_subscriptions))
+            .route("/v1/invoices", get(list_invoices))
             .route("/v1/billing_portal/sessions", post(create_portal_session))
             .with_state(fake.clone());
         tokio::spawn(async move {
@@ -288,8 +292,65 @@ impl FakeStripe {
         item["current_period_end"] = json!(period_end);
         sub["items"]["data"] = json!([item]);
         sub["items"]["url"] = json!(format!("/v1/subscription_items?subscription={sub_id}"));
+        // Stripe bills a subscription's first period at once: $0 during a trial.
+        let invoice_id = inner.id("in");
+        let number = format!("FAKE-{:04}", inner.invoices.len() + 1);
+        let mut invoice = self.invoice(&invoice_id, &sub["customer"], now);
+        let total = if trial_days > 0 {
+            0
+        } else {
+            sub["items"]["data"][0]["price"]["unit_amount"]
+                .as_i64()
+                .unwrap_or(0)
+        };
+        invoice["number"] = json!(number);
+        invoice["status"] = json!("paid");
+        invoice["total"] = json!(total);
+        invoice["amount_due"] = json!(total);
+        invoice["amount_paid"] = json!(total);
+        invoice["amount_remaining"] = json!(0);
+        invoice["billing_reason"] = json!("subscription_create");
+        invoice["hosted_invoice_url"] =
+            json!(format!("https://invoice.stripe.test/i/{invoice_id}"));
+        inner.invoices.push(invoice);
         inner.subscriptions.push(sub.clone());
         sub
+    }
+
+    /// An invoice from the fixture. Its one line item has the shape of an older API version
+    /// than the one async-stripe speaks (it fails to parse); Tollgate reads no lines, so the
+    /// fake sends an empty list of them.
+    fn invoice(&self, id: &str, customer: &Value, created: i64) -> Value {
+        let mut invoice = self.resource("invoice");
+        invoice["id"] = json!(id);
+        invoice["customer"] = customer.clone();
+        invoice["created"] = json!(created);
+        invoice["currency"] = json!("usd");
+        invoice["lines"] = json!({ "object": "list", "data": [], "has_more": false,
+            "url": format!("/v1/invoices/{id}/lines") });
+        invoice
+    }
+
+    /// From now on, listing invoices fails with Stripe's 500.
+    pub fn fail_invoice_listing(&self) {
+        self.inner().invoices_failing = true;
+    }
+
+    /// Adds an invoice of `customer` in `status` (an open one, a draft…), as Stripe's
+    /// dashboard or a renewal would; returns its id.
+    pub fn add_invoice(&self, customer: &str, status: &str, total: i64) -> String {
+        let mut inner = self.inner();
+        let id = inner.id("in");
+        let mut invoice = self.invoice(&id, &json!(customer), inner.now);
+        invoice["number"] = if status == "draft" {
+            Value::Null
+        } else {
+            json!(format!("FAKE-{:04}", inner.invoices.len() + 1))
+        };
+        invoice["status"] = json!(status);
+        invoice["total"] = json!(total);
+        inner.invoices.push(invoice);
+        id
     }
 
     /// The charge that paid checkout `session`, as Stripe holds it now.
@@ -597,6 +658,40 @@ async fn list_subscriptions(
         .cloned()
         .collect();
     Json(list("/v1/subscriptions", found)).into_response()
+}
+
+async fn list_invoices(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    fake.record("GET", "/v1/invoices", &query, &headers);
+    if !authorized(&headers) {
+        return stripe_error(StatusCode::UNAUTHORIZED, "Invalid API Key provided");
+    }
+    if fake.inner().invoices_failing {
+        return stripe_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "An unknown error occurred",
+        );
+    }
+    let query = params(&query);
+    let customer = param(&query, "customer").map(str::to_owned);
+    let limit = param(&query, "limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(10);
+    // Stripe lists newest first.
+    let found = fake
+        .inner()
+        .invoices
+        .iter()
+        .rev()
+        .filter(|i| customer.as_deref().is_none_or(|c| i["customer"] == c))
+        .take(limit)
+        .cloned()
+        .collect();
+    Json(list("/v1/invoices", found)).into_response()
 }
 
 async fn create_portal_session(

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 
 /// A modal dialog over the page, for assistive technology and the keyboard alike: `aria-modal`,
 /// labelled by its title and described by its body; focus moves to its first action when it
-/// opens and Tab stays inside it. With `on_close`, Escape closes it; without, it blocks until
+/// opens, Tab stays inside it, and closing gives the focus back to where it was. (The overlay
+/// takes every click meant for the page behind; `aria-modal` hides that page from screen
+/// readers, so it is not made `inert` too: the dialog is rendered inside it, also without JS.) With `on_close`, Escape closes it; without, it blocks until
 /// its own actions lead away (`role="alertdialog"`).
 #[component]
 pub fn Dialog(
@@ -18,11 +20,21 @@ pub fn Dialog(
 ) -> impl IntoView {
     let dialog = NodeRef::<Div>::new();
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get().filter(|_| !preview) {
-            focus::first(&dialog);
-        }
-    });
+    {
+        // Where the focus was before the dialog took it, to give it back on close.
+        let before = StoredValue::new_local(None::<web_sys::HtmlElement>);
+        Effect::new(move |_| {
+            if let Some(dialog) = dialog.get().filter(|_| !preview) {
+                before.set_value(focus::current());
+                focus::first(&dialog);
+            }
+        });
+        on_cleanup(move || {
+            if let Some(element) = before.try_get_value().flatten() {
+                let _ = element.focus();
+            }
+        });
+    }
     let overlay = if preview { "absolute" } else { "fixed" };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Escape" => {
@@ -38,8 +50,10 @@ pub fn Dialog(
         }
         _ => {}
     };
-    let title_id = format!("{testid}-title");
-    let body_id = format!("{testid}-body");
+    // Unique on a page of many (the design gallery): one dialog per test id and title.
+    let id = format!("{testid}-{}", slug(&title));
+    let title_id = format!("{id}-title");
+    let body_id = format!("{id}-body");
     let (labelled_by, described_by) = (title_id.clone(), body_id.clone());
     let role = if on_close.is_some() {
         "dialog"
@@ -53,7 +67,8 @@ pub fn Dialog(
             <div
                 node_ref=dialog
                 role=role
-                aria-modal="true"
+                // A preview sits in a page of many; only a real dialog hides the page behind.
+                aria-modal=(!preview).then_some("true")
                 aria-labelledby=labelled_by
                 aria-describedby=described_by
                 data-testid=testid
@@ -66,6 +81,28 @@ pub fn Dialog(
                 <div id=body_id>{children()}</div>
             </div>
         </div>
+    }
+}
+
+/// "You're out of credits" → "you-re-out-of-credits": a title as an id part.
+fn slug(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_title_becomes_an_id_part() {
+        assert_eq!(
+            super::slug("You're out of credits"),
+            "you-re-out-of-credits"
+        );
+        assert_eq!(super::slug("Trial · 5 days left"), "trial-5-days-left");
     }
 }
 
@@ -85,6 +122,17 @@ mod focus {
             .filter_map(|i| list.item(i))
             .filter_map(|node| node.dyn_into::<HtmlElement>().ok())
             .collect()
+    }
+
+    /// The focused element, when it is one that can be focused again (not the page's body).
+    pub fn current() -> Option<HtmlElement> {
+        let document = web_sys::window()?.document()?;
+        let active = document.active_element()?;
+        let body = document.body();
+        if body.is_some_and(|b| b.unchecked_ref::<web_sys::Element>() == &active) {
+            return None;
+        }
+        active.dyn_into::<HtmlElement>().ok()
     }
 
     /// Focuses the dialog's first action, so Enter takes it and Tab goes on.

@@ -3,6 +3,7 @@
 mod dialog;
 mod header_counter;
 mod interval_toggle;
+mod invoice_list;
 mod out_of_credits_modal;
 mod plan_card;
 mod require_sign_in;
@@ -14,6 +15,7 @@ mod usage_meter;
 pub use dialog::Dialog;
 pub use header_counter::HeaderCounter;
 pub use interval_toggle::IntervalToggle;
+pub use invoice_list::InvoiceList;
 pub use out_of_credits_modal::{OutOfCreditsModal, Refused};
 pub use plan_card::PlanCard;
 pub use require_sign_in::RequireSignIn;

@@ -70,7 +70,16 @@ pub fn PlanCard(
             </p>
             {match viewer {
                 Some((step, on_paid_plan)) => {
-                    view! { <ViewerAction step on_paid_plan paid name=name.clone() /> }.into_any()
+                    view! {
+                        <ViewerAction
+                            step
+                            on_paid_plan
+                            paid
+                            name=name.clone()
+                            plan=id.to_string()
+                        />
+                    }
+                        .into_any()
                 }
                 None => ().into_any(),
             }}
@@ -117,7 +126,14 @@ fn viewer_moves_by_portal(viewer: Option<&(PlanMove, bool)>, paid: bool) -> bool
 /// "Upgrade to Team" / "Downgrade to Free" through the billing portal, or a downgrade refused
 /// with what to remove first, said in the card.
 #[component]
-fn ViewerAction(step: PlanMove, on_paid_plan: bool, paid: bool, name: String) -> impl IntoView {
+fn ViewerAction(
+    step: PlanMove,
+    on_paid_plan: bool,
+    paid: bool,
+    name: String,
+    /// The plan's id, for element ids (a name may hold spaces).
+    plan: String,
+) -> impl IntoView {
     let portal = |words: String, testid: &'static str| {
         view! {
             <form method="post" action="/billing/portal" class="mt-6">
@@ -150,12 +166,12 @@ fn ViewerAction(step: PlanMove, on_paid_plan: bool, paid: bool, name: String) ->
                 class=format!(
                     "mt-6 {CTA_CLASS} disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600",
                 )
-                aria-describedby=format!("downgrade-{name}")
+                aria-describedby=format!("downgrade-{plan}")
             >
                 {format!("Downgrade to {name}")}
             </button>
             <p
-                id=format!("downgrade-{name}")
+                id=format!("downgrade-{plan}")
                 role="note"
                 class="mt-2 text-sm text-amber-800"
                 data-testid="downgrade-refused"

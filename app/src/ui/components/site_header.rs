@@ -19,7 +19,7 @@ const LINK: &str = "block py-2 text-slate-600 hover:text-slate-900 md:py-0";
 pub fn SiteHeader() -> impl IntoView {
     let billing = use_billing();
     view! {
-        <header class="border-b border-slate-200 bg-white">
+        <header class="border-b border-slate-200 bg-white" data-testid="site-header">
             <nav
                 class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 px-4 py-3"
                 aria-label="Main"

@@ -7,8 +7,15 @@ use leptos_router::hooks::use_location;
 
 const BUTTON: &str = "inline-block rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500";
 
-/// Pages an unpaid account can still use: where the payment is sorted out.
-const BILLING_PAGES: [&str; 3] = ["/account", "/pricing", "/billing/"];
+/// Whether an unpaid account can still use the page at `path`: where the payment is sorted
+/// out (its account, the plans, and the checkout and portal pages under `/billing/`).
+fn is_billing_page(path: &str) -> bool {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    matches!(path, "/account" | "/pricing") || path.starts_with("/billing/")
+}
 
 /// Under the header on every page: what the viewer's billing needs from them — a past-due or
 /// other status banner, a downgrade held back, and for an unpaid account a dialog that blocks
@@ -32,7 +39,7 @@ pub fn StatusNotices() -> impl IntoView {
 
 #[component]
 fn Notices(state: BillingState, path: String) -> impl IntoView {
-    let on_billing_page = BILLING_PAGES.iter().any(|p| path.starts_with(p));
+    let on_billing_page = is_billing_page(&path);
     let (blocking, banner) = match state.status {
         Some(notice) if notice.tone == Tone::Blocking => (Some(notice), None),
         Some(notice) if matches!(notice.tone, Tone::Banner { .. }) => (None, Some(notice)),
@@ -138,4 +145,19 @@ fn NextStepButton(notice: StatusNotice) -> impl IntoView {
         }
         .into_any(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_billing_page;
+
+    #[test]
+    fn only_the_billing_pages_are_open_to_an_unpaid_account() {
+        for open in ["/account", "/account/", "/pricing", "/billing/test-portal"] {
+            assert!(is_billing_page(open), "{open}");
+        }
+        for blocked in ["/accounts", "/pricingx", "/billing", "/dashboard", "/"] {
+            assert!(!is_billing_page(blocked), "{blocked}");
+        }
+    }
 }

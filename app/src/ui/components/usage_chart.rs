@@ -9,7 +9,8 @@ const LABELS: u32 = 18;
 
 /// The last 30 days of generations as bars: an SVG drawn on the server, so it reads without
 /// JavaScript. Each bar names its day and count on hover (`<title>`); the whole chart has one
-/// sentence for screen readers.
+/// sentence for screen readers. Days are UTC days, the ones the daily allowance counts, so a
+/// bar matches what the counter said that day (the caption says so).
 #[component]
 pub fn UsageChart(history: UsageHistory) -> impl IntoView {
     let UsageHistory { days, units } = history;
@@ -39,7 +40,9 @@ pub fn UsageChart(history: UsageHistory) -> impl IntoView {
             data-testid="usage-chart"
         >
             <figcaption class="text-sm font-semibold">
-                {format!("Your {units}, last 30 days")}
+                {format!(
+                    "Your {units}, last 30 days (days in UTC, when the daily allowance renews)",
+                )}
             </figcaption>
             <p class="text-xs text-slate-500" data-testid="usage-chart-summary">
                 {summary.clone()}

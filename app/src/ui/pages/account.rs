@@ -2,7 +2,7 @@ use crate::api::account::get_account;
 use crate::api::outcomes::{AccountError, AccountNotice};
 use crate::api::wire::{AccountView, ApiKeyView, SessionView};
 use crate::ui::billing::use_billing;
-use crate::ui::components::RequireSignIn;
+use crate::ui::components::{InvoiceList, RequireSignIn};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -136,6 +136,7 @@ fn AccountDetails(account: AccountView, notice: Option<String>) -> impl IntoView
                             "Manage billing"
                         </button>
                     </form>
+                    <InvoiceList invoices=account.invoices.clone() />
                 }
                     .into_any()
             } else {

@@ -57,7 +57,7 @@ fn Writer() -> impl IntoView {
     let output = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    let refused = RwSignal::new(None::<Refused>);
+    let refused = RwSignal::new(None::<RefusedWith>);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -78,12 +78,17 @@ fn Writer() -> impl IntoView {
                     error,
                     reset_at,
                 }) => {
+                    // The modal's offers (the better plan, the packs) from the billing context.
+                    let state = billing.state().await.ok();
                     billing.refresh();
-                    refused.set(Some(Refused {
-                        status,
-                        error,
-                        reset_at,
-                    }));
+                    refused.set(Some(RefusedWith::new(
+                        Refused {
+                            status,
+                            error,
+                            reset_at,
+                        },
+                        state,
+                    )));
                 }
                 Err(message) => problem.set(Some(message)),
             }
@@ -132,38 +137,50 @@ fn Writer() -> impl IntoView {
         >
             {move || output.get()}
         </article>
-        // The modal's offers come from the billing context (the better plan, the packs).
-        <Transition fallback=|| ()>
-            {move || {
-                let refused_now = refused.get();
-                Suspend::new(async move {
-                    let state = billing.state().await.ok();
-                    refused_now
-                        .map(|refused_now| {
-                            let (ways, renewal) = state
-                                .map(|s| {
-                                    let renewal = s
-                                        .usage
-                                        .feature(&s.usage.product.generations)
-                                        .map_or(crate::domain::Renewal::Day, |g| g.renewal);
-                                    (s.ways_on, renewal)
-                                })
-                                .unwrap_or_else(|| (
-                                    Default::default(),
-                                    crate::domain::Renewal::Day,
-                                ));
-                            view! {
-                                <OutOfCreditsModal
-                                    refused=refused_now
-                                    ways
-                                    renewal
-                                    on_close=move || refused.set(None)
-                                />
-                            }
-                        })
+        // Drawn from what was known when the use was refused, not re-drawn when the billing
+        // state changes meanwhile (that would move the focus back to its first button).
+        {move || {
+            refused
+                .get()
+                .map(|RefusedWith { refused: refused_now, ways, renewal }| {
+                    view! {
+                        <OutOfCreditsModal
+                            refused=refused_now
+                            ways
+                            renewal
+                            on_close=move || refused.set(None)
+                        />
+                    }
                 })
-            }}
-        </Transition>
+        }}
+    }
+}
+
+/// A refused use and the ways on that the modal offers.
+#[derive(Debug, Clone)]
+struct RefusedWith {
+    refused: Refused,
+    ways: crate::domain::pricing::WaysOn,
+    renewal: crate::domain::Renewal,
+}
+
+impl RefusedWith {
+    fn new(refused: Refused, state: Option<crate::api::wire::BillingState>) -> Self {
+        let (ways, renewal) = state.map_or_else(
+            || (Default::default(), crate::domain::Renewal::Day),
+            |s| {
+                let renewal = s
+                    .usage
+                    .feature(&s.usage.product.generations)
+                    .map_or(crate::domain::Renewal::Day, |g| g.renewal);
+                (s.ways_on, renewal)
+            },
+        );
+        Self {
+            refused,
+            ways,
+            renewal,
+        }
     }
 }
 

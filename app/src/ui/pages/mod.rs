@@ -22,7 +22,7 @@ pub use account::AccountPage;
 pub use admin::AdminPage;
 pub use confirm_sign_in::ConfirmSignInPage;
 pub use dashboard::DashboardPage;
-pub use design::{DesignPage, DesignStatesPage};
+pub use design::{DesignPage, DesignStatesPage, STATES_PATH as DESIGN_STATES_PATH};
 pub use dev_mailbox::DevMailboxPage;
 pub use generate::GeneratePage;
 pub use home::HomePage;

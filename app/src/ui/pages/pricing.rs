@@ -4,7 +4,7 @@ use crate::api::wire::BillingState;
 use crate::domain::plan_change::PlanMove;
 use crate::domain::pricing::PricingTable;
 use crate::domain::BillingInterval;
-use crate::domain::PlanId;
+use crate::domain::{Holder, PlanId, SubscriptionStatus};
 use crate::ui::billing::use_billing;
 use crate::ui::components::{IntervalToggle, PlanCard};
 use leptos::prelude::*;
@@ -81,15 +81,23 @@ fn Plans(
     picker: bool,
     viewer: Option<BillingState>,
 ) -> impl IntoView {
-    // Where each plan stands from a signed-in viewer's, and whether they pay for one now.
-    let on_paid_plan = viewer.as_ref().is_some_and(|state| {
-        state.plan_moves.iter().any(|(id, step)| {
-            *step == PlanMove::Current
-                && table
-                    .plans
-                    .iter()
-                    .any(|offer| &offer.id == id && offer.paid)
-        })
+    // Where each plan stands from a signed-in viewer's, and whether they hold a subscription
+    // (their moves then go through the portal; a second checkout is refused). Someone whose
+    // payment trouble has cut them down to Free still holds one: its status says so.
+    let holds_subscription = viewer.as_ref().is_some_and(|state| {
+        let subscribed = matches!(
+            &state.usage.holder,
+            Holder::Member { status, .. }
+                if status.is_live() && *status != SubscriptionStatus::Active
+        );
+        subscribed
+            || state.plan_moves.iter().any(|(id, step)| {
+                *step == PlanMove::Current
+                    && table
+                        .plans
+                        .iter()
+                        .any(|offer| &offer.id == id && offer.paid)
+            })
     });
     let step_of = move |id: &PlanId| {
         viewer.as_ref().and_then(|state| {
@@ -97,7 +105,7 @@ fn Plans(
                 .plan_moves
                 .iter()
                 .find(|(plan, _)| plan == id)
-                .map(|(_, step)| (step.clone(), on_paid_plan))
+                .map(|(_, step)| (step.clone(), holds_subscription))
         })
     };
     let (free_href, free_action) = if picker {
