@@ -112,8 +112,10 @@ pub async fn switch(
     Redirect::to("/dashboard").into_response()
 }
 
-/// Uses generations one at a time, as real uses, until at most `left` remain today (bought
-/// credits count as remaining, so they are spent too) or a use is refused.
+/// Uses generations, as one real use of several, until `left` remain today (bought credits
+/// count as remaining, so they are spent too): one transaction and one ledger row whatever
+/// the number, so a switch costs the database what a generation does. Unlimited plans have
+/// nothing to spend down; a use the plan refuses leaves things as they are.
 async fn spend_down_to(state: &AppState, user_id: i64, left: u64) -> Result<(), String> {
     let subject = Subject::User(user_id);
     let feature = state.access.product().generations.clone();
@@ -122,27 +124,20 @@ async fn spend_down_to(state: &AppState, user_id: i64, left: u64) -> Result<(), 
         .summary(&subject)
         .await
         .map_err(|e| e.to_string())?;
-    // What is left now, then after each use as the use itself reports it.
-    let mut remaining = summary
+    let Some(to_spend) = summary
         .feature(&feature)
-        .and_then(|usage| usage.counts.remaining);
-    // Unlimited plans never get there; a bound keeps the loop finite whatever the catalog says.
-    for _ in 0..1_000 {
-        match remaining {
-            Some(now) if now > left => {}
-            _ => return Ok(()),
-        }
-        let key = IdempotencyKey::parse(&format!("design-{}", SecretToken::generate().expose()))?;
-        match state
-            .access
-            .consume(&subject, &feature, 1, &key)
-            .await
-            .map_err(|e| e.to_string())?
-        {
-            app::access::Consumed::Charged(after) => remaining = after.remaining,
-            _ => return Ok(()),
-        }
-    }
+        .and_then(|usage| usage.counts.remaining)
+        .and_then(|remaining| remaining.checked_sub(left))
+        .filter(|n| *n > 0)
+    else {
+        return Ok(());
+    };
+    let key = IdempotencyKey::parse(&format!("design-{}", SecretToken::generate().expose()))?;
+    state
+        .access
+        .consume(&subject, &feature, to_spend, &key)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
