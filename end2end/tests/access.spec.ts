@@ -46,6 +46,8 @@ test.describe("generations", () => {
       await expect(modal.locator(":focus")).toHaveCount(1);
       await page.keyboard.press("Escape");
       await expect(modal).toBeHidden();
+      // The focus is back where it was: on the button that was pressed.
+      await expect(page.getByTestId("generate-button")).toBeFocused();
       await page.getByTestId("generate-button").click();
       await expect(modal).toBeVisible();
       await modal.getByRole("button", { name: "Not now" }).click();

@@ -41,6 +41,29 @@ test.describe("the live allowance counter", () => {
     await second.close();
   });
 
+  test("a hidden tab lets go of its stream and, shown again, hears at once what changed meanwhile", async ({ page }, testInfo) => {
+    test.skip(!jsEnabled(testInfo), "live updates need JavaScript");
+    const email = uniqueEmail(testInfo, "hidden");
+    await signInByEmail(page, testInfo, email);
+    const text = page.getByTestId("header-counter-text");
+    await expect(text).toHaveText("You have 10 generations left today", { useInnerText: true });
+    await expect(page.locator("body")).toHaveAttribute("data-live", "on");
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((hidden) => {
+        Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, hidden);
+
+    // Hidden: the stream is closed, so a change elsewhere is not heard...
+    await setHidden(true);
+    expect(operator("user", "set-plan", email, "pro")).toBe(`${email} is now on pro (active).`);
+    await page.waitForTimeout(2_000);
+    await expect(text).toHaveText("You have 10 generations left today", { useInnerText: true });
+    // ...until the tab is shown again: it reconnects saying when its state was read.
+    await setHidden(false);
+    await expect(text).toHaveText("You have 100 generations left today", { useInnerText: true });
+  });
+
   test("on a phone the counter stays beside the menu and nothing overflows", async ({ page }, testInfo) => {
     await page.setViewportSize({ width: 360, height: 740 });
     await signInByEmail(page, testInfo, uniqueEmail(testInfo, "phone"));

@@ -2,7 +2,8 @@
 
 /// Hydrates asynchronously, as `leptos::mount::hydrate_lazy` does: the pages most visitors
 /// never open are split into their own wasm files (`cargo leptos … --split`), and a page
-/// opened directly waits for its file before it can hydrate. Then `<body>` gets
+/// opened directly waits for its file before it can hydrate. Then live updates start (see
+/// `app::ui::billing::hydrated`) and `<body>` gets
 /// `data-hydrated`: only now is the page interactive, and the end-to-end suite waits for it.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
@@ -14,6 +15,7 @@ pub fn hydrate() {
         leptos::mount::hydrate_from_async(body.clone(), app::App)
             .await
             .forget();
+        app::ui::billing::hydrated();
         let _ = body.set_attribute("data-hydrated", "true");
     });
 }

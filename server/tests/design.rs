@@ -107,11 +107,10 @@ async fn in_test_mode_the_switcher_puts_the_signed_in_user_into_the_state_asked_
         usage["features"]["generations"]["remaining"], 43,
         "3 left and 40 credits"
     );
-    let uses: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM usage_ledger WHERE kind = 'consume'")
-            .fetch_one(app.running.state.db.pool())
-            .await
-            .unwrap();
+    let uses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM usage_ledger WHERE kind = 'consume'")
+        .fetch_one(app.running.state.db.pool())
+        .await
+        .unwrap();
     assert_eq!(uses, 1, "the seven uses are one ledger row");
 
     let refused = app

@@ -668,8 +668,8 @@ pub(super) async fn uses_per_day(
 ) -> Result<Vec<(i64, i64)>, DbError> {
     let rows = sqlx::query(
         "SELECT created_at / 86400 AS day,
-                SUM(CASE WHEN kind = 'consume' THEN from_allowance + from_credits
-                         ELSE -(from_allowance + from_credits) END) AS uses
+                CAST(SUM(CASE WHEN kind = 'consume' THEN from_allowance + from_credits
+                              ELSE -(from_allowance + from_credits) END) AS BIGINT) AS uses
          FROM usage_ledger
          WHERE subject = $1 AND feature = $2 AND kind IN ('consume', 'refund')
            AND (window_start >= $4 OR window_start = 0) AND created_at >= $3
@@ -678,6 +678,7 @@ pub(super) async fn uses_per_day(
     .bind(subject)
     .bind(feature)
     .bind(since)
+    // PostgreSQL sums BIGINTs as NUMERIC: the cast keeps the column an i64 on both engines.
     // A use is written in its window, which began at most one longest window before it (or is
     // 0, a count's): the bound lets the (subject, feature, window_start) index skip older history.
     .bind(since - LONGEST_WINDOW_SECS)

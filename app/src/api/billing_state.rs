@@ -1,23 +1,119 @@
-use super::wire::BillingState;
+use super::wire::{BillingState, ShellState};
 use super::ApiError;
 use leptos::prelude::*;
 
-/// Everything the pages show of the viewer's plan and usage, read at once: the only source of
-/// the billing context (`ui::billing`), which every component reads instead of fetching on its
-/// own. Signed in or a guest by cookie; the same module and numbers as `GET /api/usage`.
+/// What every page's shell shows of the viewer — the header counter, the user button, the
+/// status notices, the pricing cards' buttons — worded on the server, so the first wasm file
+/// carries none of the usage summary's types (see `domain::usage_words`). A visitor costs no
+/// database read at all. The source of the billing context (`ui::billing`).
+#[server]
+pub async fn get_shell_state() -> Result<ShellState, ApiError> {
+    let state = expect_context::<crate::state::AppState>();
+    let now = state.db.now();
+    let Some(me) = super::session::current_user() else {
+        return Ok(ShellState::visitor(now));
+    };
+    let usage = read_usage(&state, Some(&me)).await?;
+    let notice = state
+        .billing
+        .kept_plan_notice(me.user.id)
+        .await
+        .map_err(ApiError::internal)?;
+    let subscription = crate::billing::subscriptions::find(&state.db, me.user.id)
+        .await
+        .map_err(ApiError::internal)?;
+    let status = crate::domain::status_notice::status_notice(
+        subscription.as_ref(),
+        plan_name(&state, subscription.as_ref()),
+        state.catalog.past_due_grace_days,
+        now,
+    );
+    let (plan_moves, holds_subscription) = match &usage.holder {
+        crate::domain::Holder::Member { plan, status, .. } => {
+            // The live counts are in the summary already: no query more.
+            let counts: Vec<_> = state
+                .catalog
+                .features
+                .iter()
+                .filter(|f| f.kind == crate::domain::FeatureKind::Count)
+                .filter_map(|f| Some((f.id.clone(), usage.feature(&f.id)?.counts.used)))
+                .collect();
+            (
+                crate::domain::plan_change::plan_moves(&state.catalog, plan, &counts),
+                crate::domain::plan_change::holds_subscription(&state.catalog, plan, *status),
+            )
+        }
+        crate::domain::Holder::Guest => (Vec::new(), false),
+    };
+    let counter = usage
+        .feature(&usage.product.generations)
+        .map(|g| crate::domain::usage_words::counter(g, usage.credits, now));
+    Ok(ShellState {
+        viewer: Some(super::session::viewer_info(&me)),
+        counter,
+        status,
+        notice,
+        plan_moves,
+        holds_subscription,
+        as_of: now,
+    })
+}
+
+/// The viewer's whole usage summary and what the pages that show it need around it (the
+/// dashboard, `/generate`, `/account`): read through the billing context's `details()`, only
+/// by those pages (their own wasm files). Signed in or a guest by cookie; the same module and
+/// numbers as `GET /api/usage`.
 #[server]
 pub async fn get_billing_state() -> Result<BillingState, ApiError> {
-    use crate::access::caller;
     let state = expect_context::<crate::state::AppState>();
+    // One moment for everything this read says ("renews on …"), taken before the reads: a
+    // page asking the event stream what changed since then errs towards one more read.
+    let now = state.db.now();
+    let me = super::session::current_user();
+    let usage = read_usage(&state, me.as_ref()).await?;
+    let plan_words = match &me {
+        Some(me) => {
+            let subscription = crate::billing::subscriptions::find(&state.db, me.user.id)
+                .await
+                .map_err(ApiError::internal)?;
+            Some(crate::domain::status_notice::plan_words(
+                subscription.as_ref(),
+                plan_name(&state, subscription.as_ref()),
+                now,
+            ))
+        }
+        None => None,
+    };
+    let generations = &usage.product.generations;
+    let upgrade_to = usage
+        .feature(generations)
+        .and_then(|g| g.counts.upgrade_to.as_ref());
+    let ways_on =
+        crate::domain::pricing::WaysOn::from_catalog(&state.catalog, generations, upgrade_to);
+    Ok(BillingState {
+        viewer: me.as_ref().map(super::session::viewer_info),
+        plan_words,
+        ways_on,
+        usage,
+        as_of: now,
+    })
+}
+
+/// The caller's usage summary: the signed-in user's, or a guest's by cookie.
+#[cfg(feature = "ssr")]
+async fn read_usage(
+    state: &crate::state::AppState,
+    me: Option<&crate::auth::current_user::CurrentUser>,
+) -> Result<crate::domain::UsageSummary, ApiError> {
+    use crate::access::caller;
     let headers = use_context::<axum::http::request::Parts>()
         .map(|parts| parts.headers)
         .unwrap_or_default();
-    let me = super::session::current_user();
     let caller = caller::identify(
         &state.db,
         &state.site,
         &headers,
-        me.as_ref(),
+        me,
         caller::NoCookie::Unnamed,
     )
     .await
@@ -30,68 +126,20 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
         }
         caller::CallerError::Banned => ApiError::Suspended,
     })?;
-    let usage = state
+    state
         .access
         .summary(&caller.subject)
         .await
-        .map_err(ApiError::internal)?;
-    let (notice, status, plan_words) = match &me {
-        Some(me) => {
-            let notice = state
-                .billing
-                .kept_plan_notice(me.user.id)
-                .await
-                .map_err(ApiError::internal)?;
-            let subscription = crate::billing::subscriptions::find(&state.db, me.user.id)
-                .await
-                .map_err(ApiError::internal)?;
-            let plan_name = subscription
-                .as_ref()
-                .and_then(|s| state.catalog.plan(&s.plan))
-                .map_or("your plan", |p| p.name.as_str());
-            let status = crate::domain::status_notice::status_notice(
-                subscription.as_ref(),
-                plan_name,
-                state.catalog.past_due_grace_days,
-                state.db.now(),
-            );
-            let words = crate::domain::status_notice::plan_words(
-                subscription.as_ref(),
-                plan_name,
-                state.db.now(),
-            );
-            (notice, status, Some(words))
-        }
-        None => (None, None, None),
-    };
-    let generations = &usage.product.generations;
-    let upgrade_to = usage
-        .feature(generations)
-        .and_then(|g| g.counts.upgrade_to.as_ref());
-    let ways_on =
-        crate::domain::pricing::WaysOn::from_catalog(&state.catalog, generations, upgrade_to);
-    let plan_moves = match (&me, &usage.holder) {
-        (Some(_), crate::domain::Holder::Member { plan, .. }) => {
-            // The live counts are in the summary already: no query more.
-            let counts: Vec<_> = state
-                .catalog
-                .features
-                .iter()
-                .filter(|f| f.kind == crate::domain::FeatureKind::Count)
-                .filter_map(|f| Some((f.id.clone(), usage.feature(&f.id)?.counts.used)))
-                .collect();
-            crate::domain::plan_change::plan_moves(&state.catalog, plan, &counts)
-        }
-        _ => Vec::new(),
-    };
-    Ok(BillingState {
-        plan_moves,
-        viewer: me.as_ref().map(super::session::viewer_info),
-        notice,
-        plan_words,
-        status,
-        ways_on,
-        usage,
-        as_of: state.db.now(),
-    })
+        .map_err(ApiError::internal)
+}
+
+/// The subscribed plan's name for sentences ("Your last payment for Pro failed.").
+#[cfg(feature = "ssr")]
+fn plan_name<'s>(
+    state: &'s crate::state::AppState,
+    subscription: Option<&crate::domain::Subscription>,
+) -> &'s str {
+    subscription
+        .and_then(|s| state.catalog.plan(&s.plan))
+        .map_or("your plan", |p| p.name.as_str())
 }

@@ -11,27 +11,59 @@ pub struct ViewerInfo {
     pub is_admin: bool,
 }
 
-/// The viewer's plan and usage as every page shows them (`api::billing_state`).
+/// What every page's shell shows of the viewer, worded by the server
+/// (`api::billing_state::get_shell_state`): the header counter and user button, the status
+/// notices, the pricing cards' buttons. Words and numbers only, so the first wasm file needs
+/// no usage types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShellState {
+    /// Who is signed in; `None` for a visitor (then nothing else is read).
+    pub viewer: Option<ViewerInfo>,
+    /// The counter of the product's main allowance.
+    pub counter: Option<crate::domain::usage_words::Counter>,
+    /// The subscription's status as the pages show it: trial badge, past-due banner, unpaid
+    /// dialog, prompts. `None` with nothing to say.
+    pub status: Option<crate::domain::status_notice::StatusNotice>,
+    /// A downgrade held back because the account is over the new plan's limits ("… Remove 1
+    /// to switch. Until then you keep Team.").
+    pub notice: Option<String>,
+    /// Each plan as a move from the viewer's (the pricing page's buttons); empty for visitors.
+    pub plan_moves: Vec<(crate::domain::PlanId, crate::domain::plan_change::PlanMove)>,
+    /// Every plan change goes through the portal (see `plan_change::holds_subscription`).
+    pub holds_subscription: bool,
+    /// The server's clock when this was read (Unix seconds): the event stream's `since`.
+    pub as_of: i64,
+}
+
+impl ShellState {
+    /// A visitor's: nobody, nothing to show.
+    pub fn visitor(now: i64) -> Self {
+        Self {
+            viewer: None,
+            counter: None,
+            status: None,
+            notice: None,
+            plan_moves: Vec::new(),
+            holds_subscription: false,
+            as_of: now,
+        }
+    }
+}
+
+/// The viewer's whole usage and what the pages showing it need around it
+/// (`api::billing_state::get_billing_state`): the dashboard, `/generate`, `/account`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillingState {
     /// Who is signed in; `None` for a visitor.
     pub viewer: Option<ViewerInfo>,
     /// Plan, status and what is left of each feature (a visitor's: the guest allowance).
     pub usage: crate::domain::UsageSummary,
-    /// A downgrade held back because the account is over the new plan's limits ("… Remove 1
-    /// to switch. Until then you keep Team.").
-    pub notice: Option<String>,
     /// The plan and what happens next ("Pro, renews on 2026-12-26."); `None` for visitors.
     pub plan_words: Option<String>,
-    /// The subscription's status as the pages show it: trial badge, past-due banner, unpaid
-    /// dialog, prompts. `None` with nothing to say.
-    pub status: Option<crate::domain::status_notice::StatusNotice>,
-    /// Each plan as a move from the viewer's (the pricing page's buttons); empty for visitors.
-    pub plan_moves: Vec<(crate::domain::PlanId, crate::domain::plan_change::PlanMove)>,
     /// What the out-of-credits modal offers when generations run out: the better plan's
     /// checkout and the generation packs.
     pub ways_on: crate::domain::pricing::WaysOn,
-    /// The server's clock when this was read (Unix seconds): "resets in 5 h" counts from it.
+    /// The server's clock when this was read (Unix seconds).
     pub as_of: i64,
 }
 

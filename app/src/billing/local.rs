@@ -218,10 +218,14 @@ impl LocalBilling {
             TestItem::Pack { .. } => {
                 let mut tx = self.db.begin_durable().await?;
                 sqlx::query(
-                    "UPDATE local_billing_checkouts SET status = 'complete'
+                    "UPDATE local_billing_checkouts SET status = 'complete', paid_at = $2,
+                         invoice_number = (SELECT COALESCE(MAX(invoice_number), 0) + 1
+                             FROM local_billing_checkouts WHERE customer_id = $3)
                      WHERE id = $1 AND status = 'open'",
                 )
                 .bind(id)
+                .bind(self.db.now())
+                .bind(&checkout.customer)
                 .execute(&mut *tx)
                 .await
                 .map_err(DbError::from)?;
@@ -240,11 +244,16 @@ impl LocalBilling {
         // Stripe's side of a payment: kept like our own record of it.
         let mut tx = self.db.begin_durable().await?;
         let claimed = sqlx::query(
-            "UPDATE local_billing_checkouts SET status = 'complete', subscription_id = $2
+            "UPDATE local_billing_checkouts SET status = 'complete', subscription_id = $2,
+                 paid_at = $3,
+                 invoice_number = (SELECT COALESCE(MAX(invoice_number), 0) + 1
+                     FROM local_billing_checkouts WHERE customer_id = $4)
              WHERE id = $1 AND status = 'open'",
         )
         .bind(id)
         .bind(&subscription_id)
+        .bind(now)
+        .bind(&checkout.customer)
         .execute(&mut *tx)
         .await
         .map_err(DbError::from)?;

@@ -1,8 +1,8 @@
 //! The test-mode provider's invoices: one per paid checkout, as Stripe makes one for a
 //! subscription's first payment ($0 when it starts with a trial) — and, unlike Stripe's
 //! Checkout in payment mode, one for a credit pack too, so every payment of a test run can be
-//! seen on /account. Renewals from the test portal make none. Numbered per customer, oldest
-//! first ("TEST-0001"); no hosted page, so no link.
+//! seen on /account. Renewals from the test portal make none. Numbered per customer in the
+//! order they were paid ("TEST-0001"); no hosted page, so no link.
 
 use super::local::LocalBilling;
 use crate::db::DbError;
@@ -14,7 +14,7 @@ struct PaidCheckout {
     mode: String,
     amount_cents: i64,
     trial_days: i64,
-    created_at: i64,
+    paid_at: i64,
 }
 
 impl LocalBilling {
@@ -25,9 +25,10 @@ impl LocalBilling {
         limit: usize,
     ) -> Result<Vec<Invoice>, DbError> {
         let paid: Vec<PaidCheckout> = sqlx::query_as(
-            "SELECT id, mode, amount_cents, trial_days, created_at FROM local_billing_checkouts
+            "SELECT id, mode, amount_cents, trial_days, COALESCE(paid_at, created_at) AS paid_at
+             FROM local_billing_checkouts
              WHERE customer_id = $1 AND status = 'complete'
-             ORDER BY created_at, id",
+             ORDER BY COALESCE(invoice_number, 0), created_at, id",
         )
         .bind(customer)
         .fetch_all(self.db.pool())
@@ -47,7 +48,7 @@ fn invoice(number: usize, checkout: PaidCheckout) -> Invoice {
     Invoice {
         id: format!("in_{}", checkout.id),
         number: Some(format!("TEST-{number:04}")),
-        created: checkout.created_at,
+        created: checkout.paid_at,
         total: if trial { 0 } else { checkout.amount_cents },
         currency: "usd".to_owned(),
         status: InvoiceStatus::Paid,

@@ -52,8 +52,8 @@ const SQLITE: &[(i64, &str, &str)] = &[
     ),
     (
         9,
-        "change feed table schema",
-        include_str!("../../../migrations/sqlite/0009_change_feed_table_schema.sql"),
+        "table schema and local invoices",
+        include_str!("../../../migrations/sqlite/0009_table_schema_and_local_invoices.sql"),
     ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -99,8 +99,8 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     ),
     (
         9,
-        "change feed table schema",
-        include_str!("../../../migrations/postgres/0009_change_feed_table_schema.sql"),
+        "table schema and local invoices",
+        include_str!("../../../migrations/postgres/0009_table_schema_and_local_invoices.sql"),
     ),
 ];
 

@@ -26,6 +26,7 @@ pub mod tracked_account;
 pub mod tutors;
 pub mod usage;
 pub mod usage_history;
+pub mod usage_words;
 
 #[cfg(test)]
 mod decision_tests;

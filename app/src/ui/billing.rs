@@ -1,35 +1,49 @@
-//! The one billing context: the viewer's plan, status and usage, read once per page load
-//! (`api::billing_state`) and given to every component through [`use_billing`]; components
-//! never fetch billing state on their own. In the browser it stays current by itself: a
-//! server-sent event stream (`GET /api/events`) says when anything changed — another tab, an
-//! API-key call, a webhook, an operator, another server — and the context reads the state
-//! again. Without JavaScript the pages are simply current when loaded.
+//! The one billing context: the viewer's plan, status and usage, read once per page load and
+//! given to every component through [`use_billing`]; components never fetch billing state on
+//! their own. In the browser it stays current by itself: a server-sent event stream
+//! (`GET /api/events`) says when anything changed — another tab, an API-key call, a webhook,
+//! an operator, another server — and the context reads the state again. Without JavaScript the
+//! pages are simply current when loaded.
+//!
+//! It has two parts, read through the same context and refreshed by the same events: the
+//! **shell** (every page: header, notices, pricing buttons; worded on the server, small, in
+//! the first wasm file) and the **details** (the whole usage summary, read only by the pages
+//! that show it — the dashboard, `/generate`, `/account` — whose code loads with them).
 
-use crate::api::billing_state::get_billing_state;
-use crate::api::wire::BillingState;
+use crate::api::billing_state::{get_billing_state, get_shell_state};
+use crate::api::wire::{BillingState, ShellState};
 use crate::api::ApiError;
 use leptos::prelude::*;
 
 /// The viewer's billing state, shared by the whole app.
 #[derive(Debug, Clone, Copy)]
-pub struct Billing(Resource<Result<BillingState, ApiError>>);
+pub struct Billing {
+    shell: Resource<Result<ShellState, ApiError>>,
+    /// Bumped by [`Billing::refresh`]: every part of the state reads again.
+    version: RwSignal<u64>,
+}
+
+/// The whole usage summary, for the page that asked for it (see [`Billing::details`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Details(Resource<Result<BillingState, ApiError>>);
 
 /// Creates the context (once, in `App`) and, in the browser, follows changes. The design
 /// gallery draws fixtures only: there the viewer's state is neither read nor sent.
 pub fn provide_billing() {
     let gallery = on_gallery_page();
-    let state = Resource::new(
-        || (),
+    let version = RwSignal::new(0_u64);
+    let shell = Resource::new(
+        move || version.get(),
         move |_| async move {
             if gallery {
                 return Err(ApiError::NotFound(
                     "The gallery shows no billing state.".into(),
                 ));
             }
-            get_billing_state().await
+            get_shell_state().await
         },
     );
-    let billing = Billing(state);
+    let billing = Billing { shell, version };
     provide_context(billing);
     #[cfg(feature = "hydrate")]
     live::follow_when_signed_in(billing);
@@ -62,16 +76,49 @@ pub fn use_billing() -> Billing {
 }
 
 impl Billing {
-    /// The state, once read (for `Suspend`, so the server waits for it and sends full HTML).
-    pub async fn state(self) -> Result<BillingState, ApiError> {
-        self.0.await
+    /// The shell's state, once read (for `Suspend`, so the server waits for it and sends full
+    /// HTML).
+    pub async fn shell(self) -> Result<ShellState, ApiError> {
+        self.shell.await
+    }
+
+    /// The whole usage summary, read for this page and the components under it (once per page,
+    /// however many ask) and again whenever the shell is.
+    pub fn details(self) -> Details {
+        if let Some(details) = use_context::<Details>() {
+            return details;
+        }
+        let version = self.version;
+        let details = Details(Resource::new(
+            move || version.get(),
+            |_| get_billing_state(),
+        ));
+        provide_context(details);
+        details
     }
 
     /// Reads the state again (after a generation, or when the server says it changed); what is
     /// shown stays until the new state arrives.
     pub fn refresh(self) {
-        self.0.refetch();
+        self.version.update(|v| *v += 1);
     }
+}
+
+impl Details {
+    /// The details, once read.
+    pub async fn state(self) -> Result<BillingState, ApiError> {
+        self.0.await
+    }
+}
+
+/// Tells the context that the page has hydrated (the wasm entry point calls it once
+/// `hydrate_from_async` is done). The event stream opens only then: a `changed` heard while a
+/// page still hydrates — waiting for a lazy page's wasm file — would re-render what is being
+/// hydrated and break it. Nothing is missed meanwhile: the stream asks what changed since the
+/// page's state was read.
+#[cfg(feature = "hydrate")]
+pub fn hydrated() {
+    live::hydrated();
 }
 
 #[cfg(feature = "hydrate")]
@@ -90,15 +137,43 @@ mod live {
         let started = StoredValue::new(false);
         Effect::new(move |_| {
             let signed_in = billing
-                .0
+                .shell
                 .get()
                 .and_then(Result::ok)
                 .is_some_and(|state| state.viewer.is_some());
             if signed_in && !started.get_value() {
                 started.set_value(true);
-                follow(billing);
+                after_hydration(move || follow(billing));
             }
         });
+    }
+
+    /// Something to do once the page has hydrated.
+    type Waiting = Box<dyn FnOnce()>;
+
+    thread_local! {
+        /// What waits for the page to hydrate; `None` once it has.
+        static UNTIL_HYDRATED: RefCell<Option<Vec<Waiting>>> = RefCell::new(Some(Vec::new()));
+    }
+
+    /// Runs `then` once the page has hydrated (at once if it has).
+    fn after_hydration(then: impl FnOnce() + 'static) {
+        let mut then: Option<Waiting> = Some(Box::new(then));
+        UNTIL_HYDRATED.with(|waiting| {
+            if let Some(waiting) = waiting.borrow_mut().as_mut() {
+                waiting.extend(then.take());
+            }
+        });
+        if let Some(then) = then {
+            then();
+        }
+    }
+
+    pub fn hydrated() {
+        let waiting = UNTIL_HYDRATED.with(|waiting| waiting.borrow_mut().take());
+        for then in waiting.into_iter().flatten() {
+            then();
+        }
     }
 
     /// Listens while the tab is visible. A hidden tab closes its stream: browsers give a site
@@ -144,7 +219,7 @@ mod live {
         /// `<body data-live="on">` tells tests it listens.
         fn connect(billing: Billing) -> Option<Open> {
             let since = billing
-                .0
+                .shell
                 .get_untracked()
                 .and_then(Result::ok)
                 .map(|state| state.as_of);

@@ -1,6 +1,7 @@
 use super::usage_meter::local_reset_words;
 use super::Dialog;
 use crate::domain::pricing::WaysOn;
+use crate::domain::usage_words::ResetAt;
 use crate::domain::Renewal;
 use leptos::prelude::*;
 
@@ -40,7 +41,12 @@ pub fn OutOfCreditsModal(
             time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
         })
         .filter(|_| matches!(renewal, Renewal::Day | Renewal::Month))
-        .map(|at| local_reset_words(at, renewal));
+        .map(|at| {
+            local_reset_words(ResetAt {
+                at: at.unix_timestamp(),
+                monthly: renewal == Renewal::Month,
+            })
+        });
     let (title, lead) = match refused.status {
         401 => ("Sign in to keep writing", None),
         402 => (

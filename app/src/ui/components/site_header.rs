@@ -1,5 +1,5 @@
 use super::HeaderCounter;
-use crate::api::wire::{BillingState, ViewerInfo};
+use crate::api::wire::{ShellState, ViewerInfo};
 use crate::domain::status_notice::{StatusNotice, Tone};
 use crate::ui::billing::use_billing;
 use leptos::prelude::*;
@@ -29,7 +29,7 @@ pub fn SiteHeader() -> impl IntoView {
                 </A>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        billing.state().await.ok().and_then(counter)
+                        billing.shell().await.ok().and_then(counter)
                     })}
                 </Transition>
                 <input id="site-menu" type="checkbox" class="peer sr-only" aria-label="Menu" />
@@ -42,8 +42,8 @@ pub fn SiteHeader() -> impl IntoView {
                 <div class="hidden w-full flex-col border-t border-slate-100 pt-2 text-sm font-medium peer-checked:flex md:flex md:w-auto md:flex-row md:items-center md:gap-6 md:border-0 md:pt-0">
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            match billing.state().await.ok() {
-                                Some(BillingState { viewer: Some(me), status, .. }) => {
+                            match billing.shell().await.ok() {
+                                Some(ShellState { viewer: Some(me), status, .. }) => {
                                     view! { <SignedIn me status /> }.into_any()
                                 }
                                 _ => view! { <SignedOut /> }.into_any(),
@@ -57,15 +57,10 @@ pub fn SiteHeader() -> impl IntoView {
 }
 
 /// The counter of the product's main allowance (generations), for a signed-in viewer.
-fn counter(state: BillingState) -> Option<impl IntoView> {
+fn counter(state: ShellState) -> Option<impl IntoView> {
     state.viewer.as_ref()?;
-    let usage = state
-        .usage
-        .feature(&state.usage.product.generations)?
-        .clone();
-    let credits = state.usage.credits;
-    let as_of = state.as_of;
-    Some(view! { <HeaderCounter usage credits as_of /> })
+    let counter = state.counter?;
+    Some(view! { <HeaderCounter counter /> })
 }
 
 #[component]

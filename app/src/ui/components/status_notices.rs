@@ -1,5 +1,5 @@
 use super::Dialog;
-use crate::api::wire::BillingState;
+use crate::api::wire::ShellState;
 use crate::domain::status_notice::{NextStep, StatusNotice, Tone};
 use crate::ui::billing::use_billing;
 use leptos::prelude::*;
@@ -30,7 +30,7 @@ pub fn StatusNotices() -> impl IntoView {
             {move || {
                 let path = location.pathname.get();
                 Suspend::new(async move {
-                    billing.state().await.ok().map(|state| view! { <Notices state path /> })
+                    billing.shell().await.ok().map(|state| view! { <Notices state path /> })
                 })
             }}
         </Transition>
@@ -38,7 +38,7 @@ pub fn StatusNotices() -> impl IntoView {
 }
 
 #[component]
-fn Notices(state: BillingState, path: String) -> impl IntoView {
+fn Notices(state: ShellState, path: String) -> impl IntoView {
     let on_billing_page = is_billing_page(&path);
     let (blocking, banner) = match state.status {
         Some(notice) if notice.tone == Tone::Blocking => (Some(notice), None),

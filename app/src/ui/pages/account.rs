@@ -58,11 +58,11 @@ pub fn AccountPage() -> impl IntoView {
 /// "Pro, renews on 2026-12-26.", from the billing context.
 #[component]
 fn PlanWords() -> impl IntoView {
-    let billing = use_billing();
+    let details = use_billing().details();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                billing
+                details
                     .state()
                     .await
                     .ok()

@@ -10,14 +10,14 @@ use leptos_meta::Title;
 /// billing context, so it moves by itself when usage changes anywhere.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let billing = use_billing();
+    let details = use_billing().details();
     view! {
         <Title text="Dashboard · Tollgate" />
         <Transition fallback=|| {
             view! { <p>"Loading…"</p> }
         }>
             {move || Suspend::new(async move {
-                let result = billing
+                let result = details
                     .state()
                     .await
                     .and_then(|state| match state.viewer.clone() {

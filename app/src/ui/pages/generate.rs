@@ -10,7 +10,7 @@ use leptos_meta::Title;
 /// offers come from the billing context, read again after every generation.
 #[component]
 pub fn GeneratePage() -> impl IntoView {
-    let billing = use_billing();
+    let details = use_billing().details();
     view! {
         <Title text="Write · Tollgate" />
         <h1 class="text-3xl font-bold">"Writing assistant"</h1>
@@ -20,7 +20,7 @@ pub fn GeneratePage() -> impl IntoView {
             view! { <p>"Loading…"</p> }
         }>
             {move || Suspend::new(async move {
-                match billing.state().await {
+                match details.state().await {
                     Ok(state) => {
                         let usage = state.usage;
                         usage
@@ -53,6 +53,7 @@ pub fn GeneratePage() -> impl IntoView {
 #[component]
 fn Writer() -> impl IntoView {
     let billing = use_billing();
+    let details = billing.details();
     let prompt = RwSignal::new(String::new());
     let output = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -79,7 +80,7 @@ fn Writer() -> impl IntoView {
                     reset_at,
                 }) => {
                     // The modal's offers (the better plan, the packs) from the billing context.
-                    let state = billing.state().await.ok();
+                    let state = details.state().await.ok();
                     billing.refresh();
                     refused.set(Some(RefusedWith::new(
                         Refused {
@@ -114,8 +115,11 @@ fn Writer() -> impl IntoView {
             <button
                 type="submit"
                 data-testid="generate-button"
-                disabled=move || busy.get()
-                class="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
+                // `aria-disabled`, not `disabled`, while writing: a disabled button drops the
+                // keyboard focus, and the out-of-credits dialog could not give it back on close.
+                // A second press while busy is ignored by `on_submit`.
+                aria-disabled=move || busy.get().then_some("true")
+                class="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 aria-disabled:opacity-50"
             >
                 {move || if busy.get() { "Writing…" } else { "Write it" }}
             </button>

@@ -1,10 +1,9 @@
 use crate::api::outcomes::PricingError;
 use crate::api::pricing::get_pricing;
-use crate::api::wire::BillingState;
-use crate::domain::plan_change::PlanMove;
+use crate::api::wire::ShellState;
 use crate::domain::pricing::PricingTable;
 use crate::domain::BillingInterval;
-use crate::domain::{Holder, PlanId, SubscriptionStatus};
+use crate::domain::PlanId;
 use crate::ui::billing::use_billing;
 use crate::ui::components::{IntervalToggle, PlanCard};
 use leptos::prelude::*;
@@ -53,7 +52,7 @@ pub(crate) fn PlanChoices(interval: Memo<BillingInterval>, picker: bool) -> impl
             view! { <p class="mt-10 text-center text-slate-500">"Loading plans…"</p> }
         }>
             {move || Suspend::new(async move {
-                let viewer = billing.state().await.ok().filter(|s| s.viewer.is_some() && !picker);
+                let viewer = billing.shell().await.ok().filter(|s| s.viewer.is_some() && !picker);
                 match table.await {
                     Ok(table) => {
                         // The picker offers every plan as a start; /pricing shows them from the viewer's.
@@ -79,26 +78,13 @@ fn Plans(
     table: PricingTable,
     interval: Memo<BillingInterval>,
     picker: bool,
-    viewer: Option<BillingState>,
+    viewer: Option<ShellState>,
 ) -> impl IntoView {
     // Where each plan stands from a signed-in viewer's, and whether they hold a subscription
-    // (their moves then go through the portal; a second checkout is refused). Someone whose
-    // payment trouble has cut them down to Free still holds one: its status says so.
-    let holds_subscription = viewer.as_ref().is_some_and(|state| {
-        let subscribed = matches!(
-            &state.usage.holder,
-            Holder::Member { status, .. }
-                if status.is_live() && *status != SubscriptionStatus::Active
-        );
-        subscribed
-            || state.plan_moves.iter().any(|(id, step)| {
-                *step == PlanMove::Current
-                    && table
-                        .plans
-                        .iter()
-                        .any(|offer| &offer.id == id && offer.paid)
-            })
-    });
+    // (their moves then go through the portal; a second checkout is refused).
+    let holds_subscription = viewer
+        .as_ref()
+        .is_some_and(|state| state.holds_subscription);
     let step_of = move |id: &PlanId| {
         viewer.as_ref().and_then(|state| {
             state

@@ -92,15 +92,15 @@ pub fn DesignStatesPage() -> impl IntoView {
     let counters = fixtures::counters()
         .into_iter()
         .map(|(id, label, usage, credits)| {
-            let meter = usage.clone();
+            let counter = crate::domain::usage_words::counter(&usage, credits, fixtures::NOW);
             view! {
                 <State id label=label.to_owned()>
                     <div class="flex items-center justify-between gap-4 rounded-lg border border-slate-200 px-3 py-2">
                         <span class="text-lg font-bold text-indigo-600">"Tollgate"</span>
-                        <HeaderCounter usage credits as_of=fixtures::NOW />
+                        <HeaderCounter counter />
                     </div>
                     <div class="mt-4">
-                        <UsageMeter usage=meter testid=format!("{id}-meter") />
+                        <UsageMeter usage testid=format!("{id}-meter") />
                     </div>
                 </State>
             }

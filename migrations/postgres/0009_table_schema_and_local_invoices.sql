@@ -26,3 +26,9 @@ BEGIN
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
+
+-- The test-mode provider's paid checkouts are its invoices (/account): the moment each was
+-- paid and its place among the customer's payments, so two paid in the same second still
+-- list in the order they were paid.
+ALTER TABLE local_billing_checkouts ADD COLUMN paid_at BIGINT;
+ALTER TABLE local_billing_checkouts ADD COLUMN invoice_number BIGINT;
