@@ -4,6 +4,7 @@
 //! and overall (what is left for everything else). A [`LivePage`] holds a place in all three
 //! and gives them back when the stream ends, also when the browser simply goes away.
 
+use crate::auth::client_ip::limit_key;
 use crate::generation::in_flight::{InFlight, Slot};
 use std::net::IpAddr;
 
@@ -57,7 +58,8 @@ impl LivePages {
         let subject = self.per_subject.try_start(subject).ok_or(Full::Subject)?;
         let address = self
             .per_address
-            .try_start(&address.to_string())
+            // One IPv6 host has a whole /64 to pick from: counted as one, like every per-IP limit.
+            .try_start(&limit_key(address))
             .ok_or(Full::Address)?;
         let overall = self.overall.try_start("").ok_or(Full::Overall)?;
         Ok(LivePage {
@@ -73,6 +75,16 @@ mod tests {
 
     const HOME: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
     const OFFICE: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));
+
+    #[test]
+    fn one_ipv6_host_is_one_address_however_many_it_uses() {
+        let pages = LivePages::with_caps(10, 2, 10);
+        let host =
+            |last: u16| IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 0, 0, 0, last));
+        let _a = pages.try_open("u:1", host(1)).unwrap();
+        let _b = pages.try_open("u:2", host(2)).unwrap();
+        assert_eq!(pages.try_open("u:3", host(3)).unwrap_err(), Full::Address);
+    }
 
     #[test]
     fn each_cap_refuses_its_own_excess_and_a_refusal_takes_no_place() {

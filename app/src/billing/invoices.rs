@@ -3,6 +3,10 @@
 //! webhook was missed).
 
 use super::provider::BillingError;
+use std::time::Duration;
+
+/// How long /account waits for the provider's list before drawing the page without it.
+const WAIT_FOR_PROVIDER: Duration = Duration::from_secs(3);
 use super::{customers, Billing};
 use crate::domain::invoice::{Invoice, LISTED};
 
@@ -12,7 +16,15 @@ impl Billing {
         let Some(customer) = customers::find(&self.db, user_id).await? else {
             return Ok(Vec::new());
         };
-        let mut invoices = self.provider.invoices(&customer, LISTED).await?;
+        let mut invoices =
+            tokio::time::timeout(WAIT_FOR_PROVIDER, self.provider.invoices(&customer, LISTED))
+                .await
+                .map_err(|_| {
+                    BillingError::Provider(format!(
+                        "no list of invoices within {} s",
+                        WAIT_FOR_PROVIDER.as_secs()
+                    ))
+                })??;
         // Whatever the provider sent, the page shows a bounded list, newest first.
         invoices.sort_by_key(|invoice| std::cmp::Reverse(invoice.created));
         invoices.truncate(LISTED);

@@ -15,6 +15,8 @@ struct PaidCheckout {
     amount_cents: i64,
     trial_days: i64,
     paid_at: i64,
+    /// Given when paid; `None` for checkouts paid before it was kept (their place instead).
+    invoice_number: Option<i64>,
 }
 
 impl LocalBilling {
@@ -25,7 +27,8 @@ impl LocalBilling {
         limit: usize,
     ) -> Result<Vec<Invoice>, DbError> {
         let paid: Vec<PaidCheckout> = sqlx::query_as(
-            "SELECT id, mode, amount_cents, trial_days, COALESCE(paid_at, created_at) AS paid_at
+            "SELECT id, mode, amount_cents, trial_days, COALESCE(paid_at, created_at) AS paid_at,
+                    invoice_number
              FROM local_billing_checkouts
              WHERE customer_id = $1 AND status = 'complete'
              ORDER BY COALESCE(invoice_number, 0), created_at, id",
@@ -38,7 +41,13 @@ impl LocalBilling {
             .enumerate()
             .rev()
             .take(limit)
-            .map(|(at, checkout)| invoice(at + 1, checkout))
+            .map(|(at, checkout)| {
+                let number = checkout
+                    .invoice_number
+                    .and_then(|n| usize::try_from(n).ok())
+                    .unwrap_or(at + 1);
+                invoice(number, checkout)
+            })
             .collect())
     }
 }

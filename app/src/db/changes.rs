@@ -172,13 +172,21 @@ impl ChangeFeed {
     }
 }
 
-/// Listens on the channel; returns the schema this database's tables live in, which every
-/// payload starts with (several schemas of one database share the channel).
+/// Listens on the channel; returns the schema our tables live in, as this connection finds
+/// them (the triggers name the changed table's schema; several schemas of one database share
+/// the channel). Asked of the table itself, not `current_schema()`: a `search_path` that
+/// starts with another, existing schema still finds the tables further on.
 async fn listen(listener: &mut sqlx::postgres::PgListener) -> Result<String, sqlx::Error> {
     listener.listen(CHANNEL).await?;
-    sqlx::query_scalar("SELECT COALESCE(current_schema(), '')")
-        .fetch_one(listener)
-        .await
+    sqlx::query_scalar(
+        "SELECT COALESCE(
+             (SELECT n.nspname::text FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.oid = to_regclass('usage_ledger')),
+             current_schema()::text, '')",
+    )
+    .fetch_one(listener)
+    .await
 }
 
 /// The subject of a payload `"<schema> <subject>"` sent from `schema`.

@@ -51,8 +51,10 @@ impl RecentChanges {
 
     /// Whether `subject`'s state may have changed after a page rendered at `since` was read.
     pub fn changed_since(&self, subject: &str, since: i64, now: i64) -> bool {
-        let after = since - SKEW_SECS;
-        since < now - REMEMBERED_SECS + SKEW_SECS
+        // A moment ahead of this clock is no moment a page read its state at.
+        let since = since.min(now);
+        let after = since.saturating_sub(SKEW_SECS);
+        since < now.saturating_sub(REMEMBERED_SECS) + SKEW_SECS
             || self.everyone_at >= after
             || self.last_change.get(subject).is_some_and(|&at| at >= after)
     }
@@ -98,6 +100,18 @@ mod tests {
         recent.subject_changed("u:1".into(), START + 50);
         assert!(!recent.changed_since("u:1", START + 100, START + 101));
         assert!(recent.changed_since("u:1", START + 51, START + 101));
+    }
+
+    #[test]
+    fn any_since_is_safe_and_one_from_the_future_counts_as_now() {
+        let mut recent = heard_since_start();
+        recent.subject_changed("u:1".into(), START + 100);
+        assert!(recent.changed_since("u:1", i64::MIN, START + 101));
+        assert!(
+            recent.changed_since("u:1", i64::MAX, START + 101),
+            "a future since is now"
+        );
+        assert!(!recent.changed_since("u:2", i64::MAX, START + 200));
     }
 
     #[test]

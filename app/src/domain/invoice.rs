@@ -44,11 +44,16 @@ pub struct Invoice {
 }
 
 impl Invoice {
-    /// "$19.00" for dollars, "19.00 EUR" for other currencies, "-$5.00" for a credit.
+    /// "$19.00" for dollars, "19.00 EUR" for other currencies, "1900 JPY" for a currency
+    /// without cents, "-$5.00" for a credit.
     pub fn amount_words(&self) -> String {
         let sign = if self.total < 0 { "-" } else { "" };
         let units = self.total.unsigned_abs();
-        let amount = format!("{}.{:02}", units / 100, units % 100);
+        let amount = if ZERO_DECIMAL.contains(&self.currency.to_ascii_lowercase().as_str()) {
+            units.to_string()
+        } else {
+            format!("{}.{:02}", units / 100, units % 100)
+        };
         if self.currency.eq_ignore_ascii_case("usd") {
             format!("{sign}${amount}")
         } else {
@@ -56,11 +61,25 @@ impl Invoice {
         }
     }
 
+    /// The provider's page for it, when it is one a browser may be sent to (https only: a
+    /// provider's answer is still not ours to trust with a `javascript:` link).
+    pub fn safe_url(&self) -> Option<&str> {
+        self.url
+            .as_deref()
+            .filter(|url| url.starts_with("https://"))
+    }
+
     /// "INV-0001", or the provider's id when it has no number yet.
     pub fn label(&self) -> &str {
         self.number.as_deref().unwrap_or(&self.id)
     }
 }
+
+/// Currencies whose amounts have no minor unit (Stripe's list): 1900 is ¥1900, not ¥19.00.
+const ZERO_DECIMAL: [&str; 16] = [
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
+    "xaf", "xof", "xpf",
+];
 
 /// How many invoices the account page lists (the newest; the portal has the rest).
 pub const LISTED: usize = 12;
@@ -87,6 +106,16 @@ mod tests {
         assert_eq!(invoice(5, "usd").amount_words(), "$0.05");
         assert_eq!(invoice(-500, "usd").amount_words(), "-$5.00");
         assert_eq!(invoice(4_900, "eur").amount_words(), "49.00 EUR");
+        assert_eq!(invoice(1_900, "jpy").amount_words(), "1900 JPY");
+    }
+
+    #[test]
+    fn only_https_pages_become_links() {
+        let mut paid = invoice(1_900, "usd");
+        paid.url = Some("https://invoice.stripe.com/i/1".into());
+        assert_eq!(paid.safe_url(), Some("https://invoice.stripe.com/i/1"));
+        paid.url = Some("javascript:alert(1)".into());
+        assert_eq!(paid.safe_url(), None);
     }
 
     #[test]

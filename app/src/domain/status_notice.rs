@@ -75,12 +75,14 @@ pub fn status_notice(
             let days = sub
                 .current_period_end
                 .map(|end| ((end - now).max(0) + DAY - 1) / DAY);
-            let headline = match days {
-                // The end has come and the provider has not said what follows yet.
-                Some(0) => "Trial · ends today".to_owned(),
-                Some(1) => "Trial · 1 day left".to_owned(),
-                Some(n) => format!("Trial · {n} days left"),
-                None => "Trial".to_owned(),
+            let left = sub.current_period_end.map(|end| end - now);
+            let headline = match (days, left) {
+                // Passed, and the provider has not said yet what follows.
+                (_, Some(left)) if left <= 0 => "Trial · ended".to_owned(),
+                (_, Some(left)) if left < DAY => "Trial · ends today".to_owned(),
+                (Some(1), _) => "Trial · 1 day left".to_owned(),
+                (Some(n), _) => format!("Trial · {n} days left"),
+                (None, _) => "Trial".to_owned(),
             };
             notice(Tone::Badge, headline, String::new(), None)
         }
@@ -216,10 +218,19 @@ mod tests {
         let mut last_day = sub(SubscriptionStatus::Trialing);
         last_day.current_period_end = Some(NOW + 3_600);
         let badge = status_notice(Some(&last_day), "Pro", 7, NOW).expect("notice");
+        assert_eq!(badge.headline, "Trial · ends today");
+        last_day.current_period_end = Some(NOW + 30 * 3_600);
+        let badge = status_notice(Some(&last_day), "Pro", 7, NOW).expect("notice");
+        assert_eq!(
+            badge.headline, "Trial · 2 days left",
+            "whole days, counted up"
+        );
+        last_day.current_period_end = Some(NOW + DAY);
+        let badge = status_notice(Some(&last_day), "Pro", 7, NOW).expect("notice");
         assert_eq!(badge.headline, "Trial · 1 day left");
         last_day.current_period_end = Some(NOW - 60);
         let over = status_notice(Some(&last_day), "Pro", 7, NOW).expect("notice");
-        assert_eq!(over.headline, "Trial · ends today", "never \"0 days left\"");
+        assert_eq!(over.headline, "Trial · ended", "never \"0 days left\"");
     }
 
     #[test]

@@ -37,6 +37,22 @@ pub struct ResetAt {
     pub monthly: bool,
 }
 
+impl ResetAt {
+    /// When `usage` comes back: only while there is a limit to renew, and only for allowances
+    /// that renew (daily, monthly).
+    pub fn of(usage: &FeatureUsage) -> Option<ResetAt> {
+        usage
+            .counts
+            .resets_at
+            .filter(|_| usage.counts.remaining.is_some())
+            .filter(|_| matches!(usage.renewal, Renewal::Day | Renewal::Month))
+            .map(|at| ResetAt {
+                at: at.unix_timestamp(),
+                monthly: usage.renewal == Renewal::Month,
+            })
+    }
+}
+
 /// The header's counter of the product's main allowance, worded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counter {
@@ -63,16 +79,7 @@ pub fn counter(usage: &FeatureUsage, credits: u64, now: i64) -> Counter {
     }
     .trim_end()
     .to_owned();
-    // A renewal time means something only while there is a limit to renew.
-    let reset = usage
-        .counts
-        .resets_at
-        .filter(|_| usage.counts.remaining.is_some())
-        .filter(|_| matches!(usage.renewal, Renewal::Day | Renewal::Month))
-        .map(|at| ResetAt {
-            at: at.unix_timestamp(),
-            monthly: usage.renewal == Renewal::Month,
-        });
+    let reset = ResetAt::of(usage);
     Counter {
         sentence: usage_sentence(usage),
         short,

@@ -100,6 +100,15 @@ pub fn App() -> impl IntoView {
 fn Chrome() -> impl IntoView {
     let location = use_location();
     let bare = Memo::new(move |_| location.pathname.with(|path| path == DESIGN_STATES_PATH));
+    // The gallery read no billing state; a link out of it reads it now.
+    let billing = super::billing::use_billing();
+    Effect::new(move |was_bare: Option<bool>| {
+        let bare_now = bare.get();
+        if was_bare == Some(true) && !bare_now {
+            billing.refresh();
+        }
+        bare_now
+    });
     move || {
         (!bare.get()).then(|| {
             view! {

@@ -30,11 +30,18 @@ pub struct Details(Resource<Result<BillingState, ApiError>>);
 /// Creates the context (once, in `App`) and, in the browser, follows changes. The design
 /// gallery draws fixtures only: there the viewer's state is neither read nor sent.
 pub fn provide_billing() {
-    let gallery = on_gallery_page();
+    #[cfg(not(feature = "hydrate"))]
+    let opened_on_gallery = on_gallery_page();
     let version = RwSignal::new(0_u64);
     let shell = Resource::new(
         move || version.get(),
         move |_| async move {
+            // Asked again at each read in the browser: after a link out of the gallery (which
+            // refreshes, see `app::Chrome`) the state is read.
+            #[cfg(feature = "hydrate")]
+            let gallery = on_gallery_page();
+            #[cfg(not(feature = "hydrate"))]
+            let gallery = opened_on_gallery;
             if gallery {
                 return Err(ApiError::NotFound(
                     "The gallery shows no billing state.".into(),
@@ -185,7 +192,10 @@ mod live {
             return;
         };
         let open: Rc<RefCell<Option<Open>>> = Rc::default();
-        *open.borrow_mut() = Open::connect(billing);
+        // A tab opened in the background waits until it is first shown.
+        if !document.hidden() {
+            *open.borrow_mut() = Open::connect(billing);
+        }
         let on_visibility = {
             let document = document.clone();
             Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {

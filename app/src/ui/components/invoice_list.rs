@@ -52,7 +52,7 @@ pub fn InvoiceList(invoices: Option<Vec<Invoice>>) -> impl IntoView {
 #[component]
 fn Row(invoice: Invoice) -> impl IntoView {
     let label = invoice.label().to_owned();
-    let number = match invoice.url.clone() {
+    let number = match invoice.safe_url().map(str::to_owned) {
         // The provider's page, in a new tab, told nothing of where the user came from.
         Some(url) => view! {
             <a
@@ -62,6 +62,7 @@ fn Row(invoice: Invoice) -> impl IntoView {
                 class="font-medium text-indigo-700 underline"
             >
                 {label}
+                <span class="sr-only">" (opens in a new tab)"</span>
             </a>
         }
         .into_any(),

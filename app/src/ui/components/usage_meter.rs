@@ -1,27 +1,22 @@
 use crate::domain::usage_words::{percent_left, reset_words, usage_sentence, ClockParts, ResetAt};
-use crate::domain::{FeatureUsage, Renewal};
+use crate::domain::FeatureUsage;
 use leptos::prelude::*;
 
 /// "You have 3 generations left today", with a bar; unlimited and exhausted read as such.
 #[component]
 pub fn UsageMeter(usage: FeatureUsage, #[prop(into)] testid: String) -> impl IntoView {
     let text = usage_sentence(&usage);
-    // A renewal time means something only while there is a limit to renew.
-    let reset = usage
-        .counts
-        .resets_at
-        .filter(|_| usage.counts.remaining.is_some())
-        .filter(|_| matches!(usage.renewal, Renewal::Day | Renewal::Month))
-        .map(|at| {
-            let machine = at
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default();
-            let reset = ResetAt {
-                at: at.unix_timestamp(),
-                monthly: usage.renewal == Renewal::Month,
-            };
-            (reset, machine)
-        });
+    let reset = ResetAt::of(&usage).map(|reset| {
+        let machine = usage
+            .counts
+            .resets_at
+            .and_then(|at| {
+                at.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_default();
+        (reset, machine)
+    });
     view! {
         <div class="space-y-1" data-testid=testid>
             <p class="text-sm font-medium" data-testid="usage-text">
