@@ -52,6 +52,17 @@ fn peak_rss_mb(pid: u32) -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// A row of the table: what it measures, its `BENCH_ONLY` name, the path, the headers, the
+/// body of a POST, and whether every answer must be a refusal.
+type Row<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [String],
+    Option<&'a str>,
+    bool,
+);
+
 /// What `wrk` measured.
 struct Figure {
     per_second: f64,
@@ -212,7 +223,9 @@ async fn main() {
     let team_headers = [json.clone(), bearer(&team_key)];
     let free_headers = [json.clone(), bearer(&free_key)];
     let cookie_headers = [cookie];
-    let rows: [(&str, &str, &str, &[String], Option<&str>, bool); 5] = [
+    // Any cookie keeps a request off the stored visitor pages (`middleware::visitor_pages`).
+    let other_cookie = ["Cookie: theme=dark".to_owned()];
+    let rows: [Row; 6] = [
         ("`GET /healthz`", "healthz", "/healthz", &[], None, false),
         (
             "`POST /api/generate`, allowed (Team, streamed text read whole)",
@@ -239,10 +252,18 @@ async fn main() {
             false,
         ),
         (
-            "`GET /pricing` (SSR, no database)",
+            "`GET /pricing`, a first-time visitor (the stored page, a fresh nonce)",
             "pricing",
             "/pricing",
             &[],
+            None,
+            false,
+        ),
+        (
+            "`GET /pricing`, a visitor with a cookie (SSR each time, no database)",
+            "rendered",
+            "/pricing",
+            &other_cookie,
             None,
             false,
         ),

@@ -2,6 +2,7 @@
 
 use crate::health::healthz;
 use crate::middleware::headers::with_security_headers;
+use crate::middleware::visitor_pages::{serve_visitor_pages, VisitorPages};
 use crate::middleware::{csrf, session};
 use crate::routes::{
     account, admin, auth, billing, design, events, generate, oauth, stripe_webhook,
@@ -75,12 +76,18 @@ pub fn router(state: AppState) -> Router {
             "/account/sessions/revoke-others",
             post(account::revoke_other_sessions),
         )
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            app::api::request_reads::provide,
+            move || shell(options.clone()),
+        )
         .fallback_service(static_files)
-        // Outermost first: trace, security headers, refuse cross-site writes, then learn who
-        // is asking.
+        // Outermost first: trace, security headers, a visitor's landing pages from memory,
+        // refuse cross-site writes, then learn who is asking.
         .layer(from_fn_with_state(state.clone(), session::resolve_session))
-        .layer(from_fn_with_state(state.clone(), csrf::check_origin));
+        .layer(from_fn_with_state(state.clone(), csrf::check_origin))
+        .layer(from_fn_with_state(VisitorPages::new(), serve_visitor_pages));
     // Spans name the path only: a query may hold a sign-in token, which never goes to a log.
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
         tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())

@@ -221,3 +221,64 @@ async fn a_subscriber_cut_down_to_free_by_payment_trouble_is_sent_to_the_portal_
     );
     assert!(card(&html, "pro").contains("action=\"/billing/portal\""));
 }
+
+/// The nonce of a page's Content-Security-Policy and every `nonce="…"` in its body.
+fn nonces(response_policy: &str, html: &str) -> (String, Vec<String>) {
+    let policy = response_policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the page's policy names a nonce")
+        .to_owned();
+    let in_body = html
+        .split("nonce=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    (policy, in_body)
+}
+
+async fn visit(app: &common::TestApp, path: &str) -> (String, String) {
+    let response = app.get_as(path, None).await;
+    assert_eq!(response.status(), 200);
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    (policy, response.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn visitors_get_the_landing_pages_from_memory_each_with_its_own_nonce() {
+    let app = spawn_app().await;
+    let (first_policy, first) = visit(&app, "/pricing").await;
+    // The shell state carries the second it was read: the same page a second later, with the
+    // same second in it, was not rendered again.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (second_policy, second) = visit(&app, "/pricing").await;
+
+    let (first_nonce, first_scripts) = nonces(&first_policy, &first);
+    let (second_nonce, second_scripts) = nonces(&second_policy, &second);
+    assert_ne!(first_nonce, second_nonce, "a nonce is never reused");
+    assert!(!first_scripts.is_empty());
+    assert!(first_scripts.iter().all(|n| *n == first_nonce));
+    assert_eq!(second_scripts.len(), first_scripts.len());
+    assert!(second_scripts.iter().all(|n| *n == second_nonce));
+    assert_eq!(
+        first.replace(&first_nonce, "N"),
+        second.replace(&second_nonce, "N"),
+        "the second visitor got the stored page"
+    );
+
+    // The yearly prices are their own page, and a signed-in viewer's page is always their own.
+    let (_, yearly) = visit(&app, "/pricing?billing=yearly").await;
+    assert!(yearly.contains(">$15.20<"));
+    let cookie = app.sign_in("stored@example.com").await;
+    let own = app.text("/pricing", &cookie).await;
+    assert!(card(&own, "free").contains("Your current plan"));
+    assert!(!card(&first, "free").contains("Your current plan"));
+    let (_, again) = visit(&app, "/pricing").await;
+    assert!(!again.contains("stored@example.com"));
+    assert!(again.contains(">Sign in<"));
+}

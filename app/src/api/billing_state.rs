@@ -13,15 +13,25 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
     let Some(me) = super::session::current_user() else {
         return Ok(ShellState::visitor(now));
     };
-    let usage = read_usage(&state, Some(&me)).await?;
-    let notice = state
+    let reads = super::request_reads::RequestReads::current();
+    let mut usage = reads.usage(read_usage(&state, Some(&me))).await?;
+    let mut subscription = read_subscription(&state, &reads, me.user.id).await?;
+    let kept = state
         .billing
-        .kept_plan_notice(me.user.id)
+        .kept_plan_notice(me.user.id, subscription.as_ref())
         .await
         .map_err(ApiError::internal)?;
-    let subscription = crate::billing::subscriptions::find(&state.db, me.user.id)
-        .await
-        .map_err(ApiError::internal)?;
+    let notice = match kept {
+        crate::billing::holds::KeptPlanNotice::Kept(sentence) => Some(sentence),
+        crate::billing::holds::KeptPlanNotice::None => None,
+        crate::billing::holds::KeptPlanNotice::Ended => {
+            // The plan this page read was the kept one: read the account as it is now.
+            reads.forget().await;
+            usage = reads.usage(read_usage(&state, Some(&me))).await?;
+            subscription = read_subscription(&state, &reads, me.user.id).await?;
+            None
+        }
+    };
     let status = crate::domain::status_notice::status_notice(
         subscription.as_ref(),
         plan_name(&state, subscription.as_ref()),
@@ -70,12 +80,11 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
     // page asking the event stream what changed since then errs towards one more read.
     let now = state.db.now();
     let me = super::session::current_user();
-    let usage = read_usage(&state, me.as_ref()).await?;
+    let reads = super::request_reads::RequestReads::current();
+    let usage = reads.usage(read_usage(&state, me.as_ref())).await?;
     let plan_words = match &me {
         Some(me) => {
-            let subscription = crate::billing::subscriptions::find(&state.db, me.user.id)
-                .await
-                .map_err(ApiError::internal)?;
+            let subscription = read_subscription(&state, &reads, me.user.id).await?;
             Some(crate::domain::status_notice::plan_words(
                 subscription.as_ref(),
                 plan_name(&state, subscription.as_ref()),
@@ -134,6 +143,19 @@ async fn read_usage(
 }
 
 /// The subscribed plan's name for sentences ("Your last payment for Pro failed.").
+/// The user's subscription, read once per request.
+#[cfg(feature = "ssr")]
+async fn read_subscription(
+    state: &crate::state::AppState,
+    reads: &super::request_reads::RequestReads,
+    user_id: i64,
+) -> Result<Option<crate::domain::Subscription>, ApiError> {
+    reads
+        .subscription(crate::billing::subscriptions::find(&state.db, user_id))
+        .await
+        .map_err(ApiError::internal)
+}
+
 #[cfg(feature = "ssr")]
 fn plan_name<'s>(
     state: &'s crate::state::AppState,

@@ -12,6 +12,8 @@ pub mod mailbox;
 pub mod outcomes;
 pub mod pricing;
 #[cfg(feature = "ssr")]
+pub mod request_reads;
+#[cfg(feature = "ssr")]
 pub mod session;
 pub mod sign_in_link;
 pub mod tracked_accounts;

@@ -9,13 +9,39 @@ use crate::db::DbError;
 use crate::domain::calendar::date;
 use crate::domain::{PlanChange, PlanId, Subscription};
 
+/// What [`Billing::kept_plan_notice`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeptPlanNotice {
+    /// No old plan is kept.
+    None,
+    /// An old plan is kept; the sentence says why and until when.
+    Kept(String),
+    /// An old plan was kept and the usage fits now: it just ended, so the subscription the
+    /// caller read is out of date.
+    Ended,
+}
+
+/// `subscription` with the plan it keeps at `now` and that plan's deadline, if it keeps one.
+fn kept_now(subscription: &Subscription, now: i64) -> Option<(&Subscription, PlanId, i64)> {
+    let kept = subscription.kept_at(now).cloned()?;
+    let until = subscription.kept.as_ref()?.until;
+    Some((subscription, kept, until))
+}
+
 impl Billing {
     /// The sentence the dashboard shows while an old plan is kept: which plan the billing now
     /// says, what to remove, and until when the old plan stays. Checking it also ends a kept
     /// plan whose usage fits now (removed by any means), so the sentence is never stale.
-    pub async fn kept_plan_notice(&self, user_id: i64) -> Result<Option<String>, BillingError> {
-        let Some((subscription, kept, until)) = self.kept_plan(user_id).await? else {
-            return Ok(None);
+    /// `subscription` is the user's, already read by the caller (one read per page).
+    pub async fn kept_plan_notice(
+        &self,
+        user_id: i64,
+        subscription: Option<&Subscription>,
+    ) -> Result<KeptPlanNotice, BillingError> {
+        let Some((subscription, kept, until)) =
+            subscription.and_then(|s| kept_now(s, self.db.now()))
+        else {
+            return Ok(KeptPlanNotice::None);
         };
         let name = |id| {
             self.catalog
@@ -23,7 +49,7 @@ impl Billing {
                 .map_or_else(|| id.to_string(), |p| p.name.clone())
         };
         match self.change_to(user_id, &subscription.plan).await? {
-            PlanChange::Blocked(blocked) => Ok(Some(format!(
+            PlanChange::Blocked(blocked) => Ok(KeptPlanNotice::Kept(format!(
                 "Your billing now says {}, but your account is over its limits. {} Until then, \
                  and at most until {}, you keep {}.",
                 name(&subscription.plan),
@@ -33,7 +59,7 @@ impl Billing {
             ))),
             PlanChange::Allowed => {
                 self.end_kept_plan(user_id, &subscription.plan).await?;
-                Ok(None)
+                Ok(KeptPlanNotice::Ended)
             }
         }
     }
@@ -41,29 +67,17 @@ impl Billing {
     /// Ends a kept plan if the account's usage fits the billed plan now (after the user removed
     /// something). True when it ended.
     pub async fn release_kept_plan(&self, user_id: i64) -> Result<bool, BillingError> {
-        let Some((subscription, _, _)) = self.kept_plan(user_id).await? else {
+        let subscription = subscriptions::find(&self.db, user_id).await?;
+        let Some((subscription, _, _)) = subscription
+            .as_ref()
+            .and_then(|s| kept_now(s, self.db.now()))
+        else {
             return Ok(false);
         };
         if self.change_to(user_id, &subscription.plan).await? != PlanChange::Allowed {
             return Ok(false);
         }
         self.end_kept_plan(user_id, &subscription.plan).await
-    }
-
-    /// The user's subscription with the plan kept now and its deadline; `None` when none is.
-    async fn kept_plan(
-        &self,
-        user_id: i64,
-    ) -> Result<Option<(Subscription, PlanId, i64)>, BillingError> {
-        let Some(subscription) = subscriptions::find(&self.db, user_id).await? else {
-            return Ok(None);
-        };
-        let now = self.db.now();
-        let kept = subscription.kept_at(now).cloned();
-        let until = subscription.kept.as_ref().map(|k| k.until);
-        Ok(kept
-            .zip(until)
-            .map(|(kept, until)| (subscription, kept, until)))
     }
 
     async fn change_to(&self, user_id: i64, plan: &PlanId) -> Result<PlanChange, BillingError> {

@@ -104,6 +104,12 @@ impl Billing {
         details
     }
 
+    /// How many times the state was read again; a tracked read, so a resource keyed on it reads
+    /// again with the billing state (the dashboard's chart).
+    pub fn version(self) -> u64 {
+        self.version.get()
+    }
+
     /// Reads the state again (after a generation, or when the server says it changed); what is
     /// shown stays until the new state arrives.
     pub fn refresh(self) {

@@ -3,3 +3,4 @@
 pub mod csrf;
 pub mod headers;
 pub mod session;
+pub mod visitor_pages;

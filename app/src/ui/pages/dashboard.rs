@@ -1,4 +1,5 @@
 use crate::api::usage_history::get_usage_history;
+use crate::api::wire::UsageHistory;
 use crate::api::ApiError;
 use crate::domain::{FeatureId, Holder, UsageSummary};
 use crate::ui::billing::use_billing;
@@ -10,7 +11,12 @@ use leptos_meta::Title;
 /// billing context, so it moves by itself when usage changes anywhere.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let details = use_billing().details();
+    let billing = use_billing();
+    let details = billing.details();
+    // Made here, not in the `Suspend` below: the server runs a `Suspend`'s closure twice (once
+    // to find its resources, once to draw), and a resource made inside it was read twice and
+    // sent twice in the page.
+    let history = Resource::new(move || billing.version(), |_| get_usage_history());
     view! {
         <Title text="Dashboard · Tollgate" />
         <Transition fallback=|| {
@@ -36,7 +42,7 @@ pub fn DashboardPage() -> impl IntoView {
                                     "You are signed in as "{me.email}"."
                                 </p>
                                 <Allowances summary=state.usage />
-                                <History />
+                                <History history />
                             }
                                 .into_any()
                         }
@@ -47,11 +53,9 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// The usage chart. It sits inside the page's `Transition` over the billing context, so each
-/// new billing state (a generation anywhere) makes it anew and it reads the ledger again.
+/// The usage chart, read again with each new billing state (a generation anywhere).
 #[component]
-fn History() -> impl IntoView {
-    let history = Resource::new(|| (), |_| get_usage_history());
+fn History(history: Resource<Result<UsageHistory, ApiError>>) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
