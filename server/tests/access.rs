@@ -792,3 +792,80 @@ async fn a_charge_abandoned_while_queued_is_never_made_and_its_key_stays_usable(
     assert!(matches!(retried, Consumed::Charged(_)), "got {retried:?}");
     assert_eq!(f.counter_and_ledger(&s).await, (3, 3));
 }
+
+#[tokio::test]
+async fn the_chart_s_daily_totals_equal_the_ledger_s_sums_after_charges_refunds_and_a_burst() {
+    let f = Arc::new(fixture().await);
+    let s = f.user("chart@example.com").await;
+    let generations = feature("generations");
+    f.access
+        .grant_credits(&s, &generations, 3, &idem("pack"))
+        .await
+        .unwrap();
+    // Day one: 44 attempts at once under 40 keys (four sent twice) against 10 uses and 3
+    // credits; two refunds, one sent twice; a use paid by credits, refunded.
+    let tasks: Vec<_> = (0..44)
+        .map(|i| {
+            let f = f.clone();
+            let s = s.clone();
+            tokio::spawn(async move {
+                let key = format!("burst-{}", i % 40);
+                let consumed = f
+                    .access
+                    .consume(&s, &feature("generations"), 1, &idem(&key))
+                    .await
+                    .unwrap();
+                matches!(consumed, Consumed::Charged(_)).then_some(key)
+            })
+        })
+        .collect();
+    let mut charged = Vec::new();
+    for task in tasks {
+        charged.extend(task.await.unwrap());
+    }
+    assert_eq!(charged.len(), 13, "10 uses and 3 credits, each key once");
+    for key in [&charged[0], &charged[1], &charged[0]] {
+        f.access.refund(&s, &generations, &idem(key)).await.unwrap();
+    }
+    f.access
+        .grant_credits(&s, &generations, 1, &idem("pack-2"))
+        .await
+        .unwrap();
+    assert!(f.consume(&s, "paid").await.is_allowed());
+    assert!(f
+        .access
+        .refund(&s, &generations, &idem("paid"))
+        .await
+        .unwrap());
+    // Day two: a charge, and the refund of one of day one's (it counts on the day it is made).
+    f.db.clock().advance(86_400);
+    assert!(f.consume(&s, "next-day").await.is_allowed());
+    f.access
+        .refund(&s, &generations, &idem(&charged[2]))
+        .await
+        .unwrap();
+
+    let ledger: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT created_at / 86400,
+                CAST(SUM(CASE kind WHEN 'consume' THEN from_allowance + from_credits
+                                   ELSE -(from_allowance + from_credits) END) AS BIGINT)
+         FROM usage_ledger WHERE subject = $1 AND kind IN ('consume', 'refund')
+         GROUP BY created_at / 86400 ORDER BY 1",
+    )
+    .bind(s.key())
+    .fetch_all(f.db.pool())
+    .await
+    .unwrap();
+    let rolled_up: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT day, uses FROM usage_days WHERE subject = $1 ORDER BY day")
+            .bind(s.key())
+            .fetch_all(f.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(rolled_up, ledger);
+    let today = f.db.now().div_euclid(86_400);
+    assert_eq!(ledger, [(today - 1, 14 - 3), (today, 1 - 1)]);
+    let chart = f.access.daily_uses(&s, &generations, 30).await.unwrap();
+    let shown: Vec<u64> = chart.iter().rev().take(3).map(|d| d.uses).collect();
+    assert_eq!(shown, [0, 11, 0], "today, yesterday, the day before");
+}

@@ -113,3 +113,56 @@ async fn migration_7_keeps_every_ledger_row_and_welcomes_existing_users() {
         "existing users never see the plan picker"
     );
 }
+
+#[tokio::test]
+async fn migration_10_totals_the_existing_ledger_per_day_and_the_trigger_carries_on() {
+    let database = TestDatabase::fresh().await;
+    let db = database.connect().await;
+    db.migrate_up_to(9).await.unwrap();
+    let insert = |key: &'static str, subject: &'static str, kind: &'static str, at: i64| {
+        sqlx::query(
+            "INSERT INTO usage_ledger (idempotency_key, subject, feature, kind, window_start,
+                 from_allowance, from_credits, created_at)
+             VALUES ($1, $2, 'generations', $3, 0, 1, $4, $5)",
+        )
+        .bind(key)
+        .bind(subject)
+        .bind(kind)
+        .bind(i64::from(kind == "grant") * 4)
+        .bind(at)
+    };
+    let day = 20_000 * 86_400;
+    for (key, subject, kind, at) in [
+        ("a", "u:1", "consume", day),
+        ("b", "u:1", "consume", day + 86_399),
+        ("c", "u:1", "refund", day + 86_400),
+        ("d", "u:1", "grant", day),
+        ("e", "u:1", "clawback", day),
+        ("f", "u:2", "consume", day),
+    ] {
+        insert(key, subject, kind, at)
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+    db.migrate().await.unwrap();
+    insert("g", "u:1", "consume", day + 86_400)
+        .execute(db.pool())
+        .await
+        .unwrap();
+
+    let days: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT subject, day, uses FROM usage_days ORDER BY subject, day")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        days,
+        [
+            ("u:1".to_owned(), 20_000, 2),
+            ("u:1".to_owned(), 20_001, 0),
+            ("u:2".to_owned(), 20_000, 1),
+        ],
+        "uses and refunds count, grants and clawbacks do not; the trigger adds to the backfill"
+    );
+}

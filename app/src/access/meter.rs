@@ -655,44 +655,26 @@ async fn balance(conn: &mut AnyConnection, subject: &str, feature: &str) -> Resu
     from_db(balance.unwrap_or(0), "credit balance")
 }
 
-/// The longest usage window: a billing month (the daily windows are shorter, counts have none).
-const LONGEST_WINDOW_SECS: i64 = 31 * 86_400;
-
 /// (day number since 1970 in UTC, units used minus units refunded) of `subject`'s `feature`
-/// since `since`, for the days that had any.
+/// from day `first_day` on, for the days that had any: read from the per-day totals a trigger
+/// keeps beside the ledger (migration 0010), so a view reads at most a row per day however
+/// heavily the subject generates.
 pub(super) async fn uses_per_day(
     pool: &Pool<Any>,
     subject: &str,
     feature: &str,
-    since: i64,
+    first_day: i64,
 ) -> Result<Vec<(i64, i64)>, DbError> {
-    let rows = sqlx::query(
-        "SELECT created_at / 86400 AS day,
-                CAST(SUM(CASE WHEN kind = 'consume' THEN from_allowance + from_credits
-                              ELSE -(from_allowance + from_credits) END) AS BIGINT) AS uses
-         FROM usage_ledger
-         WHERE subject = $1 AND feature = $2 AND kind IN ('consume', 'refund')
-           AND (window_start >= $4 OR window_start = 0) AND created_at >= $3
-         GROUP BY created_at / 86400",
+    Ok(sqlx::query_as(
+        "SELECT day, uses FROM usage_days
+         WHERE subject = $1 AND feature = $2 AND day >= $3
+         ORDER BY day",
     )
     .bind(subject)
     .bind(feature)
-    .bind(since)
-    // PostgreSQL sums BIGINTs as NUMERIC: the cast keeps the column an i64 on both engines.
-    // A use is written in its window, which began at most one longest window before it (or is
-    // 0, a count's): the bound lets the (subject, feature, window_start) index skip older history.
-    .bind(since - LONGEST_WINDOW_SECS)
+    .bind(first_day)
     .fetch_all(pool)
-    .await?;
-    use sqlx::Row;
-    rows.iter()
-        .map(|row| {
-            Ok((
-                row.try_get::<i64, _>("day")?,
-                row.try_get::<i64, _>("uses")?,
-            ))
-        })
-        .collect()
+    .await?)
 }
 
 #[cfg(test)]

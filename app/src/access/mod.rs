@@ -475,7 +475,7 @@ impl Access {
     }
 
     /// `subject`'s net uses of `feature` per day over the last `days` days (uses minus the
-    /// refunds of failed ones), from the ledger: the dashboard's chart.
+    /// refunds of failed ones), from the per-day totals kept beside the ledger: the dashboard's chart.
     pub async fn daily_uses(
         &self,
         subject: &Subject,
@@ -484,9 +484,10 @@ impl Access {
     ) -> Result<Vec<crate::domain::usage_history::DayUses>, AccessError> {
         use crate::domain::usage_history::{last_days, DAY};
         let now = self.db.now();
-        let since = (now.div_euclid(DAY) - i64::from(days) + 1) * DAY;
+        let first_day = now.div_euclid(DAY) - i64::from(days) + 1;
         let counted =
-            meter::uses_per_day(self.db.pool(), &subject.key(), feature.as_str(), since).await?;
+            meter::uses_per_day(self.db.pool(), &subject.key(), feature.as_str(), first_day)
+                .await?;
         Ok(last_days(&counted, now, days))
     }
 

@@ -55,6 +55,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "table schema and local invoices",
         include_str!("../../../migrations/sqlite/0009_table_schema_and_local_invoices.sql"),
     ),
+    (
+        10,
+        "usage days",
+        include_str!("../../../migrations/sqlite/0010_usage_days.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -101,6 +106,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         9,
         "table schema and local invoices",
         include_str!("../../../migrations/postgres/0009_table_schema_and_local_invoices.sql"),
+    ),
+    (
+        10,
+        "usage days",
+        include_str!("../../../migrations/postgres/0010_usage_days.sql"),
     ),
 ];
 
