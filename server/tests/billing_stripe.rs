@@ -377,6 +377,40 @@ async fn a_portal_downgrade_over_the_limits_keeps_the_old_plan_until_enough_is_r
 }
 
 #[tokio::test]
+async fn a_kept_plan_ended_by_a_page_view_shows_the_billed_plan_s_limits_in_that_same_view() {
+    let fake = FakeStripe::start().await;
+    let (app, cookie, _, switched) = team_switched_to_pro_with_6_accounts(&fake).await;
+    assert_eq!(deliver(&app, &switched).await, "plan_kept");
+    // An account removed by another writer (the CLI goes through the access module, not the
+    // billing service): the next view's kept-plan check finds the usage fits and ends the kept
+    // plan while the page renders.
+    let db = app.database.connect().await;
+    let (user, one): (i64, i64) =
+        sqlx::query_as("SELECT user_id, MIN(id) FROM tracked_accounts GROUP BY user_id")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let state = &app.running.state;
+    assert!(
+        app::resources::tracked_accounts::delete(&state.access, user, one)
+            .await
+            .unwrap()
+    );
+    let dashboard = app.text("/dashboard", &cookie).await;
+    assert!(!dashboard.contains("Your billing now says"), "{dashboard}");
+    // Header and page alike: Pro's 100 a day, not the kept Team's unlimited.
+    assert!(
+        !dashboard.contains("Unlimited generations today"),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("Plan: Pro (active)"), "{dashboard}");
+    assert_eq!(
+        plan_and_status(&app, &cookie).await,
+        ("pro".into(), "active".into())
+    );
+}
+
+#[tokio::test]
 async fn a_kept_plan_ends_at_its_deadline_even_if_nothing_was_removed() {
     let fake = FakeStripe::start().await;
     let (app, cookie, _, switched) = team_switched_to_pro_with_6_accounts(&fake).await;

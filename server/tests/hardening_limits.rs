@@ -161,10 +161,7 @@ async fn pages_carry_a_nonce_csp_and_the_other_security_headers() {
             .unwrap_or_default()
     };
     let csp = header("content-security-policy");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
+    let nonce = app::ui::csp::nonce_in(&csp)
         .expect("a nonce in script-src")
         .to_owned();
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"));

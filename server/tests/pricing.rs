@@ -224,10 +224,7 @@ async fn a_subscriber_cut_down_to_free_by_payment_trouble_is_sent_to_the_portal_
 
 /// The nonce of a page's Content-Security-Policy and every `nonce="…"` in its body.
 fn nonces(response_policy: &str, html: &str) -> (String, Vec<String>) {
-    let policy = response_policy
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
+    let policy = app::ui::csp::nonce_in(response_policy)
         .expect("the page's policy names a nonce")
         .to_owned();
     let in_body = html
@@ -240,7 +237,20 @@ fn nonces(response_policy: &str, html: &str) -> (String, Vec<String>) {
 }
 
 async fn visit(app: &common::TestApp, path: &str) -> (String, String) {
-    let response = app.get_as(path, None).await;
+    visit_with(app, path, &[]).await
+}
+
+/// A GET of `path` as a browser would send it, with `headers` added: (policy, page).
+async fn visit_with(
+    app: &common::TestApp,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (String, String) {
+    let mut request = app.client.get(app.url(path)).header("Accept", "text/html");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("request reaches the server");
     assert_eq!(response.status(), 200);
     let policy = response.headers()["content-security-policy"]
         .to_str()
@@ -249,14 +259,31 @@ async fn visit(app: &common::TestApp, path: &str) -> (String, String) {
     (policy, response.text().await.expect("body"))
 }
 
+/// `page` with its nonce and the moment its shell state was read put as `N` and `T`.
+fn without_nonce_and_moment(policy: &str, page: &str) -> String {
+    let (nonce, _) = nonces(policy, page);
+    let page = page.replace(&nonce, "N");
+    let marker = "\\\"as_of\\\":";
+    let Some(start) = page.find(marker).map(|at| at + marker.len()) else {
+        panic!("the page carries its shell state's moment: {page}");
+    };
+    let end = start + page[start..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    format!("{}T{}", &page[..start], &page[end..])
+}
+
 #[tokio::test]
 async fn visitors_get_the_landing_pages_from_memory_each_with_its_own_nonce() {
     let app = spawn_app().await;
     let (first_policy, first) = visit(&app, "/pricing").await;
-    // The shell state carries the second it was read: the same page a second later, with the
-    // same second in it, was not rendered again.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let (second_policy, second) = visit(&app, "/pricing").await;
+    // The shell state carries the moment it was read: a page rendered after the clock moved
+    // says so, the stored one does not. Another host name or language must not matter: no
+    // visitor page reads them.
+    app.running.state.db.clock().advance(5);
+    let elsewhere = [("Host", "other.example"), ("Accept-Language", "de-DE")];
+    let (second_policy, second) = visit_with(&app, "/pricing", &elsewhere).await;
+    let cookie = [("Cookie", "theme=dark")];
+    let (rendered_policy, rendered) =
+        visit_with(&app, "/pricing", &[elsewhere[0], elsewhere[1], cookie[0]]).await;
 
     let (first_nonce, first_scripts) = nonces(&first_policy, &first);
     let (second_nonce, second_scripts) = nonces(&second_policy, &second);
@@ -268,7 +295,17 @@ async fn visitors_get_the_landing_pages_from_memory_each_with_its_own_nonce() {
     assert_eq!(
         first.replace(&first_nonce, "N"),
         second.replace(&second_nonce, "N"),
-        "the second visitor got the stored page"
+        "the second visitor got the stored page, moment and all"
+    );
+    assert_ne!(
+        first.replace(&first_nonce, "N"),
+        rendered.replace(&nonces(&rendered_policy, &rendered).0, "N"),
+        "a request with any cookie is rendered for it (five seconds later)"
+    );
+    assert_eq!(
+        without_nonce_and_moment(&first_policy, &first),
+        without_nonce_and_moment(&rendered_policy, &rendered),
+        "rendered for another host and language, the page is the same"
     );
 
     // The yearly prices are their own page, and a signed-in viewer's page is always their own.

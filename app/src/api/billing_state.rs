@@ -14,24 +14,10 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
         return Ok(ShellState::visitor(now));
     };
     let reads = super::request_reads::RequestReads::current();
-    let mut usage = reads.usage(read_usage(&state, Some(&me))).await?;
-    let mut subscription = read_subscription(&state, &reads, me.user.id).await?;
-    let kept = state
-        .billing
-        .kept_plan_notice(me.user.id, subscription.as_ref())
-        .await
-        .map_err(ApiError::internal)?;
-    let notice = match kept {
-        crate::billing::holds::KeptPlanNotice::Kept(sentence) => Some(sentence),
-        crate::billing::holds::KeptPlanNotice::None => None,
-        crate::billing::holds::KeptPlanNotice::Ended => {
-            // The plan this page read was the kept one: read the account as it is now.
-            reads.forget().await;
-            usage = reads.usage(read_usage(&state, Some(&me))).await?;
-            subscription = read_subscription(&state, &reads, me.user.id).await?;
-            None
-        }
-    };
+    // The account first: its kept-plan check may change the limits the usage is counted by.
+    let account = read_account(&state, &reads, me.user.id).await?;
+    let usage = reads.usage(read_usage(&state, Some(&me))).await?;
+    let subscription = account.subscription;
     let status = crate::domain::status_notice::status_notice(
         subscription.as_ref(),
         plan_name(&state, subscription.as_ref()),
@@ -62,7 +48,7 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
         viewer: Some(super::session::viewer_info(&me)),
         counter,
         status,
-        notice,
+        notice: account.kept_plan_notice,
         plan_moves,
         holds_subscription,
         as_of: now,
@@ -81,18 +67,20 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
     let now = state.db.now();
     let me = super::session::current_user();
     let reads = super::request_reads::RequestReads::current();
-    let usage = reads.usage(read_usage(&state, me.as_ref())).await?;
-    let plan_words = match &me {
-        Some(me) => {
-            let subscription = read_subscription(&state, &reads, me.user.id).await?;
-            Some(crate::domain::status_notice::plan_words(
-                subscription.as_ref(),
-                plan_name(&state, subscription.as_ref()),
-                now,
-            ))
-        }
+    // The account before the usage, as in `get_shell_state`: both parts of a page show the
+    // limits of the plan that stands after the kept-plan check.
+    let subscription = match &me {
+        Some(me) => Some(read_account(&state, &reads, me.user.id).await?.subscription),
         None => None,
     };
+    let usage = reads.usage(read_usage(&state, me.as_ref())).await?;
+    let plan_words = subscription.map(|subscription| {
+        crate::domain::status_notice::plan_words(
+            subscription.as_ref(),
+            plan_name(&state, subscription.as_ref()),
+            now,
+        )
+    });
     let generations = &usage.product.generations;
     let upgrade_to = usage
         .feature(generations)
@@ -142,20 +130,39 @@ async fn read_usage(
         .map_err(ApiError::internal)
 }
 
-/// The subscribed plan's name for sentences ("Your last payment for Pro failed.").
-/// The user's subscription, read once per request.
+/// The user's subscription and kept-plan sentence, read once per request: the subscription,
+/// then the kept-plan check, which ends a kept plan whose usage fits now (and the subscription
+/// is read again as it then stands).
 #[cfg(feature = "ssr")]
-async fn read_subscription(
+async fn read_account(
     state: &crate::state::AppState,
     reads: &super::request_reads::RequestReads,
     user_id: i64,
-) -> Result<Option<crate::domain::Subscription>, ApiError> {
+) -> Result<super::request_reads::Account, ApiError> {
+    use crate::billing::holds::KeptPlanNotice;
+    use crate::billing::subscriptions;
     reads
-        .subscription(crate::billing::subscriptions::find(&state.db, user_id))
+        .account(async {
+            let subscription = subscriptions::find(&state.db, user_id).await?;
+            let notice = state
+                .billing
+                .kept_plan_notice(user_id, subscription.as_ref())
+                .await?;
+            let (subscription, kept_plan_notice) = match notice {
+                KeptPlanNotice::NotKept => (subscription, None),
+                KeptPlanNotice::Kept(sentence) => (subscription, Some(sentence)),
+                KeptPlanNotice::Ended => (subscriptions::find(&state.db, user_id).await?, None),
+            };
+            Ok::<_, crate::billing::provider::BillingError>(super::request_reads::Account {
+                subscription,
+                kept_plan_notice,
+            })
+        })
         .await
         .map_err(ApiError::internal)
 }
 
+/// The subscribed plan's name for sentences ("Your last payment for Pro failed.").
 #[cfg(feature = "ssr")]
 fn plan_name<'s>(
     state: &'s crate::state::AppState,

@@ -9,6 +9,11 @@
 //! database, the second waits for it and gets the same answer, so both parts also show the
 //! same numbers. A server function called by the browser is a request of its own and reads
 //! afresh. Outside a request (tests, the CLI) nothing is shared.
+//!
+//! The account (subscription) is read before the usage, and its read includes the kept-plan
+//! check, which may end a kept plan (a write that changes the limits): every part of the page
+//! then reads the usage after that check, never the old plan's limits beside the new plan's
+//! name.
 
 use crate::domain::{Subscription, UsageSummary};
 use leptos::prelude::{provide_context, use_context};
@@ -20,7 +25,15 @@ use tokio::sync::Mutex;
 #[derive(Clone, Default)]
 pub struct RequestReads {
     usage: Arc<Mutex<Option<UsageSummary>>>,
-    subscription: Arc<Mutex<Option<Option<Subscription>>>>,
+    account: Arc<Mutex<Option<Account>>>,
+}
+
+/// A signed-in user's subscription as it stands after the kept-plan check, and the sentence
+/// the shell shows while an old plan is kept.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Account {
+    pub subscription: Option<Subscription>,
+    pub kept_plan_notice: Option<String>,
 }
 
 /// Gives each request its own reads (`leptos_routes_with_context` calls it per request).
@@ -42,18 +55,13 @@ impl RequestReads {
         once(&self.usage, read).await
     }
 
-    /// `me`'s subscription, read once per request.
-    pub async fn subscription<E, F>(&self, read: F) -> Result<Option<Subscription>, E>
+    /// The user's account, read (and its kept plan checked) once per request. Read it before
+    /// the usage: the check may change the limits the usage is counted against.
+    pub async fn account<E, F>(&self, read: F) -> Result<Account, E>
     where
-        F: Future<Output = Result<Option<Subscription>, E>>,
+        F: Future<Output = Result<Account, E>>,
     {
-        once(&self.subscription, read).await
-    }
-
-    /// Forgets what was read, after this request changed it (a kept plan just ended).
-    pub async fn forget(&self) {
-        *self.usage.lock().await = None;
-        *self.subscription.lock().await = None;
+        once(&self.account, read).await
     }
 }
 
@@ -95,14 +103,19 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn forgetting_reads_again() {
-        let reads = RequestReads::default();
-        let none = reads.subscription(async { Ok::<_, ()>(None) });
-        assert_eq!(none.await, Ok(None));
-        let unread = reads.subscription(async { Err::<Option<Subscription>, _>(()) });
-        assert_eq!(unread.await, Ok(None), "the first answer is kept");
-        reads.forget().await;
-        let again = reads.subscription(async { Err::<Option<Subscription>, _>(()) });
-        assert_eq!(again.await, Err(()), "forgotten: read again");
+    async fn the_account_is_read_once_per_request_and_requests_do_not_share() {
+        let kept = Account {
+            subscription: None,
+            kept_plan_notice: Some("kept".into()),
+        };
+        let first = RequestReads::default();
+        let answer = first.account(async { Ok::<_, ()>(kept.clone()) });
+        assert_eq!(answer.await, Ok(kept.clone()));
+        let shared = first.clone();
+        let again = shared.account(async { Err::<Account, _>(()) });
+        assert_eq!(again.await, Ok(kept), "the first answer is kept");
+        let other = RequestReads::default();
+        let fresh = other.account(async { Err::<Account, _>(()) });
+        assert_eq!(fresh.await, Err(()), "another request reads afresh");
     }
 }

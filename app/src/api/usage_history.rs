@@ -5,7 +5,8 @@ use leptos::prelude::*;
 /// The days the dashboard's usage chart shows.
 pub const CHART_DAYS: u32 = 30;
 
-/// The signed-in user's generations per day over the last 30 days, from the ledger.
+/// The signed-in user's generations per day over the last 30 days, from the per-day totals
+/// kept beside the ledger.
 #[server]
 pub async fn get_usage_history() -> Result<UsageHistory, ApiError> {
     let me = super::session::require_user()?;

@@ -13,7 +13,7 @@ use crate::domain::{PlanChange, PlanId, Subscription};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeptPlanNotice {
     /// No old plan is kept.
-    None,
+    NotKept,
     /// An old plan is kept; the sentence says why and until when.
     Kept(String),
     /// An old plan was kept and the usage fits now: it just ended, so the subscription the
@@ -21,11 +21,11 @@ pub enum KeptPlanNotice {
     Ended,
 }
 
-/// `subscription` with the plan it keeps at `now` and that plan's deadline, if it keeps one.
-fn kept_now(subscription: &Subscription, now: i64) -> Option<(&Subscription, PlanId, i64)> {
+/// The plan `subscription` keeps at `now` and that plan's deadline, if it keeps one.
+fn kept_now(subscription: &Subscription, now: i64) -> Option<(PlanId, i64)> {
     let kept = subscription.kept_at(now).cloned()?;
     let until = subscription.kept.as_ref()?.until;
-    Some((subscription, kept, until))
+    Some((kept, until))
 }
 
 impl Billing {
@@ -38,10 +38,11 @@ impl Billing {
         user_id: i64,
         subscription: Option<&Subscription>,
     ) -> Result<KeptPlanNotice, BillingError> {
-        let Some((subscription, kept, until)) =
-            subscription.and_then(|s| kept_now(s, self.db.now()))
-        else {
-            return Ok(KeptPlanNotice::None);
+        let Some(subscription) = subscription else {
+            return Ok(KeptPlanNotice::NotKept);
+        };
+        let Some((kept, until)) = kept_now(subscription, self.db.now()) else {
+            return Ok(KeptPlanNotice::NotKept);
         };
         let name = |id| {
             self.catalog
@@ -67,13 +68,12 @@ impl Billing {
     /// Ends a kept plan if the account's usage fits the billed plan now (after the user removed
     /// something). True when it ended.
     pub async fn release_kept_plan(&self, user_id: i64) -> Result<bool, BillingError> {
-        let subscription = subscriptions::find(&self.db, user_id).await?;
-        let Some((subscription, _, _)) = subscription
-            .as_ref()
-            .and_then(|s| kept_now(s, self.db.now()))
-        else {
+        let Some(subscription) = subscriptions::find(&self.db, user_id).await? else {
             return Ok(false);
         };
+        if kept_now(&subscription, self.db.now()).is_none() {
+            return Ok(false);
+        }
         if self.change_to(user_id, &subscription.plan).await? != PlanChange::Allowed {
             return Ok(false);
         }

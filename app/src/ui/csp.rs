@@ -15,6 +15,14 @@ pub fn policy(nonce: &str, frameable: bool) -> String {
     )
 }
 
+/// The nonce `policy` allows scripts with: what [`policy`] wrote, read back (the visitor-page
+/// cache puts a fresh one in its place; tests compare it with the page's).
+pub fn nonce_in(policy: &str) -> Option<&str> {
+    let start = policy.find("'nonce-")? + "'nonce-".len();
+    let length = policy[start..].find('\'')?;
+    Some(&policy[start..start + length]).filter(|n| !n.is_empty())
+}
+
 /// Puts the policy on the page being rendered; only in server rendering (the browser has no
 /// response to set headers on).
 #[cfg(feature = "ssr")]
@@ -42,7 +50,7 @@ pub fn send_with_page() {
 
 #[cfg(test)]
 mod tests {
-    use super::policy;
+    use super::{nonce_in, policy};
 
     #[test]
     fn scripts_need_the_nonce_and_nothing_may_frame_the_page() {
@@ -56,5 +64,12 @@ mod tests {
     fn only_a_frameable_page_may_be_framed_and_only_by_the_site() {
         assert!(policy("n", true).contains("frame-ancestors 'self'"));
         assert!(!policy("n", true).contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn the_nonce_is_read_back_from_the_policy() {
+        assert_eq!(nonce_in(&policy("Ab_9", false)), Some("Ab_9"));
+        assert_eq!(nonce_in("default-src 'none'"), None);
+        assert_eq!(nonce_in("script-src 'nonce-'"), None);
     }
 }

@@ -11,14 +11,20 @@
 //! What is stored is bounded by construction: only the paths and queries listed here, so a
 //! crawler's made-up queries render fresh instead of filling memory. Entries live 60 s, which
 //! bounds anything time-dependent on a visitor's page (the shell state's `as_of`, unused by
-//! visitors, who open no event stream). Decision and numbers: docs/architecture.md, "Visitor
-//! pages".
+//! visitors, who open no event stream).
+//!
+//! The stored copy is right for every such request because a visitor page reads nothing of
+//! the request but its path and query: not `Host` (links are relative), not `Accept-Language`
+//! (one language), no other header (tested: `server/tests/pricing.rs`). A page that starts
+//! reading a header must vary this cache by it or leave the list. Decision and numbers:
+//! docs/architecture.md, "Pages: what a request costs"; threat #13 in docs/security.md.
 
+use app::ui::csp::nonce_in;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -74,21 +80,18 @@ struct StoredPage {
 impl StoredPage {
     /// Keeps `body` if the response is a plain page that carried a nonce and set no cookie.
     fn of(headers: &HeaderMap, body: &Bytes) -> Option<Self> {
-        if headers.contains_key(header::SET_COOKIE) {
-            return None;
-        }
         let html = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
+        if !html || headers.contains_key(header::SET_COOKIE) {
+            return None;
+        }
         let policy = headers
             .get(header::CONTENT_SECURITY_POLICY)?
             .to_str()
             .ok()?;
         let nonce = nonce_in(policy)?;
-        if !html {
-            return None;
-        }
         let mut kept = headers.clone();
         for per_answer in [
             header::CONTENT_SECURITY_POLICY,
@@ -133,13 +136,6 @@ fn key_of(method: &Method, headers: &HeaderMap, path: &str, query: &str) -> Opti
         .iter()
         .find(|(page, listed)| *page == path && *listed == query)
         .copied()
-}
-
-/// The nonce a page's policy allows scripts with.
-fn nonce_in(policy: &str) -> Option<&str> {
-    let start = policy.find("'nonce-")? + "'nonce-".len();
-    let length = policy[start..].find('\'')?;
-    Some(&policy[start..start + length]).filter(|n| !n.is_empty())
 }
 
 /// `body` in the pieces between the places `needle` was.
@@ -201,12 +197,11 @@ pub async fn serve_visitor_pages(
         Ok(bytes) => bytes,
         Err(error) => {
             tracing::error!(%error, path = key.0, "a visitor page could not be read whole");
-            return Response::builder()
-                .status(StatusCode::SERVICE_UNAVAILABLE)
-                .body(Body::from(
-                    "The page could not be shown. Please reload it in a moment.",
-                ))
-                .unwrap_or_default();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The page could not be shown. Please reload it in a moment.",
+            )
+                .into_response();
         }
     };
     if let Some(page) = StoredPage::of(&parts.headers, &bytes) {
@@ -241,14 +236,6 @@ mod tests {
         let mut key = visitor();
         key.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer k"));
         assert_eq!(key_of(&get, &key, "/", ""), None);
-    }
-
-    #[test]
-    fn the_nonce_is_read_from_the_policy() {
-        let policy = "default-src 'self'; script-src 'nonce-Ab_9' 'strict-dynamic'";
-        assert_eq!(nonce_in(policy), Some("Ab_9"));
-        assert_eq!(nonce_in("default-src 'none'"), None);
-        assert_eq!(nonce_in("script-src 'nonce-'"), None);
     }
 
     #[test]

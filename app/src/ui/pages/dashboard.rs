@@ -15,7 +15,9 @@ pub fn DashboardPage() -> impl IntoView {
     let details = billing.details();
     // Made here, not in the `Suspend` below: the server runs a `Suspend`'s closure twice (once
     // to find its resources, once to draw), and a resource made inside it was read twice and
-    // sent twice in the page.
+    // sent twice in the page. It is also made for a signed-out view, which shows the sign-in
+    // prompt instead: that read is refused before any database read (a cheap 401), and keeping
+    // it unconditional keeps the page's resources in one order on the server and the browser.
     let history = Resource::new(move || billing.version(), |_| get_usage_history());
     view! {
         <Title text="Dashboard · Tollgate" />
