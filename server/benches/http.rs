@@ -44,10 +44,19 @@ fn url(server: &ServerProcess, path: &str) -> String {
 
 /// Peak resident memory of `pid` so far (`VmHWM`), in MB.
 fn peak_rss_mb(pid: u32) -> f64 {
+    memory_mb(pid, "VmHWM:")
+}
+
+/// Resident memory of `pid` now (`VmRSS`), in MB: after each row, to see which load grows it.
+fn rss_mb(pid: u32) -> f64 {
+    memory_mb(pid, "VmRSS:")
+}
+
+fn memory_mb(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
@@ -269,23 +278,23 @@ async fn main() {
         ),
     ];
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    let runs: Vec<(&str, Figure, bool)> = rows
+    let runs: Vec<(&str, Figure, bool, f64)> = rows
         .iter()
         .filter(|(_, name, ..)| *name == "healthz" || only.is_empty() || only.contains(name))
         .map(|(what, _, path, headers, body, refusals)| {
             let figure = wrk(&url(&server, path), headers, *body, seconds, connections);
-            (*what, figure, *refusals)
+            (*what, figure, *refusals, rss_mb(server.pid()))
         })
         .collect();
     let ceiling = runs[0].1.per_second;
     println!(
         "\n{engine}, {connections} connections, {seconds} s each, wrk -t2 on the same 2 cores:\n"
     );
-    println!("| what | req/s | of /healthz | p50 | p99 |");
-    println!("|---|---|---|---|---|");
-    for (what, figure, refusals) in &runs {
+    println!("| what | req/s | of /healthz | p50 | p99 | memory after (VmRSS) |");
+    println!("|---|---|---|---|---|---|");
+    for (what, figure, refusals, rss) in &runs {
         println!(
-            "| {what} | {:.0} | {:.0} % | {:.2} ms | {:.2} ms |",
+            "| {what} | {:.0} | {:.0} % | {:.2} ms | {:.2} ms | {rss:.1} MB |",
             figure.per_second,
             100.0 * figure.per_second / ceiling,
             figure.p50_ms,
@@ -296,11 +305,11 @@ async fn main() {
         assert_eq!(figure.other, expected_other, "{what}: unexpected statuses");
     }
     println!(
-        "| peak server memory (VmHWM) | {:.1} MB | | | |",
+        "| peak server memory (VmHWM) | {:.1} MB | | | | |",
         peak_rss_mb(server.pid())
     );
     println!(
-        "| cold start to the first 200 | {} ms | | | |",
+        "| cold start to the first 200 | {} ms | | | | |",
         cold_start.as_millis()
     );
 }
