@@ -50,6 +50,7 @@ pub struct Running {
 
 /// Runs until SIGINT/SIGTERM, then finishes in-flight requests and closes the database.
 pub async fn serve(config: Config) -> Result<(), StartError> {
+    crate::open_files::raise_limit();
     let running = start(config, shutdown_signal()).await?;
     running
         .task
