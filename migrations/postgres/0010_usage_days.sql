@@ -5,6 +5,10 @@
 -- here either, and a replayed key (its ledger insert does nothing) adds nothing. A refund
 -- counts on the day it was made, as the ledger's sums did. Rows are a few per active subject
 -- per day and are kept, like the ledger they summarise.
+-- No ledger row may land between the backfill's read and the trigger's creation (another
+-- process still running the previous release, the CLI): inserts wait for this migration.
+LOCK TABLE usage_ledger IN SHARE ROW EXCLUSIVE MODE;
+
 CREATE TABLE usage_days (
     subject TEXT NOT NULL,
     feature TEXT NOT NULL,

@@ -5,6 +5,8 @@
 -- here either, and a replayed key (its ledger insert does nothing) adds nothing. A refund
 -- counts on the day it was made, as the ledger's sums did. Rows are a few per active subject
 -- per day and are kept, like the ledger they summarise.
+-- No ledger row can land between the backfill and the trigger: creating the table takes
+-- SQLite's write lock for the whole migration.
 CREATE TABLE usage_days (
     subject TEXT NOT NULL,
     feature TEXT NOT NULL,

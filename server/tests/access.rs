@@ -869,3 +869,44 @@ async fn the_chart_s_daily_totals_equal_the_ledger_s_sums_after_charges_refunds_
     let shown: Vec<u64> = chart.iter().rev().take(3).map(|d| d.uses).collect();
     assert_eq!(shown, [0, 11, 0], "today, yesterday, the day before");
 }
+
+#[tokio::test]
+async fn charges_and_refunds_of_one_subject_at_once_all_go_through() {
+    let f = Arc::new(fixture().await);
+    let s = f.user("busy@example.com").await;
+    f.set_plan(&s, "team", SubscriptionStatus::Active).await;
+    for i in 0..24 {
+        assert!(f.consume(&s, &format!("early-{i}")).await.is_allowed());
+    }
+    // Refunds of earlier uses while new ones are charged: on PostgreSQL both lock the counter
+    // and the day's total, and must take them in one order or deadlock.
+    let tasks: Vec<_> = (0..48)
+        .map(|i| {
+            let f = f.clone();
+            let s = s.clone();
+            tokio::spawn(async move {
+                let generations = feature("generations");
+                if i % 2 == 0 {
+                    let key = idem(&format!("early-{}", i / 2));
+                    let refunded = f.access.refund(&s, &generations, &key).await;
+                    assert!(refunded.expect("a refund beside charges"), "refunded once");
+                } else {
+                    let key = idem(&format!("late-{i}"));
+                    let charged = f.access.consume(&s, &generations, 1, &key).await;
+                    assert!(matches!(charged, Ok(Consumed::Charged(_))), "{charged:?}");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("no charge or refund failed");
+    }
+    assert_eq!(f.counter_and_ledger(&s).await, (24, 24));
+    let day_total = f
+        .scalar(
+            "SELECT CAST(COALESCE(SUM(uses), 0) AS BIGINT) FROM usage_days WHERE subject = $1",
+            &s,
+        )
+        .await;
+    assert_eq!(day_total, 24, "24 uses, 24 refunded, 24 more");
+}

@@ -269,6 +269,7 @@ pub async fn charged_at(pool: &Pool<Any>, key: &str) -> Result<Option<i64>, DbEr
 /// consumption or it was refunded already.
 pub async fn refund(db: &Db, key: &str, now: i64) -> Result<bool, DbError> {
     let mut tx = db.begin().await?;
+    lock_as_a_charge_does(&mut tx, key).await?;
     let refund_key = refund_key(key);
     let row: Option<(String, String, i64, i64, i64)> = sqlx::query_as(
         "INSERT INTO usage_ledger
@@ -300,6 +301,34 @@ pub async fn refund(db: &Db, key: &str, now: i64) -> Result<bool, DbError> {
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// Locks the rows a refund of the consumption `key` changes in the order a charge locks them:
+/// its window's counter, then the credit balance it drew on; the day's total (`usage_days`,
+/// through the ledger's trigger) comes last, with the refund's ledger row. Writing the ledger row
+/// first would take the day's total before the counter, the reverse of a charge of the same
+/// subject, and PostgreSQL would abort one of the two as a deadlock. Both are no-op updates: the
+/// first is also the transaction's first statement, a write (see the module doc).
+async fn lock_as_a_charge_does(conn: &mut AnyConnection, key: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE usage_counters SET used = used
+         WHERE (subject, feature, window_start) IN
+             (SELECT subject, feature, window_start FROM usage_ledger
+              WHERE idempotency_key = $1 AND kind = 'consume')",
+    )
+    .bind(key)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE credit_balances SET balance = balance
+         WHERE (subject, feature) IN
+             (SELECT subject, feature FROM usage_ledger
+              WHERE idempotency_key = $1 AND kind = 'consume' AND from_credits > 0)",
+    )
+    .bind(key)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Adds `n` credits once per `key` (a purchase, an operator's grant); false when the key was
@@ -656,23 +685,24 @@ async fn balance(conn: &mut AnyConnection, subject: &str, feature: &str) -> Resu
 }
 
 /// (day number since 1970 in UTC, units used minus units refunded) of `subject`'s `feature`
-/// from day `first_day` on, for the days that had any: read from the per-day totals a trigger
-/// keeps beside the ledger (migration 0010), so a view reads at most a row per day however
-/// heavily the subject generates.
+/// on the days `days` that had any: read from the per-day totals a trigger keeps beside the
+/// ledger (migration 0010), so a view reads at most a row per day however heavily the subject
+/// generates.
 pub(super) async fn uses_per_day(
     pool: &Pool<Any>,
     subject: &str,
     feature: &str,
-    first_day: i64,
+    days: std::ops::RangeInclusive<i64>,
 ) -> Result<Vec<(i64, i64)>, DbError> {
     Ok(sqlx::query_as(
         "SELECT day, uses FROM usage_days
-         WHERE subject = $1 AND feature = $2 AND day >= $3
+         WHERE subject = $1 AND feature = $2 AND day BETWEEN $3 AND $4
          ORDER BY day",
     )
     .bind(subject)
     .bind(feature)
-    .bind(first_day)
+    .bind(*days.start())
+    .bind(*days.end())
     .fetch_all(pool)
     .await?)
 }

@@ -484,10 +484,10 @@ impl Access {
     ) -> Result<Vec<crate::domain::usage_history::DayUses>, AccessError> {
         use crate::domain::usage_history::{last_days, DAY};
         let now = self.db.now();
-        let first_day = now.div_euclid(DAY) - i64::from(days) + 1;
+        let today = now.div_euclid(DAY);
+        let shown = today - i64::from(days) + 1..=today;
         let counted =
-            meter::uses_per_day(self.db.pool(), &subject.key(), feature.as_str(), first_day)
-                .await?;
+            meter::uses_per_day(self.db.pool(), &subject.key(), feature.as_str(), shown).await?;
         Ok(last_days(&counted, now, days))
     }
 
