@@ -30,7 +30,7 @@ pub struct RequestReads {
 
 /// A signed-in user's subscription as it stands after the kept-plan check, and the sentence
 /// the shell shows while an old plan is kept.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Account {
     pub subscription: Option<Subscription>,
     pub kept_plan_notice: Option<String>,

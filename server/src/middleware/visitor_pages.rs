@@ -142,15 +142,9 @@ fn key_of(method: &Method, headers: &HeaderMap, path: &str, query: &str) -> Opti
 fn cut(body: &Bytes, needle: &[u8]) -> Vec<Bytes> {
     let mut pieces = Vec::new();
     let mut from = 0;
-    let mut at = 0;
-    while at + needle.len() <= body.len() {
-        if &body[at..at + needle.len()] == needle {
-            pieces.push(body.slice(from..at));
-            at += needle.len();
-            from = at;
-        } else {
-            at += 1;
-        }
+    for at in memchr::memmem::find_iter(body, needle) {
+        pieces.push(body.slice(from..at));
+        from = at + needle.len();
     }
     pieces.push(body.slice(from..));
     pieces
