@@ -1,3 +1,4 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::AccountView;
 use super::ApiError;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ pub const NEW_KEY_COOKIE: crate::auth::cookie::CookieName = crate::auth::cookie:
 
 /// Profile, sessions and API keys for `/account`. A key created a moment ago is taken from its
 /// short-lived cookie (and the cookie cleared), so it is shown exactly once.
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_account() -> Result<AccountView, ApiError> {
     let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();

@@ -1,9 +1,10 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::AdminUserRow;
 use super::ApiError;
 use leptos::prelude::*;
 
 /// Accounts for `/admin` (admins only).
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn list_users() -> Result<Vec<AdminUserRow>, ApiError> {
     super::session::require_admin()?;
     let state = expect_context::<crate::state::AppState>();

@@ -1,10 +1,11 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::TestCheckoutView;
 use super::ApiError;
 use leptos::prelude::*;
 
 /// The test-mode checkout `id`, for the account it was made for; "not found" for anyone else
 /// and whenever real Stripe keys are configured.
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_test_checkout(id: String) -> Result<TestCheckoutView, ApiError> {
     use crate::billing::local::TestItem;
     let me = super::session::require_user()?;
@@ -63,7 +64,7 @@ pub async fn get_test_checkout(id: String) -> Result<TestCheckoutView, ApiError>
 
 /// The test-mode portal of the signed-in user; `refused_price` names a switch just refused
 /// for being over that plan's limits (its sentence is worded here, from current usage).
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_test_portal(
     refused_price: Option<String>,
 ) -> Result<super::wire::TestPortalView, ApiError> {

@@ -1,3 +1,4 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::{BillingState, ShellState};
 use super::ApiError;
 use leptos::prelude::*;
@@ -6,7 +7,7 @@ use leptos::prelude::*;
 /// status notices, the pricing cards' buttons — worded on the server, so the first wasm file
 /// carries none of the usage summary's types (see `domain::usage_words`). A visitor costs no
 /// database read at all. The source of the billing context (`ui::billing`).
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_shell_state() -> Result<ShellState, ApiError> {
     let state = expect_context::<crate::state::AppState>();
     let now = state.db.now();
@@ -59,7 +60,7 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
 /// dashboard, `/generate`, `/account`): read through the billing context's `details()`, only
 /// by those pages (their own wasm files). Signed in or a guest by cookie; the same module and
 /// numbers as `GET /api/usage`.
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_billing_state() -> Result<BillingState, ApiError> {
     let state = expect_context::<crate::state::AppState>();
     // One moment for everything this read says ("renews on …"), taken before the reads: a

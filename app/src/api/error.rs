@@ -1,6 +1,6 @@
 //! The one error type server functions return to the browser.
 
-use leptos::server_fn::codec::JsonEncoding;
+use super::browser_json::BrowserJson;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +45,7 @@ impl ApiError {
 }
 
 impl FromServerFnError for ApiError {
-    type Encoder = JsonEncoding;
+    type Encoder = BrowserJson;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         ApiError::Transport(value.to_string())

@@ -1,9 +1,10 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::LoginOptions;
 use super::ApiError;
 use leptos::prelude::*;
 
 /// What the sign-in page offers.
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_login_options() -> Result<LoginOptions, ApiError> {
     let state = expect_context::<crate::state::AppState>();
     let providers = state

@@ -1,3 +1,4 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::MailboxMessage;
 use super::ApiError;
 use leptos::prelude::*;
@@ -5,7 +6,7 @@ use leptos::prelude::*;
 /// The dev mailbox: only exists while SMTP is not configured, and only for visitors on this
 /// machine — it shows everyone's sign-in links, so anyone else reading it could sign in as
 /// anybody.
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_dev_mailbox() -> Result<Vec<MailboxMessage>, ApiError> {
     use crate::auth::client_ip::is_local_request;
     let state = expect_context::<crate::state::AppState>();

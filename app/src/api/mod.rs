@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod billing;
 pub mod billing_state;
+pub mod browser_json;
 pub mod design;
 pub mod error;
 pub mod login;

@@ -1,9 +1,10 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::LinkPreview;
 use super::ApiError;
 use leptos::prelude::*;
 
 /// Whom the sign-in link with `token` would sign in; reading it uses nothing up.
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn preview_sign_in_link(token: String) -> Result<LinkPreview, ApiError> {
     use super::outcomes::LoginError;
     use crate::auth::magic_link;

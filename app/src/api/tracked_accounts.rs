@@ -1,9 +1,10 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::AccountsPageView;
 use super::ApiError;
 use leptos::prelude::*;
 
 /// The signed-in user's tracked accounts and how many more they may add.
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_tracked_accounts() -> Result<AccountsPageView, ApiError> {
     use crate::access::Subject;
     let me = super::session::require_user()?;

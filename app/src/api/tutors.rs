@@ -1,9 +1,10 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::TutorsPageView;
 use super::ApiError;
 use leptos::prelude::*;
 
 /// What `/tutors` needs for the signed-in user, with a fresh key for its start forms.
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_tutors() -> Result<TutorsPageView, ApiError> {
     use crate::access::Subject;
     use crate::auth::token::SecretToken;

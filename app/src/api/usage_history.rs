@@ -1,3 +1,4 @@
+use super::browser_json::BrowserJsonPost;
 use super::wire::UsageHistory;
 use super::ApiError;
 use leptos::prelude::*;
@@ -7,7 +8,7 @@ pub const CHART_DAYS: u32 = 30;
 
 /// The signed-in user's generations per day over the last 30 days, from the per-day totals
 /// kept beside the ledger.
-#[server]
+#[server(output = BrowserJsonPost)]
 pub async fn get_usage_history() -> Result<UsageHistory, ApiError> {
     let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();

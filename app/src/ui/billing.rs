@@ -13,19 +13,20 @@
 use crate::api::billing_state::{get_billing_state, get_shell_state};
 use crate::api::wire::{BillingState, ShellState};
 use crate::api::ApiError;
+use crate::ui::loaded::{loaded, Loaded};
 use leptos::prelude::*;
 
 /// The viewer's billing state, shared by the whole app.
 #[derive(Debug, Clone, Copy)]
 pub struct Billing {
-    shell: Resource<Result<ShellState, ApiError>>,
+    shell: Loaded<Result<ShellState, ApiError>>,
     /// Bumped by [`Billing::refresh`]: every part of the state reads again.
     version: RwSignal<u64>,
 }
 
 /// The whole usage summary, for the page that asked for it (see [`Billing::details`]).
 #[derive(Debug, Clone, Copy)]
-pub struct Details(Resource<Result<BillingState, ApiError>>);
+pub struct Details(Loaded<Result<BillingState, ApiError>>);
 
 /// Creates the context (once, in `App`) and, in the browser, follows changes. The design
 /// gallery draws fixtures only: there the viewer's state is neither read nor sent.
@@ -33,7 +34,7 @@ pub fn provide_billing() {
     #[cfg(not(feature = "hydrate"))]
     let opened_on_gallery = on_gallery_page();
     let version = RwSignal::new(0_u64);
-    let shell = Resource::new(
+    let shell = loaded(
         move || version.get(),
         move |_| async move {
             // Asked again at each read in the browser: after a link out of the gallery (which
@@ -96,10 +97,7 @@ impl Billing {
             return details;
         }
         let version = self.version;
-        let details = Details(Resource::new(
-            move || version.get(),
-            |_| get_billing_state(),
-        ));
+        let details = Details(loaded(move || version.get(), |_| get_billing_state()));
         provide_context(details);
         details
     }

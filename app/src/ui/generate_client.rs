@@ -16,6 +16,7 @@ pub enum Outcome {
 
 #[cfg(feature = "hydrate")]
 pub async fn generate(prompt: &str, mut on_text: impl FnMut(&str)) -> Result<Outcome, String> {
+    use crate::api::browser_json::BrowserJson;
     use crate::api::wire::{GenerateRequest, Refusal};
     use js_sys::{Reflect, Uint8Array};
     use wasm_bindgen::{JsCast, JsValue};
@@ -28,7 +29,7 @@ pub async fn generate(prompt: &str, mut on_text: impl FnMut(&str)) -> Result<Out
 
     let window = web_sys::window().ok_or("no window")?;
     // The same types the server reads and writes, so neither side can drift.
-    let body = serde_json::to_string(&GenerateRequest {
+    let body = BrowserJson::write(&GenerateRequest {
         prompt: prompt.to_owned(),
     })
     .map_err(|e| e.to_string())?;
@@ -53,7 +54,7 @@ pub async fn generate(prompt: &str, mut on_text: impl FnMut(&str)) -> Result<Out
             .map_err(js_err)?
             .as_string()
             .unwrap_or_default();
-        let refusal: Refusal = serde_json::from_str(&text)
+        let refusal: Refusal = BrowserJson::read(&text)
             .unwrap_or_else(|_| Refusal::saying("The request was refused."));
         return Ok(Outcome::Refused {
             status,

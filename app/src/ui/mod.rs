@@ -5,4 +5,5 @@ pub mod billing;
 pub mod components;
 pub mod csp;
 pub mod generate_client;
+pub mod loaded;
 pub mod pages;

@@ -3,6 +3,7 @@ use crate::api::outcomes::{AccountError, AccountNotice};
 use crate::api::wire::{AccountView, ApiKeyView, SessionView};
 use crate::ui::billing::use_billing;
 use crate::ui::components::{InvoiceList, RequireSignIn};
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -10,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 /// `/account`: profile and sessions (with revoke buttons).
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let account = Resource::new(|| (), |_| get_account());
+    let account = loaded(|| (), |_| get_account());
     let query = use_query_map();
     let notice = move || {
         let query = query.read();

@@ -2,6 +2,7 @@ use crate::api::admin::list_users;
 use crate::api::outcomes::AdminNotice;
 use crate::api::wire::AdminUserRow;
 use crate::ui::components::RequireSignIn;
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -9,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 /// `/admin`: accounts, and banning (which signs a user out everywhere at once).
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let users = Resource::new(|| (), |_| list_users());
+    let users = loaded(|| (), |_| list_users());
     let query = use_query_map();
     let notice = move || {
         let code = query.read().get("notice")?;

@@ -1,6 +1,7 @@
 use super::login::error_message;
 use crate::api::sign_in_link::preview_sign_in_link;
 use crate::api::wire::LinkPreview;
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 pub fn ConfirmSignInPage() -> impl IntoView {
     let query = use_query_map();
     let token = query.read_untracked().get("token").unwrap_or_default();
-    let preview = Resource::new(move || token.clone(), preview_sign_in_link);
+    let preview = loaded(move || token.clone(), preview_sign_in_link);
     view! {
         <Title text="Sign in · Tollgate" />
         <section class="mx-auto max-w-md rounded-2xl border border-slate-200 bg-white p-8 shadow-sm">

@@ -4,6 +4,7 @@ use crate::api::ApiError;
 use crate::domain::{FeatureId, Holder, UsageSummary};
 use crate::ui::billing::use_billing;
 use crate::ui::components::{RequireSignIn, UsageChart, UsageMeter};
+use crate::ui::loaded::{loaded, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -18,7 +19,7 @@ pub fn DashboardPage() -> impl IntoView {
     // sent twice in the page. It is also made for a signed-out view, which shows the sign-in
     // prompt instead: that read is refused before any database read (a cheap 401), and keeping
     // it unconditional keeps the page's resources in one order on the server and the browser.
-    let history = Resource::new(move || billing.version(), |_| get_usage_history());
+    let history = loaded(move || billing.version(), |_| get_usage_history());
     view! {
         <Title text="Dashboard · Tollgate" />
         <Transition fallback=|| {
@@ -57,7 +58,7 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// The usage chart, read again with each new billing state (a generation anywhere).
 #[component]
-fn History(history: Resource<Result<UsageHistory, ApiError>>) -> impl IntoView {
+fn History(history: Loaded<Result<UsageHistory, ApiError>>) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -1,13 +1,14 @@
 use super::account::format_unix;
 use crate::api::mailbox::get_dev_mailbox;
 use crate::api::wire::MailboxMessage;
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// `/dev/mailbox`: the mail this server would have sent, while SMTP is not configured.
 #[component]
 pub fn DevMailboxPage() -> impl IntoView {
-    let messages = Resource::new(|| (), |_| get_dev_mailbox());
+    let messages = loaded(|| (), |_| get_dev_mailbox());
     view! {
         <Title text="Dev mailbox · Tollgate" />
         <h1 class="text-3xl font-bold">"Dev mailbox"</h1>

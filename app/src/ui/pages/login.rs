@@ -1,6 +1,7 @@
 use crate::api::login::get_login_options;
 use crate::api::outcomes::LoginError;
 use crate::domain::sign_in::url_encode;
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -16,7 +17,7 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).filter(|v| !v.is_empty());
-    let options = Resource::new(|| (), |_| get_login_options());
+    let options = loaded(|| (), |_| get_login_options());
     let next = param("next").unwrap_or_else(|| "/dashboard".into());
     let next_for_providers = next.clone();
     let email = param("email")

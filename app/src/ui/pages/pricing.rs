@@ -6,6 +6,7 @@ use crate::domain::BillingInterval;
 use crate::domain::PlanId;
 use crate::ui::billing::use_billing;
 use crate::ui::components::{IntervalToggle, PlanCard};
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -45,7 +46,7 @@ pub fn PricingPage() -> impl IntoView {
 /// plan picker (`picker`), Free's button leads on to the dashboard instead of to sign-up.
 #[component]
 pub(crate) fn PlanChoices(interval: Memo<BillingInterval>, picker: bool) -> impl IntoView {
-    let table = Resource::new(|| (), |_| get_pricing());
+    let table = loaded(|| (), |_| get_pricing());
     let billing = use_billing();
     view! {
         <Suspense fallback=|| {

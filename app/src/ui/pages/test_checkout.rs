@@ -2,6 +2,7 @@ use crate::api::billing::get_test_checkout;
 use crate::api::outcomes::TestCheckoutError;
 use crate::api::wire::TestCheckoutView;
 use crate::ui::components::RequireSignIn;
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -11,7 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn TestCheckoutPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = loaded(
         move || params.read().get("id").unwrap_or_default(),
         get_test_checkout,
     );

@@ -2,6 +2,7 @@ use crate::api::billing::get_test_portal;
 use crate::api::outcomes::TestPortalError;
 use crate::api::wire::{TestPackView, TestPortalView};
 use crate::ui::components::RequireSignIn;
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -12,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn TestPortalPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = loaded(
         move || {
             let query = query.read();
             (query.get("error") == Some(TestPortalError::DowngradeBlocked.code().to_owned()))

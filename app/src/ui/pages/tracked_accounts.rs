@@ -2,6 +2,7 @@ use crate::api::outcomes::{AccountsError, AccountsNotice};
 use crate::api::tracked_accounts::get_tracked_accounts;
 use crate::api::wire::{AccountsPageView, TrackedAccountView};
 use crate::ui::components::{RequireSignIn, UsageMeter};
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -9,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 /// `/accounts`: the user's tracked accounts, limited by their plan.
 #[component]
 pub fn TrackedAccountsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_tracked_accounts());
+    let data = loaded(|| (), |_| get_tracked_accounts());
     view! {
         <Title text="Tracked accounts · Tollgate" />
         <Suspense fallback=|| {

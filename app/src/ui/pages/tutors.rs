@@ -3,6 +3,7 @@ use crate::api::tutors::get_tutors;
 use crate::api::wire::TutorsPageView;
 use crate::domain::tutors::{tutor, Tutor, TUTORS};
 use crate::ui::components::{RequireSignIn, UsageMeter};
+use crate::ui::loaded::loaded;
 use crate::ui::pages::account::format_unix;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 /// `/tutors`: book a session; Pro tutors carry a "Requires Pro" badge for plans without them.
 #[component]
 pub fn TutorsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_tutors());
+    let data = loaded(|| (), |_| get_tutors());
     view! {
         <Title text="Tutors · Tollgate" />
         <Suspense fallback=|| {

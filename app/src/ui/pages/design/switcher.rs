@@ -1,4 +1,5 @@
 use crate::api::design::get_state_switcher;
+use crate::ui::loaded::loaded;
 use leptos::prelude::*;
 
 const SELECT: &str =
@@ -9,7 +10,7 @@ const SELECT: &str =
 /// opens the dashboard. Nothing is shown with a real payment provider or when signed out.
 #[component]
 pub fn StateSwitcher() -> impl IntoView {
-    let switcher = Resource::new(|| (), |_| get_state_switcher());
+    let switcher = loaded(|| (), |_| get_state_switcher());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
