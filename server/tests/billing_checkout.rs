@@ -88,6 +88,70 @@ async fn a_paying_user_cannot_start_a_second_subscription() {
         "{text}"
     );
     assert_eq!(app.count("local_billing_checkouts").await, 1);
+    // The pricing page says so before anyone presses: every change goes through the portal.
+    let (_, pricing) = page_text(&app, "/pricing", &cookie).await;
+    assert!(
+        pricing.contains(r#"data-testid="manage-plan""#),
+        "{pricing}"
+    );
+    assert!(
+        pricing.contains(r#"data-testid="upgrade-plan""#),
+        "{pricing}"
+    );
+    assert!(
+        !pricing.contains(r#"action="/billing/checkout""#),
+        "{pricing}"
+    );
+}
+
+/// A plan an operator set (`tollgate user set-plan`) has no subscription at the provider: the
+/// pricing page offers checkout for the other paid plans, as checkout itself allows it, and
+/// no "Manage billing" that would lead to a portal with nothing in it.
+#[tokio::test]
+async fn a_plan_an_operator_set_is_upgraded_by_checkout_not_the_portal() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let state = &app.running.state;
+    server::operator::set_plan(
+        &state.db,
+        &state.access,
+        "ada@example.com",
+        "pro",
+        "active",
+        false,
+    )
+    .await
+    .expect("an operator sets Pro");
+    assert_eq!(app.usage(Some(&session(&cookie))).await["plan"], "pro");
+
+    let (_, pricing) = page_text(&app, "/pricing", &cookie).await;
+    assert!(
+        pricing.contains(r#"data-testid="current-plan""#),
+        "{pricing}"
+    );
+    assert!(
+        !pricing.contains(r#"data-testid="manage-plan""#),
+        "{pricing}"
+    );
+    assert!(
+        !pricing.contains(r#"data-testid="upgrade-plan""#),
+        "{pricing}"
+    );
+    assert!(
+        pricing.contains(r#"action="/billing/checkout""#),
+        "{pricing}"
+    );
+    assert!(pricing.contains(r#"value="team""#), "{pricing}");
+
+    let checkout = app.start_checkout(&cookie, "team", "monthly").await;
+    let success = location(&app.pay(&checkout, &cookie, "succeeds").await);
+    app.come_back(&success, &cookie).await;
+    assert_eq!(app.usage(Some(&session(&cookie))).await["plan"], "team");
+    let (_, pricing) = page_text(&app, "/pricing", &cookie).await;
+    assert!(
+        pricing.contains(r#"data-testid="manage-plan""#),
+        "{pricing}"
+    );
 }
 
 #[tokio::test]

@@ -164,8 +164,10 @@ async fn the_pricing_page_knows_the_viewer_s_plan_and_refuses_a_downgrade_in_its
     assert!(card(&html, "pro").contains("action=\"/billing/checkout\""));
     assert!(card(&html, "pro").contains("Start 7-day free trial"));
 
-    // On Pro with 5 tracked accounts: Team is an upgrade and Free a downgrade refused with what
-    // to remove, all through the portal (never a second checkout).
+    // Subscribed to Pro (its trial ended by an operator: active) with 5 tracked accounts: Team
+    // is an upgrade and Free a downgrade refused with what to remove, all through the portal
+    // (never a second checkout).
+    app.subscribe(&cookie, "pro", "monthly").await;
     let out = common::tollgate(
         &app.database,
         &["user", "set-plan", "viewer@example.com", "pro"],
@@ -206,6 +208,8 @@ async fn the_pricing_page_knows_the_viewer_s_plan_and_refuses_a_downgrade_in_its
 async fn a_subscriber_cut_down_to_free_by_payment_trouble_is_sent_to_the_portal_not_checkout() {
     let app = spawn_app().await;
     let cookie = app.sign_in("late@example.com").await;
+    app.subscribe(&cookie, "pro", "monthly").await;
+    // The state switcher changes the subscription's state and keeps it the provider's.
     let switched = app
         .post_form(
             "/design/switch",

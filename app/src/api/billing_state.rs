@@ -25,8 +25,8 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
         state.catalog.past_due_grace_days,
         now,
     );
-    let (plan_moves, holds_subscription) = match &usage.holder {
-        crate::domain::Holder::Member { plan, status, .. } => {
+    let plan_moves = match &usage.holder {
+        crate::domain::Holder::Member { plan, .. } => {
             // The live counts are in the summary already: no query more.
             let counts: Vec<_> = state
                 .catalog
@@ -35,12 +35,9 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
                 .filter(|f| f.kind == crate::domain::FeatureKind::Count)
                 .filter_map(|f| Some((f.id.clone(), usage.feature(&f.id)?.counts.used)))
                 .collect();
-            (
-                crate::domain::plan_change::plan_moves(&state.catalog, plan, &counts),
-                crate::domain::plan_change::holds_subscription(&state.catalog, plan, *status),
-            )
+            crate::domain::plan_change::plan_moves(&state.catalog, plan, &counts)
         }
-        crate::domain::Holder::Guest => (Vec::new(), false),
+        crate::domain::Holder::Guest => Vec::new(),
     };
     let counter = usage
         .feature(&usage.product.generations)
@@ -51,7 +48,7 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
         status,
         notice: account.kept_plan_notice,
         plan_moves,
-        holds_subscription,
+        holds_subscription: account.holds_subscription,
         as_of: now,
     })
 }
@@ -142,20 +139,30 @@ async fn read_account(
 ) -> Result<super::request_reads::Account, ApiError> {
     use crate::billing::holds::KeptPlanNotice;
     use crate::billing::subscriptions;
+    use crate::domain::provider_subscription::has_live_paid_subscription;
     reads
         .account(async {
-            let subscription = subscriptions::find(&state.db, user_id).await?;
+            let stored = subscriptions::find_with_details(&state.db, user_id).await?;
             let notice = state
                 .billing
-                .kept_plan_notice(user_id, subscription.as_ref())
+                .kept_plan_notice(user_id, stored.as_ref().map(|(s, _)| s))
                 .await?;
-            let (subscription, kept_plan_notice) = match notice {
-                KeptPlanNotice::NotKept => (subscription, None),
-                KeptPlanNotice::Kept(sentence) => (subscription, Some(sentence)),
-                KeptPlanNotice::Ended => (subscriptions::find(&state.db, user_id).await?, None),
+            let (stored, kept_plan_notice) = match notice {
+                KeptPlanNotice::NotKept => (stored, None),
+                KeptPlanNotice::Kept(sentence) => (stored, Some(sentence)),
+                KeptPlanNotice::Ended => (
+                    subscriptions::find_with_details(&state.db, user_id).await?,
+                    None,
+                ),
             };
+            // The rule checkout refuses a second subscription by, so the pricing page never
+            // sends anyone to a portal with nothing to manage (an operator's plan).
+            let holds_subscription = stored.as_ref().is_some_and(|(subscription, details)| {
+                has_live_paid_subscription(subscription, details)
+            });
             Ok::<_, crate::billing::provider::BillingError>(super::request_reads::Account {
-                subscription,
+                subscription: stored.map(|(subscription, _)| subscription),
+                holds_subscription,
                 kept_plan_notice,
             })
         })

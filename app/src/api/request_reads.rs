@@ -28,11 +28,14 @@ pub struct RequestReads {
     account: Arc<Mutex<Option<Account>>>,
 }
 
-/// A signed-in user's subscription as it stands after the kept-plan check, and the sentence
-/// the shell shows while an old plan is kept.
+/// A signed-in user's subscription as it stands after the kept-plan check, whether it is a
+/// live one at the payment provider (then plan changes go through the portal; see
+/// `provider_subscription::has_live_paid_subscription`), and the sentence the shell shows
+/// while an old plan is kept.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Account {
     pub subscription: Option<Subscription>,
+    pub holds_subscription: bool,
     pub kept_plan_notice: Option<String>,
 }
 
@@ -106,6 +109,7 @@ mod tests {
     async fn the_account_is_read_once_per_request_and_requests_do_not_share() {
         let kept = Account {
             subscription: None,
+            holds_subscription: false,
             kept_plan_notice: Some("kept".into()),
         };
         let first = RequestReads::default();

@@ -29,7 +29,9 @@ pub struct ShellState {
     pub notice: Option<String>,
     /// Each plan as a move from the viewer's (the pricing page's buttons); empty for visitors.
     pub plan_moves: Vec<(crate::domain::PlanId, crate::domain::plan_change::PlanMove)>,
-    /// Every plan change goes through the portal (see `plan_change::holds_subscription`).
+    /// The viewer holds a live subscription at the payment provider, so every plan change goes
+    /// through the portal: checkout refuses a second one by the same rule
+    /// (`provider_subscription::has_live_paid_subscription`).
     pub holds_subscription: bool,
     /// The server's clock when this was read (Unix seconds): the event stream's `since`.
     pub as_of: i64,

@@ -2,7 +2,6 @@
 //! live things than the target plan allows, with a sentence naming what to remove.
 
 use super::catalog::{Catalog, Entitlement, FeatureId, FeatureKind, PlanId};
-use super::subscription::SubscriptionStatus;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,14 +109,6 @@ pub fn plan_moves(
         .collect()
 }
 
-/// Whether the viewer holds a subscription, so that every plan change goes through the portal
-/// (a second checkout would be refused): on a paid plan, or with a live status other than a
-/// free account's `Active` — also when payment trouble has cut them down to Free.
-pub fn holds_subscription(catalog: &Catalog, plan: &PlanId, status: SubscriptionStatus) -> bool {
-    catalog.plan(plan).is_some_and(|p| !p.is_free())
-        || (status.is_live() && status != SubscriptionStatus::Active)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,16 +116,6 @@ mod tests {
 
     fn accounts(n: u64) -> Vec<(FeatureId, u64)> {
         vec![(FeatureId::parse("tracked_accounts").unwrap(), n)]
-    }
-
-    #[test]
-    fn payers_and_anyone_with_a_live_subscription_hold_one() {
-        let c = catalog();
-        let (free, pro) = (PlanId::free(), PlanId::parse("pro").unwrap());
-        assert!(!holds_subscription(&c, &free, SubscriptionStatus::Active));
-        assert!(holds_subscription(&c, &pro, SubscriptionStatus::Active));
-        assert!(holds_subscription(&c, &free, SubscriptionStatus::PastDue));
-        assert!(!holds_subscription(&c, &free, SubscriptionStatus::Canceled));
     }
 
     #[test]

@@ -151,9 +151,10 @@ pub fn kept_plan(
     }
 }
 
-/// Whether a customer may not check out again: their stored subscription came from the
-/// provider and is still live. (A second checkout would make a second subscription; a plan
-/// change goes through the portal instead.)
+/// Whether a customer holds a subscription: their stored one came from the provider and is
+/// still live. The one rule for both sides: checkout refuses them (a second checkout would
+/// make a second subscription) and the pricing page sends their plan changes to the portal.
+/// A plan an operator set has no provider subscription: its holder checks out like anyone.
 pub fn has_live_paid_subscription(stored: &Subscription, details: &SubscriptionDetails) -> bool {
     details.provider_subscription_id.is_some() && stored.status.is_live()
 }
@@ -281,6 +282,12 @@ mod tests {
         assert!(has_live_paid_subscription(&active, &from_provider));
         let canceled = stored(SubscriptionStatus::Canceled);
         assert!(!has_live_paid_subscription(&canceled, &from_provider));
+        // Payment trouble that cut the plan down to Free still holds the subscription.
+        let cut_down = Subscription {
+            plan: crate::domain::PlanId::free(),
+            ..stored(SubscriptionStatus::PastDue)
+        };
+        assert!(has_live_paid_subscription(&cut_down, &from_provider));
         // Set by an operator: no provider subscription to duplicate.
         assert!(!has_live_paid_subscription(
             &active,

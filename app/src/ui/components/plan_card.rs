@@ -18,8 +18,9 @@ pub fn PlanCard(
     /// The free plan's button text instead of the offer's ("Continue with Free").
     #[prop(default = None)]
     free_action: Option<&'static str>,
-    /// For a signed-in viewer: this plan as a move from theirs, and whether theirs is paid
-    /// (then every change goes through the billing portal, never a second checkout).
+    /// For a signed-in viewer: this plan as a move from theirs, and whether they hold a
+    /// subscription at the payment provider (then every change goes through the billing
+    /// portal, never a second checkout).
     #[prop(default = None)]
     viewer: Option<(PlanMove, bool)>,
 ) -> impl IntoView {
@@ -69,11 +70,11 @@ pub fn PlanCard(
                 {move || price.get().note}
             </p>
             {match viewer {
-                Some((step, on_paid_plan)) => {
+                Some((step, holds_subscription)) => {
                     view! {
                         <ViewerAction
                             step
-                            on_paid_plan
+                            holds_subscription
                             paid
                             name=name.clone()
                             plan=id.to_string()
@@ -112,23 +113,23 @@ pub fn PlanCard(
 }
 
 /// Whether the viewer's button replaces the card's usual one: always for their own plan, and
-/// for every plan once they pay for one (changes go through the portal). A Free viewer keeps
-/// the checkout buttons of the paid plans.
+/// for every plan once they hold a subscription (changes go through the portal). Anyone else
+/// — on Free, or on a plan an operator set — keeps the checkout buttons of the paid plans.
 fn viewer_moves_by_portal(viewer: Option<&(PlanMove, bool)>, paid: bool) -> bool {
     match viewer {
         Some((PlanMove::Current, _)) => true,
-        Some((_, on_paid_plan)) => *on_paid_plan || !paid,
+        Some((_, holds_subscription)) => *holds_subscription || !paid,
         None => false,
     }
 }
 
-/// The card's button for a signed-in viewer: "Current plan" (Manage billing when paid),
+/// The card's button for a signed-in viewer: "Current plan" (Manage billing when subscribed),
 /// "Upgrade to Team" / "Downgrade to Free" through the billing portal, or a downgrade refused
 /// with what to remove first, said in the card.
 #[component]
 fn ViewerAction(
     step: PlanMove,
-    on_paid_plan: bool,
+    holds_subscription: bool,
     paid: bool,
     name: String,
     /// The plan's id, for element ids (a name may hold spaces).
@@ -151,15 +152,17 @@ fn ViewerAction(
             >
                 "Your current plan"
             </p>
-            {paid.then(|| portal("Manage billing".to_owned(), "manage-plan"))}
+            // Only a subscription at the provider has billing to manage.
+            {(paid && holds_subscription)
+                .then(|| portal("Manage billing".to_owned(), "manage-plan"))}
         }
         .into_any(),
-        PlanMove::Upgrade if on_paid_plan => portal(format!("Upgrade to {name}"), "upgrade-plan").into_any(),
+        PlanMove::Upgrade if holds_subscription => portal(format!("Upgrade to {name}"), "upgrade-plan").into_any(),
         PlanMove::Upgrade => ().into_any(),
-        PlanMove::Downgrade { blocked: None } if on_paid_plan => {
+        PlanMove::Downgrade { blocked: None } if holds_subscription => {
             portal(format!("Downgrade to {name}"), "downgrade-plan").into_any()
         }
-        PlanMove::Downgrade { blocked: Some(message) } if on_paid_plan => view! {
+        PlanMove::Downgrade { blocked: Some(message) } if holds_subscription => view! {
             <button
                 type="button"
                 disabled
