@@ -7,7 +7,8 @@
 //!     CARGO_TARGET_DIR=target/bench cargo bench -p tollgate --bench http
 //!
 //! Settings: `BENCH_SECONDS` per figure (default 10), `BENCH_CONNECTIONS` (default 64),
-//! `BENCH_ONLY` (e.g. `refused,pricing`: only those rows, next to `/healthz`; for profiling).
+//! `BENCH_ONLY` (e.g. `refused,pricing`: only those rows, next to `/healthz`; for profiling),
+//! `BENCH_WITHOUT_DAY_TOTALS` (drops `usage_days`' trigger: what it costs a charge, as an A/B).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -184,6 +185,20 @@ async fn main() {
     app::billing::subscriptions::upsert(&db, team.id, &on_team)
         .await
         .expect("team plan");
+    // An A/B of what the chart's per-day totals cost a charge (docs/architecture.md, "Pages:
+    // what a request costs"): their trigger dropped, so the chart stays empty. Never for the
+    // README's table.
+    if std::env::var_os("BENCH_WITHOUT_DAY_TOTALS").is_some() {
+        let drop = match database.backend() {
+            app::db::Backend::Sqlite => "DROP TRIGGER usage_days_ledger",
+            app::db::Backend::Postgres => "DROP TRIGGER usage_days_ledger ON usage_ledger",
+        };
+        sqlx::query(drop)
+            .execute(db.pool())
+            .await
+            .expect("drop usage_days' trigger");
+        println!("(usage_days' trigger dropped: an A/B run, not for the README)");
+    }
     let team_key = app::auth::api_keys::create(&db, team.id, "bench")
         .await
         .expect("team key");

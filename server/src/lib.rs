@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod health;
 pub mod middleware;
+pub mod no_delay;
 pub mod open_files;
 pub mod operator;
 pub mod router;

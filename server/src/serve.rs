@@ -172,7 +172,7 @@ pub async fn start(
     tracing::info!("listening on http://{addr}");
     let task = tokio::spawn(async move {
         let result = axum::serve(
-            listener,
+            crate::no_delay::sending_at_once(listener),
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)

@@ -1,7 +1,8 @@
 //! Data the server renders into the page and the browser reads again: Leptos resources whose
 //! hydration and server-function answers share one codec, [`BrowserJson`] (why:
 //! `api::browser_json`). Every page reads its data through [`loaded`], never
-//! `Resource::new`, whose codec would compile `serde_json`'s parser into the bundle again.
+//! `Resource::new`, whose codec would compile `serde_json`'s parser into the bundle again
+//! (`clippy.toml` refuses it, so `make lint` fails on one).
 
 use crate::api::browser_json::BrowserJson;
 use leptos::prelude::Resource;
