@@ -18,7 +18,10 @@
 //!
 //! PostgreSQL does not group: its charges run on many connections at once, and a group would
 //! hold row locks of unrelated subjects until its last charge, inviting deadlocks between
-//! processes.
+//! processes. Each charge runs on a task of its own instead (mostly one statement, see
+//! `meter::charge`), so a caller who leaves cannot cut it off half-sent; it is given back as
+//! above. There is no queue to drop it from: a charge waiting for its counter's row is already
+//! with the database.
 
 use super::meter::{self, Charge, ChargeOrder};
 use crate::db::{Backend, Db, DbError};
@@ -54,9 +57,6 @@ impl std::fmt::Debug for Charges {
 
 impl Charges {
     pub async fn charge(&self, db: &Db, charge: ChargeOrder) -> Answer {
-        if db.backend() != Backend::Sqlite {
-            return meter::charge(db, &charge).await;
-        }
         let (answer, answered) = oneshot::channel();
         let awaited = AwaitedAnswer {
             receiver: Some(answered),
@@ -64,10 +64,15 @@ impl Charges {
             key: charge.key.clone(),
             now: charge.now,
         };
-        self.queue(db)
-            .send(Order { charge, answer })
-            .await
-            .map_err(|_| writer_stopped())?;
+        let order = Order { charge, answer };
+        if db.backend() == Backend::Sqlite {
+            self.queue(db)
+                .send(order)
+                .await
+                .map_err(|_| writer_stopped())?;
+        } else {
+            tokio::spawn(charge_alone(db.clone(), order));
+        }
         awaited.get().await
     }
 
@@ -145,6 +150,18 @@ async fn commit_groups(db: Db, mut receiver: mpsc::Receiver<Order>) {
     }
 }
 
+/// PostgreSQL: one charge on a task of its own, so that a caller who leaves cannot cut it off
+/// half-sent; as in a group, it is given back when the caller left before its answer.
+async fn charge_alone(db: Db, order: Order) {
+    if order.answer.is_closed() {
+        return;
+    }
+    let charge = meter::charge(&db, &order.charge).await;
+    if let Some(left) = answer(order, charge) {
+        give_back(&db, &left.key, left.now).await;
+    }
+}
+
 /// Why a group's transaction failed.
 enum GroupFailed {
     /// Begin or commit: nothing was kept, and running the charges alone would fail the same way.
@@ -203,7 +220,7 @@ async fn charge_together(db: &Db, group: &[Order]) -> Result<Vec<Charge>, GroupF
     let mut tx = db.begin().await.map_err(GroupFailed::Transaction)?;
     let mut charges = Vec::with_capacity(group.len());
     for (place, order) in group.iter().enumerate() {
-        let charge = meter::charge_in(&mut tx, &order.charge)
+        let charge = meter::charge_in(&mut tx, Backend::Sqlite, &order.charge)
             .await
             .map_err(|e| GroupFailed::Charge(place, e))?;
         charges.push(charge);

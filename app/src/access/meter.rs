@@ -9,8 +9,8 @@
 //! Usage transactions come from `Db::begin` (SQLite's one writer connection; see `crate::db`
 //! for their durability); on SQLite charges share them (`super::group_commit`).
 
-use super::Replay;
-use crate::db::{Db, DbError};
+use super::{at_once, Replay};
+use crate::db::{Backend, Db, DbError};
 use sqlx::{Any, AnyConnection, Pool, Transaction};
 
 /// Where a charge goes.
@@ -38,13 +38,13 @@ pub enum Charge {
 
 /// An amount as the database stores it; one too large for the column is an error, not a
 /// silently smaller number.
-fn to_db(n: u64) -> Result<i64, DbError> {
+pub(super) fn to_db(n: u64) -> Result<i64, DbError> {
     i64::try_from(n).map_err(|_| DbError::OutOfRange(format!("the amount {n} is too large")))
 }
 
 /// A stored count or balance; a negative one means the rows were changed behind the ledger's
 /// back, and is reported rather than read as 0.
-fn from_db(n: i64, what: &str) -> Result<u64, DbError> {
+pub(super) fn from_db(n: i64, what: &str) -> Result<u64, DbError> {
     u64::try_from(n).map_err(|_| DbError::OutOfRange(format!("a {what} of {n} is stored")))
 }
 
@@ -65,7 +65,13 @@ pub struct ChargeOrder {
 }
 
 impl ChargeOrder {
-    fn meter(&self) -> Meter<'_> {
+    /// Whether the credit balance is part of what is left after this charge: credits only
+    /// change it when there is a limit they stretch.
+    pub(super) fn credits_stretch_the_limit(&self) -> bool {
+        self.use_credits && self.limit.is_some()
+    }
+
+    pub(super) fn meter(&self) -> Meter<'_> {
         Meter {
             subject: &self.subject,
             feature: &self.feature,
@@ -76,8 +82,15 @@ impl ChargeOrder {
 
 /// Charges `order` in a transaction of its own.
 pub async fn charge(db: &Db, order: &ChargeOrder) -> Result<Charge, DbError> {
+    if db.backend() == Backend::Postgres {
+        // Outside a transaction, where a statement the ledger's key aborts spoils nothing.
+        let mut conn = db.usage_pool().acquire().await?;
+        if let Some(charge) = at_once::charge(&mut conn, Backend::Postgres, order).await? {
+            return Ok(charge);
+        }
+    }
     let mut tx = db.begin().await?;
-    let charge = charge_in(&mut tx, order).await?;
+    let charge = charge_in(&mut tx, db.backend(), order).await?;
     tx.commit().await?;
     Ok(charge)
 }
@@ -92,7 +105,20 @@ pub async fn charge(db: &Db, order: &ChargeOrder) -> Result<Charge, DbError> {
 /// same transaction). A refusal writes nothing — not even a ledger row to take back, so a
 /// client hammering a spent allowance leaves no dead rows behind — and still answers a retry
 /// of a charged key as a replay.
-pub async fn charge_in(conn: &mut AnyConnection, order: &ChargeOrder) -> Result<Charge, DbError> {
+///
+/// On SQLite the common charge is first tried as one request to the driver's thread
+/// (`at_once`); PostgreSQL tries it before opening the transaction (`charge`), because there a
+/// statement the ledger's key aborts would abort the caller's transaction too.
+pub async fn charge_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    order: &ChargeOrder,
+) -> Result<Charge, DbError> {
+    if backend == Backend::Sqlite {
+        if let Some(charge) = at_once::charge(conn, backend, order).await? {
+            return Ok(charge);
+        }
+    }
     let meter = order.meter();
     let n = order.n;
     let limit = match order.limit {
@@ -123,7 +149,6 @@ pub async fn charge_in(conn: &mut AnyConnection, order: &ChargeOrder) -> Result<
             used = add_to_counter(conn, meter, n_db, limit).await?;
         }
     }
-    let limit = (limit >= 0).then_some(limit);
     let (from_allowance, from_credits, left) = match used {
         Some(_) => (n, 0, None),
         None if order.use_credits => {
@@ -165,10 +190,9 @@ pub async fn charge_in(conn: &mut AnyConnection, order: &ChargeOrder) -> Result<
         Some(used) => from_db(used, "usage count")?,
         None => counter(conn, meter).await?,
     };
-    // Credits only change what is left when there is a limit they stretch.
     let credits = match left {
         Some(left) => left,
-        None if order.use_credits && limit.is_some() => {
+        None if order.credits_stretch_the_limit() => {
             balance(conn, meter.subject, meter.feature).await?
         }
         None => 0,

@@ -5,6 +5,7 @@
 //! pure decision in `crate::domain::decision`, and enforces the answer atomically in SQL
 //! (`meter`). Nothing else in the app reads plans or counters.
 
+mod at_once;
 mod before_charge;
 pub mod caller;
 pub mod events;

@@ -169,6 +169,12 @@ impl Db {
         Ok(self.writer.begin().await?)
     }
 
+    /// The connections usage writes go through, for a usage write that is one statement (its
+    /// own transaction, with the durability of [`Db::begin`]'s).
+    pub(crate) fn usage_pool(&self) -> &AnyPool {
+        &self.writer
+    }
+
     /// Opens a transaction for what a payment bought: once committed it is on disk.
     pub async fn begin_durable(&self) -> Result<Tx, DbError> {
         Ok(self.pool.begin().await?)

@@ -58,7 +58,89 @@ where
         }
         // `sender` is dropped here, so the response ends only once the text is kept.
     });
-    futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    })
+    futures_util::stream::unfold(
+        (receiver, None),
+        |(mut receiver, held): (_, Option<std::io::Result<Bytes>>)| async move {
+            let first = match held {
+                Some(held) => held,
+                None => receiver.recv().await?,
+            };
+            let (joined, held) = join_waiting(first, &mut receiver);
+            Some((joined, (receiver, held)))
+        },
+    )
+}
+
+/// `first` with every chunk already waiting behind it, as one piece of the response: one
+/// write to the socket instead of one per chunk when the generator runs ahead of the client
+/// (tokens often arrive in bursts). A failure waiting behind is held back for the next turn,
+/// so the text before it still goes out first.
+fn join_waiting(
+    first: std::io::Result<Bytes>,
+    receiver: &mut tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>,
+) -> (std::io::Result<Bytes>, Option<std::io::Result<Bytes>>) {
+    let Ok(first) = first else {
+        return (first, None);
+    };
+    let mut joined: Option<Vec<u8>> = None;
+    while let Ok(next) = receiver.try_recv() {
+        match next {
+            Ok(chunk) => joined
+                .get_or_insert_with(|| first.to_vec())
+                .extend_from_slice(&chunk),
+            Err(failed) => {
+                let text = joined.map_or(first, Bytes::from);
+                return (Ok(text), Some(Err(failed)));
+            }
+        }
+    }
+    (Ok(joined.map_or(first, Bytes::from)), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waiting(
+        chunks: Vec<std::io::Result<&'static str>>,
+    ) -> tokio::sync::mpsc::Receiver<std::io::Result<Bytes>> {
+        let (sender, receiver) = tokio::sync::mpsc::channel(8);
+        for chunk in chunks {
+            sender.try_send(chunk.map(Bytes::from)).unwrap();
+        }
+        receiver
+    }
+
+    #[test]
+    fn chunks_already_waiting_go_out_as_one() {
+        let mut receiver = waiting(vec![Ok(" world"), Ok("!")]);
+        let (joined, held) = join_waiting(Ok(Bytes::from("Hello")), &mut receiver);
+        assert_eq!(joined.unwrap(), "Hello world!");
+        assert!(held.is_none());
+        let (alone, _) = join_waiting(Ok(Bytes::from("alone")), &mut receiver);
+        assert_eq!(alone.unwrap(), "alone");
+    }
+
+    #[test]
+    fn a_failure_waiting_behind_text_comes_after_it() {
+        let failed = std::io::Error::other("generation failed");
+        let mut receiver = waiting(vec![Ok(" more"), Err(failed), Ok("never")]);
+        let (joined, held) = join_waiting(Ok(Bytes::from("text")), &mut receiver);
+        assert_eq!(joined.unwrap(), "text more");
+        assert!(held.is_some_and(|held| held.is_err()));
+    }
+
+    #[tokio::test]
+    async fn the_relayed_text_is_whole_and_in_order() {
+        let words = ["one", " two", " three"].map(|w| Ok(w.to_owned()));
+        let text: app::generation::TextStream = futures_util::stream::iter(words).boxed();
+        let body = relay(
+            text,
+            || async {},
+            None::<fn(String) -> std::future::Ready<()>>,
+            (),
+        );
+        let pieces: Vec<Bytes> = body.map(|piece| piece.unwrap()).collect().await;
+        assert_eq!(pieces.concat(), b"one two three");
+    }
 }
