@@ -13,8 +13,29 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
+/// Cloned for every extractor, middleware, server function and resource of every request, so
+/// it is one shared allocation: a clone is one reference count, not one per field (measured:
+/// cloning and dropping the fields one by one was ~5 % of the server's CPU under load).
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+#[derive(Debug)]
+pub struct Services {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub catalog: Arc<Catalog>,

@@ -15,7 +15,7 @@ use app::generation::in_flight::InFlight;
 use app::generation::{DemoGenerator, Generator, OpenAiGenerator};
 use app::live_pages::LivePages;
 use app::plans_file::{self, PlansFileError};
-use app::state::{AppState, Site};
+use app::state::{AppState, Services, Site};
 use leptos::config::LeptosOptions;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -143,7 +143,7 @@ pub async fn start(
     })?;
     let billing =
         billing(&config, &db, &catalog, &access, &site.app_url)?.with_mailer(mailer.clone());
-    let state = AppState {
+    let state = AppState::new(Services {
         billing,
         generator,
         generations_in_flight: InFlight::new(config.max_concurrent_generations),
@@ -156,7 +156,7 @@ pub async fn start(
         catalog,
         mailer,
         site: Arc::new(site),
-    };
+    });
     let app = router(state.clone());
     let billing_mail = tokio::spawn(
         state
