@@ -10,13 +10,15 @@
 //!   they all go through one writer connection of this process, so writers queue in memory
 //!   instead of sleeping in SQLite's busy handler, and commit with `synchronous = NORMAL` (WAL:
 //!   never corrupt, nothing lost when the process dies; a power loss can roll back the last
-//!   moments of usage). On PostgreSQL they commit with `synchronous_commit = off` (the same
+//!   moments of usage). No commit copies the log back into the file; a task does
+//!   ([`checkpoint`]). On PostgreSQL they commit with `synchronous_commit = off` (the same
 //!   trade: consistent, the last fraction of a second may be lost if the server machine dies).
 //! - **durable** ([`Db::begin_durable`]): anything a payment bought (subscriptions, credit
 //!   grants, billing events). Committed with `synchronous = FULL` / `synchronous_commit = on`:
 //!   on disk before the caller is told it succeeded (and before a webhook is acknowledged).
 
 pub mod changes;
+mod checkpoint;
 mod migrations;
 mod recent_changes;
 mod url;
@@ -119,16 +121,23 @@ impl Db {
                 // Readers (and the rare durable write) beside one writer for usage. Each SQLite
                 // connection is a thread of the driver's; three keep two cores busy without the
                 // context switches of eight (measured: /dashboard 19 % → 22 % of /healthz).
-                let pool = connect(3, "PRAGMA synchronous = FULL")
-                    .await
-                    .map_err(failed)?;
+                let pool = connect(
+                    3,
+                    "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0",
+                )
+                .await
+                .map_err(failed)?;
                 // WAL lets readers proceed while one connection writes; it persists in the file.
                 sqlx::query("PRAGMA journal_mode = WAL")
                     .execute(&pool)
                     .await?;
-                let writer = connect(1, "PRAGMA synchronous = NORMAL")
-                    .await
-                    .map_err(failed)?;
+                let writer = connect(
+                    1,
+                    "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0",
+                )
+                .await
+                .map_err(failed)?;
+                checkpoint::copy_back_in_the_background(pool.clone());
                 (pool, writer)
             }
             Backend::Postgres => {
