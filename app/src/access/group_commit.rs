@@ -220,7 +220,7 @@ async fn charge_together(db: &Db, group: &[Order]) -> Result<Vec<Charge>, GroupF
     let mut tx = db.begin().await.map_err(GroupFailed::Transaction)?;
     let mut charges = Vec::with_capacity(group.len());
     for (place, order) in group.iter().enumerate() {
-        let charge = meter::charge_in(&mut tx, Backend::Sqlite, &order.charge)
+        let charge = meter::charge_in(&mut tx, &order.charge)
             .await
             .map_err(|e| GroupFailed::Charge(place, e))?;
         charges.push(charge);

@@ -11,7 +11,7 @@
 
 use super::{at_once, Replay};
 use crate::db::{Backend, Db, DbError};
-use sqlx::{Any, AnyConnection, Pool, Transaction};
+use sqlx::{Any, AnyConnection, Connection, Pool, Transaction};
 
 /// Where a charge goes.
 #[derive(Debug, Clone, Copy)]
@@ -83,14 +83,19 @@ impl ChargeOrder {
 /// Charges `order` in a transaction of its own.
 pub async fn charge(db: &Db, order: &ChargeOrder) -> Result<Charge, DbError> {
     if db.backend() == Backend::Postgres {
-        // Outside a transaction, where a statement the ledger's key aborts spoils nothing.
+        // Outside a transaction, where a statement the ledger's key aborts spoils nothing; the
+        // transaction, when needed, then runs on the same connection.
         let mut conn = db.usage_pool().acquire().await?;
-        if let Some(charge) = at_once::charge(&mut conn, Backend::Postgres, order).await? {
+        if let Some(charge) = at_once::charge(&mut conn, order).await? {
             return Ok(charge);
         }
+        let mut tx = conn.begin().await?;
+        let charge = charge_in(&mut tx, order).await?;
+        tx.commit().await?;
+        return Ok(charge);
     }
     let mut tx = db.begin().await?;
-    let charge = charge_in(&mut tx, db.backend(), order).await?;
+    let charge = charge_in(&mut tx, order).await?;
     tx.commit().await?;
     Ok(charge)
 }
@@ -106,19 +111,9 @@ pub async fn charge(db: &Db, order: &ChargeOrder) -> Result<Charge, DbError> {
 /// client hammering a spent allowance leaves no dead rows behind — and still answers a retry
 /// of a charged key as a replay.
 ///
-/// On SQLite the common charge is first tried as one request to the driver's thread
-/// (`at_once`); PostgreSQL tries it before opening the transaction (`charge`), because there a
-/// statement the ledger's key aborts would abort the caller's transaction too.
-pub async fn charge_in(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    order: &ChargeOrder,
-) -> Result<Charge, DbError> {
-    if backend == Backend::Sqlite {
-        if let Some(charge) = at_once::charge(conn, backend, order).await? {
-            return Ok(charge);
-        }
-    }
+/// PostgreSQL tries the common charge as one statement before opening the transaction
+/// (`charge`, `at_once`).
+pub async fn charge_in(conn: &mut AnyConnection, order: &ChargeOrder) -> Result<Charge, DbError> {
     let meter = order.meter();
     let n = order.n;
     let limit = match order.limit {

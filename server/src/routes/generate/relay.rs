@@ -29,7 +29,7 @@ where
     Keep: FnOnce(String) -> KeepDone + Send + 'static,
     KeepDone: Future<Output = ()> + Send,
 {
-    let (sender, receiver) = tokio::sync::mpsc::channel(BUFFERED_CHUNKS);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(BUFFERED_CHUNKS);
     tokio::spawn(async move {
         let _hold = hold;
         let mut kept = keep.map(|keep| (keep, String::new()));
@@ -58,76 +58,55 @@ where
         }
         // `sender` is dropped here, so the response ends only once the text is kept.
     });
-    futures_util::stream::unfold(
-        (receiver, None),
-        |(mut receiver, held): (_, Option<std::io::Result<Bytes>>)| async move {
-            let first = match held {
-                Some(held) => held,
-                None => receiver.recv().await?,
-            };
-            let (joined, held) = join_waiting(first, &mut receiver);
-            Some((joined, (receiver, held)))
-        },
-    )
+    futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
+        .ready_chunks(BUFFERED_CHUNKS)
+        .flat_map(|ready| futures_util::stream::iter(as_one_piece(ready)))
 }
 
-/// `first` with every chunk already waiting behind it, as one piece of the response: one
-/// write to the socket instead of one per chunk when the generator runs ahead of the client
-/// (tokens often arrive in bursts). A failure waiting behind is held back for the next turn,
-/// so the text before it still goes out first.
-fn join_waiting(
-    first: std::io::Result<Bytes>,
-    receiver: &mut tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>,
-) -> (std::io::Result<Bytes>, Option<std::io::Result<Bytes>>) {
-    let Ok(first) = first else {
-        return (first, None);
-    };
-    let mut joined: Option<Vec<u8>> = None;
-    while let Ok(next) = receiver.try_recv() {
-        match next {
-            Ok(chunk) => joined
-                .get_or_insert_with(|| first.to_vec())
-                .extend_from_slice(&chunk),
-            Err(failed) => {
-                let text = joined.map_or(first, Bytes::from);
-                return (Ok(text), Some(Err(failed)));
-            }
-        }
+/// Chunks that were ready together, as one piece of the response: one write to the socket
+/// instead of one per chunk when the generator runs ahead of the client (tokens often arrive
+/// in bursts). A failure — always the last thing the task sends — follows the text before it.
+fn as_one_piece(mut ready: Vec<std::io::Result<Bytes>>) -> Vec<std::io::Result<Bytes>> {
+    if ready.len() < 2 {
+        return ready;
     }
-    (Ok(joined.map_or(first, Bytes::from)), None)
+    let failed = match ready.last() {
+        Some(Err(_)) => ready.pop(),
+        _ => None,
+    };
+    let mut text = Vec::new();
+    for chunk in ready.into_iter().flatten() {
+        text.extend_from_slice(&chunk);
+    }
+    std::iter::once(Ok(Bytes::from(text)))
+        .chain(failed)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn waiting(
-        chunks: Vec<std::io::Result<&'static str>>,
-    ) -> tokio::sync::mpsc::Receiver<std::io::Result<Bytes>> {
-        let (sender, receiver) = tokio::sync::mpsc::channel(8);
-        for chunk in chunks {
-            sender.try_send(chunk.map(Bytes::from)).unwrap();
-        }
-        receiver
+    fn ready(chunks: Vec<std::io::Result<&'static str>>) -> Vec<std::io::Result<Bytes>> {
+        chunks.into_iter().map(|c| c.map(Bytes::from)).collect()
     }
 
     #[test]
-    fn chunks_already_waiting_go_out_as_one() {
-        let mut receiver = waiting(vec![Ok(" world"), Ok("!")]);
-        let (joined, held) = join_waiting(Ok(Bytes::from("Hello")), &mut receiver);
-        assert_eq!(joined.unwrap(), "Hello world!");
-        assert!(held.is_none());
-        let (alone, _) = join_waiting(Ok(Bytes::from("alone")), &mut receiver);
-        assert_eq!(alone.unwrap(), "alone");
+    fn chunks_ready_together_go_out_as_one() {
+        let pieces = as_one_piece(ready(vec![Ok("Hello"), Ok(" world"), Ok("!")]));
+        assert_eq!(pieces.len(), 1);
+        assert_eq!(pieces[0].as_ref().unwrap(), "Hello world!");
+        let alone = as_one_piece(ready(vec![Ok("alone")]));
+        assert_eq!(alone[0].as_ref().unwrap(), "alone");
     }
 
     #[test]
-    fn a_failure_waiting_behind_text_comes_after_it() {
+    fn a_failure_ready_behind_text_comes_after_it() {
         let failed = std::io::Error::other("generation failed");
-        let mut receiver = waiting(vec![Ok(" more"), Err(failed), Ok("never")]);
-        let (joined, held) = join_waiting(Ok(Bytes::from("text")), &mut receiver);
-        assert_eq!(joined.unwrap(), "text more");
-        assert!(held.is_some_and(|held| held.is_err()));
+        let pieces = as_one_piece(ready(vec![Ok("text"), Ok(" more"), Err(failed)]));
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[0].as_ref().unwrap(), "text more");
+        assert!(pieces[1].is_err());
     }
 
     #[tokio::test]
