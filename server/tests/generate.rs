@@ -252,6 +252,58 @@ async fn api_keys_authenticate_without_cookies_until_revoked() {
     assert_eq!(revoked.status(), 401);
 }
 
+/// The API key is looked up in the same read as its owner's usage, with the owner's row keys
+/// built in SQL: a key's charges, refusals and replays must be the owner's, whichever way
+/// they come.
+#[tokio::test]
+async fn an_api_key_spends_replays_and_is_refused_as_its_owner() {
+    let (app, fake) = with_fake_openai().await;
+    let (id, key) = user_with_api_key(&app, "script@example.com").await;
+    let cookie = session(&app.sign_in("script@example.com").await);
+    let keyed = |idempotency: &'static str| {
+        app.client
+            .post(app.url("/api/generate"))
+            .header("Authorization", format!("Bearer {key}"))
+            .header("Idempotency-Key", idempotency)
+            .json(&serde_json::json!({"prompt": "status report"}))
+            .send()
+    };
+    for (i, idempotency) in ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .enumerate()
+    {
+        let response = keyed(idempotency).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["x-usage-remaining"],
+            (9 - i).to_string().as_str()
+        );
+        response.text().await.unwrap();
+    }
+    // The tenth by the owner's session: the same allowance.
+    let tenth = app.generate("by hand", Some(&cookie), &[]).await;
+    assert_eq!(tenth.headers()["x-usage-remaining"], "0");
+    tenth.text().await.unwrap();
+    let over = keyed("j").await.unwrap();
+    assert_eq!(over.status(), 429);
+    let body: serde_json::Value = over.json().await.unwrap();
+    assert_eq!(body["error"], "Daily limit reached");
+    assert_eq!(body["limit"], 10);
+    // Past the limit a used key replays its own text, by key or by session.
+    let replay = keyed("c").await.unwrap();
+    assert_eq!(replay.status(), 200);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    assert_eq!(replay.text().await.unwrap(), "Fake reply to: status report");
+    let by_session = app
+        .generate("status report", Some(&cookie), &[("Idempotency-Key", "c")])
+        .await;
+    assert_eq!(by_session.status(), 200);
+    assert_eq!(by_session.headers()["idempotent-replayed"], "true");
+    assert_eq!(fake.requests().len(), 10, "nothing ran twice");
+    let keys = api_keys::list(&app.running.state.db, id).await.unwrap();
+    assert!(keys[0].last_used_at.is_some(), "the key's use is recorded");
+}
+
 #[tokio::test]
 async fn a_retried_request_with_the_same_idempotency_key_gets_the_same_text_and_is_charged_once() {
     let (app, fake) = with_fake_openai().await;

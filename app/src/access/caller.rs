@@ -1,7 +1,7 @@
 //! Who is calling an API route: a session, an API key, or a guest with (or about to get) a
 //! guest cookie. `/api/generate`, `/api/usage` and the pages' server functions share it.
 
-use super::{guests, Subject};
+use super::{guests, Payer, Subject};
 use crate::auth::client_ip::limit_key;
 use crate::auth::rate_limit::{self, Limit, GUESTS_PER_IP};
 use crate::auth::token::SecretToken;
@@ -21,6 +21,15 @@ pub const GUEST_COOKIE_MAX_AGE: i64 = 400 * 86_400;
 #[derive(Debug)]
 pub struct Caller {
     pub subject: Subject,
+    /// `Set-Cookie` to send when a new guest was just named.
+    pub set_cookie: Option<String>,
+}
+
+/// A caller who is about to be charged: an API key stays unresolved, for the charge's read to
+/// resolve (see [`Payer`]).
+#[derive(Debug)]
+pub struct Paying {
+    pub payer: Payer,
     /// `Set-Cookie` to send when a new guest was just named.
     pub set_cookie: Option<String>,
 }
@@ -59,21 +68,45 @@ pub async fn identify(
     viewer: Option<&CurrentUser>,
     no_cookie: NoCookie,
 ) -> Result<Caller, CallerError> {
+    let Paying { payer, set_cookie } = identify_payer(db, site, headers, viewer, no_cookie).await?;
+    let subject = match payer {
+        Payer::Subject(subject) => subject,
+        Payer::ApiKey(hash) => match api_keys::resolve(db, &hash).await? {
+            Some(user) if user.banned => return Err(CallerError::Banned),
+            Some(user) => Subject::User(user.id),
+            None => return Err(CallerError::InvalidApiKey),
+        },
+    };
+    Ok(Caller {
+        subject,
+        set_cookie,
+    })
+}
+
+/// [`identify`] for a route about to charge: an API key is left for the charge's read to
+/// look up (a malformed one is refused here).
+pub async fn identify_payer(
+    db: &Db,
+    site: &Site,
+    headers: &HeaderMap,
+    viewer: Option<&CurrentUser>,
+    no_cookie: NoCookie,
+) -> Result<Paying, CallerError> {
     if let Some(key) = bearer(headers) {
-        return match api_keys::resolve(db, key).await? {
-            Some(user) if user.banned => Err(CallerError::Banned),
-            Some(user) => Ok(Caller {
-                subject: Subject::User(user.id),
+        return match api_keys::presented_hash(key) {
+            Some(hash) => Ok(Paying {
+                payer: Payer::ApiKey(hash),
                 set_cookie: None,
             }),
             None => Err(CallerError::InvalidApiKey),
         };
     }
+    let known = |subject| Paying {
+        payer: Payer::Subject(subject),
+        set_cookie: None,
+    };
     if let Some(me) = viewer {
-        return Ok(Caller {
-            subject: Subject::User(me.user.id),
-            set_cookie: None,
-        });
+        return Ok(known(Subject::User(me.user.id)));
     }
     if let Some(token) = cookie::read(headers, GUEST_COOKIE, site.secure_cookies())
         .and_then(|raw| SecretToken::from_presented(&raw))
@@ -81,19 +114,11 @@ pub async fn identify(
         let hash = token.hash();
         // A cookie we never issued (made up, or from another database) counts as none.
         if guests::known(db, &hash).await? {
-            return Ok(Caller {
-                subject: Subject::Guest(hash),
-                set_cookie: None,
-            });
+            return Ok(known(Subject::Guest(hash)));
         }
     }
     let ip = match no_cookie {
-        NoCookie::Unnamed => {
-            return Ok(Caller {
-                subject: Subject::UnnamedGuest,
-                set_cookie: None,
-            })
-        }
+        NoCookie::Unnamed => return Ok(known(Subject::UnnamedGuest)),
         NoCookie::NameGuestFrom(ip) => ip,
     };
     let limit = Limit {
@@ -109,8 +134,8 @@ pub async fn identify(
     let token = SecretToken::generate();
     let hash = token.hash();
     guests::record(db, &hash).await?;
-    Ok(Caller {
-        subject: Subject::Guest(hash),
+    Ok(Paying {
+        payer: Payer::Subject(Subject::Guest(hash)),
         set_cookie: Some(cookie::set(
             GUEST_COOKIE,
             token.expose(),

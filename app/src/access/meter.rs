@@ -270,8 +270,11 @@ async fn earlier_use(conn: &mut AnyConnection, key: &str) -> Result<Option<Repla
 }
 
 /// The ledger key of the refund of the consumption `key`.
+/// How a refund's ledger key begins: the refunded charge's key follows.
+pub(super) const REFUND_PREFIX: &str = "refund:";
+
 pub(super) fn refund_key(key: &str) -> String {
-    format!("refund:{key}")
+    format!("{REFUND_PREFIX}{key}")
 }
 
 /// When the consumption `key` was charged.

@@ -3,7 +3,7 @@
 //! that paid before. `/api/generate` and tutor sessions both go through [`Access::metered`].
 
 use super::outcome::{Consumed, Metered};
-use super::{Access, AccessError, Subject};
+use super::{Access, AccessError, Payer, Prepared, ReadyCharge, Subject};
 use crate::domain::{FeatureId, IdempotencyKey, Who};
 use std::future::Future;
 
@@ -81,18 +81,36 @@ impl Access {
         Work: FnOnce(Paid) -> Done,
         Done: Future<Output = Result<T, E>>,
     {
-        let (consumed, who) = self.consume_as(subject, feature, 1, key).await?;
-        let left = match consumed {
+        let payer = Payer::Subject(subject.clone());
+        match self.prepare(&payer, feature, 1, key).await? {
+            Prepared::Refused(refused) => Ok(Metered::Refused(refused)),
+            Prepared::Ready(ready) => ready.metered(work).await,
+        }
+    }
+}
+
+impl ReadyCharge<'_> {
+    /// [`Access::metered`] from a prepared charge (of one use).
+    pub async fn metered<T, E, Work, Done>(
+        self: Box<Self>,
+        work: Work,
+    ) -> Result<Metered<T, E>, AccessError>
+    where
+        Work: FnOnce(Paid) -> Done,
+        Done: Future<Output = Result<T, E>>,
+    {
+        let refund = Refund {
+            access: self.access().clone(),
+            subject: self.subject().clone(),
+            feature: self.feature_id().clone(),
+            key: self.key().clone(),
+        };
+        let who = self.who().clone();
+        let left = match self.charge().await? {
             Consumed::Charged(left) => left,
             Consumed::Refused(refused) => return Ok(Metered::Refused(refused)),
             Consumed::AlreadyCharged(now) => return Ok(Metered::AlreadyDone(now)),
             Consumed::AlreadyRefunded => return Ok(Metered::AlreadyRefunded),
-        };
-        let refund = Refund {
-            access: self.clone(),
-            subject: subject.clone(),
-            feature: feature.clone(),
-            key: key.clone(),
         };
         let mut unsettled = RefundUnlessSettled(Some(refund.clone()));
         let outcome = work(Paid {

@@ -14,6 +14,7 @@ mod guests;
 mod meter;
 mod metered;
 mod outcome;
+mod prepared;
 mod slots;
 pub mod subject;
 mod summary;
@@ -21,18 +22,17 @@ mod summary;
 pub use meter::ClawedBack;
 pub use metered::{Paid, Refund};
 pub use outcome::{Checked, Consumed, Metered, Refused};
+pub use prepared::{Prepared, ReadyCharge};
 pub use slots::{CountLock, CountedRows};
-pub use subject::Subject;
+pub use subject::{Payer, Subject};
 
 use crate::db::{Db, DbError, Tx};
-use crate::domain::decision::{
-    self, Allowance, Decision, Denial, DenyReason, Grant, Terms, Usage, Who,
-};
+use crate::domain::decision::{self, Decision, Denial, Grant, Terms, Usage, Who};
 use crate::domain::{
     can_change_plan, Catalog, Feature, FeatureId, FeatureKind, IdempotencyKey, PlanChange, PlanId,
     Product, UsageSummary,
 };
-use meter::{Charge, ChargeOrder, Meter};
+use meter::Meter;
 use std::sync::Arc;
 
 /// Why an access question could not be answered (as opposed to being answered "no").
@@ -48,6 +48,9 @@ pub enum AccessError {
     ZeroAmount,
     #[error("the account no longer exists")]
     UnknownSubject,
+    /// The API key presented for a charge is not a live one (revoked or mistyped).
+    #[error("the API key is not a live one")]
+    UnknownApiKey,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -224,117 +227,11 @@ impl Access {
         n: u64,
         key: &IdempotencyKey,
     ) -> Result<Consumed, AccessError> {
-        Ok(self.consume_as(subject, feature, n, key).await?.0)
-    }
-
-    /// [`Access::consume`], and who the subject turned out to be (read once per request).
-    pub(crate) async fn consume_as(
-        &self,
-        subject: &Subject,
-        feature: &FeatureId,
-        n: u64,
-        key: &IdempotencyKey,
-    ) -> Result<(Consumed, Who), AccessError> {
-        if n == 0 {
-            return Err(AccessError::ZeroAmount);
+        let payer = Payer::Subject(subject.clone());
+        match self.prepare(&payer, feature, n, key).await? {
+            Prepared::Refused(refused) => Ok(Consumed::Refused(refused)),
+            Prepared::Ready(ready) => ready.charge().await,
         }
-        // Nothing is spent or held by a visitor the server has not named.
-        if *subject == Subject::UnnamedGuest {
-            return Err(AccessError::UnknownSubject);
-        }
-        let feature = self.feature(feature)?;
-        if !matches!(feature.kind, FeatureKind::Metered { .. }) {
-            return Err(AccessError::NotMetered(feature.id.to_string()));
-        }
-        let now = self.db.now();
-        let ledger_key = ledger_key(subject, feature, key);
-        let before = before_charge::read(
-            &self.db,
-            subject,
-            feature.id.as_str(),
-            &ledger_key,
-            self.catalog.past_due_grace_days,
-            now,
-        )
-        .await?
-        .ok_or(AccessError::UnknownSubject)?;
-        let who = before.profile.who.clone();
-        let terms = match decision::terms(&self.catalog, &who, feature, now) {
-            Ok(terms) => terms,
-            Err(denial) => return Ok((Consumed::Refused(self.worded(denial, feature)), who)),
-        };
-        let Grant::Metered {
-            limit,
-            window,
-            credits,
-        } = &terms.grant
-        else {
-            return Err(AccessError::NotMetered(feature.id.to_string()));
-        };
-        // A charge the read already shows cannot fit is refused without the writer.
-        if let Some(usage) = before.settled_usage(window.start) {
-            if let Decision::Denied(denial) = decision::decide(&terms, usage, n) {
-                return Ok((Consumed::Refused(self.worded(denial, feature)), who));
-            }
-        }
-        let order = ChargeOrder {
-            subject: subject.key(),
-            feature: feature.id.to_string(),
-            window_start: window.start,
-            n,
-            limit: *limit,
-            use_credits: *credits,
-            key: ledger_key,
-            now,
-        };
-        let charge = self.charges.charge(&self.db, order).await?;
-        let consumed = match charge {
-            Charge::Charged {
-                used,
-                credits,
-                from_credits,
-            } => {
-                if let Subject::User(user_id) = subject {
-                    if crate::domain::low_credits::ran_low(from_credits, credits) {
-                        self.events.send(events::AccessEvent::CreditsLow {
-                            user_id: *user_id,
-                            feature: feature.id.clone(),
-                            left: credits,
-                        });
-                    }
-                }
-                match decision::decide(&terms, Usage { used, credits }, 0) {
-                    Decision::Allowed(left) => Consumed::Charged(left),
-                    // Charged with nothing left over: what is left is none, until the reset.
-                    Decision::Denied(denial) => Consumed::Charged(Allowance {
-                        remaining: Some(0),
-                        limit: denial.limit,
-                        resets_at: denial.resets_at,
-                    }),
-                }
-            }
-            Charge::Replayed(Replay::Refunded) => Consumed::AlreadyRefunded,
-            Charge::Replayed(Replay::Charged) => {
-                let usage = self.usage_under(subject, feature, &terms).await?;
-                Consumed::AlreadyCharged(decision::decide(&terms, usage, 0))
-            }
-            Charge::Insufficient => {
-                let usage = self.usage_under(subject, feature, &terms).await?;
-                let denial = match decision::decide(&terms, usage, n) {
-                    Decision::Denied(denial) => denial,
-                    // Someone refunded between our charge and this read: still a "no" for
-                    // this call, which changed nothing.
-                    Decision::Allowed(_) => Denial {
-                        reason: DenyReason::LimitReached,
-                        upgrade_to: terms.upgrade_to.clone(),
-                        resets_at: window.end,
-                        limit: *limit,
-                    },
-                };
-                Consumed::Refused(self.worded(denial, feature))
-            }
-        };
-        Ok((consumed, who))
     }
 
     /// Gives back what `consume(subject, feature, _, key)` took (e.g. the upstream generation
@@ -503,7 +400,13 @@ impl Access {
 }
 
 /// Ledger keys are namespaced by subject and feature, so one caller's key never collides with
-/// another's.
+/// another's: the subject's key, then [`ledger_key_suffix`].
 fn ledger_key(subject: &Subject, feature: &Feature, key: &IdempotencyKey) -> String {
-    format!("{}:{}:{}", subject.key(), feature.id, key.as_str())
+    format!("{}{}", subject.key(), ledger_key_suffix(feature, key))
+}
+
+/// What follows the subject's key in a ledger key (the charge read builds an API key owner's
+/// ledger key in SQL from it).
+fn ledger_key_suffix(feature: &Feature, key: &IdempotencyKey) -> String {
+    format!(":{}:{}", feature.id, key.as_str())
 }

@@ -17,6 +17,20 @@ pub enum Subject {
     UnnamedGuest,
 }
 
+/// How a user's subject key begins (`u:<id>`): the one read that resolves an API key builds
+/// the key of its owner's rows in SQL from it (`before_charge`).
+pub(super) const USER_KEY_PREFIX: &str = "u:";
+
+/// Who pays for a charge, as the request presented them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payer {
+    /// Known already: a session's user, or a guest.
+    Subject(Subject),
+    /// An API key not looked up yet (the hash of its token): the read that settles a charge
+    /// finds the key's owner as well, so a refused API request costs one read, not two.
+    ApiKey(String),
+}
+
 impl Subject {
     /// The key of this subject's rows in `usage_counters`, `credit_balances`, `usage_ledger`.
     pub fn key(&self) -> String {
@@ -34,7 +48,7 @@ impl Subject {
 impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Subject::User(id) => write!(f, "u:{id}"),
+            Subject::User(id) => write!(f, "{USER_KEY_PREFIX}{id}"),
             Subject::Guest(hash) => write!(f, "g:{hash}"),
             // No stored row has this key (named guests' keys carry a 64-digit hash), so every
             // read finds nothing used.

@@ -75,37 +75,55 @@ pub async fn revoke(db: &Db, user_id: i64, key_id: i64) -> Result<bool, DbError>
     Ok(done.rows_affected() == 1)
 }
 
-/// The owner of a live key, or `None` for anything else. A banned owner is returned too: the
-/// access decision then answers "suspended", which tells them more than "invalid key".
-pub async fn resolve(db: &Db, presented: &str) -> Result<Option<User>, DbError> {
-    let Some(token) = presented
+/// The stored hash of a presented key (`tg_…`), or `None` when it is not shaped like one.
+pub fn presented_hash(presented: &str) -> Option<String> {
+    let token = presented
         .trim()
         .strip_prefix(PREFIX)
-        .and_then(SecretToken::from_presented)
-    else {
-        return Ok(None);
+        .and_then(SecretToken::from_presented)?;
+    Some(token.hash())
+}
+
+/// The condition on `api_keys k` that finds a live key by its hash (`$1`), written once for
+/// every query that resolves a key (the access module's charge read too).
+macro_rules! live_api_key {
+    () => {
+        "k.token_hash = $1 AND k.revoked_at IS NULL"
     };
-    let row: Option<KeyOfUser> = sqlx::query_as(
+}
+pub(crate) use live_api_key;
+
+/// The owner of the live key with `hash` (see [`presented_hash`]), or `None` for anything
+/// else. A banned owner is returned too: the access decision then answers "suspended", which
+/// tells them more than "invalid key".
+pub async fn resolve(db: &Db, hash: &str) -> Result<Option<User>, DbError> {
+    let row: Option<KeyOfUser> = sqlx::query_as(concat!(
         "SELECT k.id AS key_id, k.last_used_at AS last_used_at,
                 u.id AS id, u.email AS email, u.name AS name, u.avatar_url AS avatar_url,
                 u.role AS role, u.banned AS banned
-         FROM api_keys k JOIN users u ON u.id = k.user_id
-         WHERE k.token_hash = $1 AND k.revoked_at IS NULL",
-    )
-    .bind(token.hash())
+         FROM api_keys k JOIN users u ON u.id = k.user_id WHERE ",
+        live_api_key!()
+    ))
+    .bind(hash)
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
+    touch(db, row.key_id, row.last_used_at).await?;
+    Ok(Some(row.user.into()))
+}
+
+/// Records that key `key_id` (last used at `last_used_at`) was used now, at most once every
+/// [`TOUCH_EVERY_SECS`].
+pub async fn touch(db: &Db, key_id: i64, last_used_at: Option<i64>) -> Result<(), DbError> {
     let now = db.now();
-    if row.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
-        let key_id = row.key_id;
+    if last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
         sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
             .bind(now)
             .bind(key_id)
             .execute(db.pool())
             .await?;
     }
-    Ok(Some(row.user.into()))
+    Ok(())
 }
 
 /// An API key joined with its owner.

@@ -7,7 +7,7 @@ mod request;
 
 use super::api_error::ApiFailure;
 use app::access::caller::{self, CallerError, NoCookie};
-use app::access::{AccessError, Metered, Subject};
+use app::access::{AccessError, Metered, Payer, Prepared};
 use app::auth::client_ip::ClientIp;
 use app::auth::Viewer;
 use app::domain::{Decision, Denial, DenyReason};
@@ -33,7 +33,7 @@ pub async fn generate(
     asked: Asked,
 ) -> Result<Response, ApiFailure> {
     let no_cookie = NoCookie::NameGuestFrom(ip);
-    let caller = caller::identify(
+    let caller = caller::identify_payer(
         &state.db,
         &state.site,
         &headers,
@@ -43,7 +43,7 @@ pub async fn generate(
     .await
     .map_err(|e| caller_refused(&state, e))?;
     // A guest named just now gets their cookie whatever happens next.
-    let mut response = run(&state, &caller.subject, asked)
+    let mut response = run(&state, &caller.payer, asked)
         .await
         .unwrap_or_else(IntoResponse::into_response);
     if let Some(cookie) = caller
@@ -55,21 +55,28 @@ pub async fn generate(
     Ok(response)
 }
 
-async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Response, ApiFailure> {
+async fn run(state: &AppState, payer: &Payer, asked: Asked) -> Result<Response, ApiFailure> {
     let Asked {
         prompt,
         key,
         replayable,
     } = asked;
     let generations = &state.access.product().generations;
+    // One read: who pays (an API key's owner too) and what they have used; a "no" it settles
+    // is answered without the writer.
+    let ready = match state.access.prepare(payer, generations, 1, &key).await {
+        Ok(Prepared::Ready(ready)) => ready,
+        Ok(Prepared::Refused(refused)) => return Err(ApiFailure::denied(refused, state.db.now())),
+        Err(e) => return Err(access_failed(state, e)),
+    };
+    let subject = ready.subject().clone();
     // Taken before the charge, so a refusal here costs nothing; held until the text is done.
     let slot = state
         .generations_in_flight
         .try_start(&subject.key())
         .ok_or_else(|| too_many_at_once(state.generations_in_flight.max_per_subject()))?;
-    let paid = state
-        .access
-        .metered(subject, generations, &key, |paid| async {
+    let paid = ready
+        .metered(|paid| async {
             let request = GenerationRequest {
                 prompt: prompt.clone(),
                 // Without a value (a catalog that gives none), a modest cap.
@@ -96,16 +103,10 @@ async fn run(state: &AppState, subject: &Subject, asked: Asked) -> Result<Respon
         }
         Ok(Metered::Refused(refused)) => return Err(ApiFailure::denied(refused, state.db.now())),
         Ok(Metered::AlreadyDone(now)) => {
-            return replayed(state, subject, generations, &key, &prompt, &now).await
+            return replayed(state, &subject, generations, &key, &prompt, &now).await
         }
         Ok(Metered::AlreadyRefunded) => return Err(replay::refunded()),
-        Err(AccessError::UnknownSubject) => {
-            return Err(ApiFailure::Refused(
-                StatusCode::UNAUTHORIZED,
-                "Sign in to continue.".into(),
-            ))
-        }
-        Err(e) => return Err(ApiFailure::internal(ROUTE, e)),
+        Err(e) => return Err(access_failed(state, e)),
     };
     let keep = replayable.then(|| {
         let db = state.db.clone();
@@ -179,6 +180,17 @@ fn caller_refused(state: &AppState, refused: CallerError) -> ApiFailure {
         }
         CallerError::Banned => denial(DenyReason::Banned, None),
         CallerError::Db(e) => ApiFailure::internal(ROUTE, e),
+    }
+}
+
+/// A charge the access module could not answer: a payer who is not there (401), or a fault.
+fn access_failed(state: &AppState, failed: AccessError) -> ApiFailure {
+    match failed {
+        AccessError::UnknownApiKey => caller_refused(state, CallerError::InvalidApiKey),
+        AccessError::UnknownSubject => {
+            ApiFailure::Refused(StatusCode::UNAUTHORIZED, "Sign in to continue.".into())
+        }
+        e => ApiFailure::internal(ROUTE, e),
     }
 }
 
