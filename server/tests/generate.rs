@@ -532,6 +532,13 @@ async fn a_generator_failure_is_refunded_before_or_during_the_stream() {
     let usage = app.usage(Some(&cookie)).await;
     assert_eq!(usage["features"]["generations"]["used"], 0);
 
+    // A stream that breaks before its first word: the headers wait for the text, so this is
+    // still a clean 502.
+    let at_once = app.generate("break-at-once", Some(&cookie), &[]).await;
+    assert_eq!(at_once.status(), 502);
+    let body: serde_json::Value = at_once.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("not counted"));
+
     let broken = app.generate("break-midway", Some(&cookie), &[]).await;
     assert_eq!(broken.status(), 200, "headers went out before the failure");
     assert!(
@@ -545,7 +552,7 @@ async fn a_generator_failure_is_refunded_before_or_during_the_stream() {
         .fetch_one(app.running.state.db.pool())
         .await
         .unwrap();
-    assert_eq!(ledger, 2);
+    assert_eq!(ledger, 3);
 }
 
 #[tokio::test]

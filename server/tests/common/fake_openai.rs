@@ -1,6 +1,6 @@
 //! A local OpenAI-compatible chat-completions server that speaks real HTTP and SSE. What it does
 //! depends on the prompt: `upstream-down` → 500; `break-midway` → one chunk, then the
-//! connection drops; `hold` → "Hello", then waits for [`FakeOpenAi::release`] before the rest;
+//! connection drops; `break-at-once` → a 200 whose stream drops before any text; `hold` → "Hello", then waits for [`FakeOpenAi::release`] before the rest;
 //! anything else → "Fake reply to: <prompt>" in word chunks.
 
 use axum::body::{Body, Bytes};
@@ -99,6 +99,11 @@ async fn completions(
             Err(std::io::Error::other("connection lost"))
         });
         return sse_response(Body::from_stream(first.chain(failure)));
+    }
+    if prompt.contains("break-at-once") {
+        let failure =
+            stream::once(async { Err::<Bytes, _>(std::io::Error::other("connection lost")) });
+        return sse_response(Body::from_stream(failure));
     }
     if prompt.contains("hold") {
         let first = stream::once(async { Ok::<_, std::io::Error>(sse("Hello")) });

@@ -19,6 +19,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use futures_util::StreamExt;
 use relay::relay;
 use replay::replayed;
 use request::Asked;
@@ -95,11 +96,7 @@ async fn run(state: &AppState, payer: &Payer, asked: Asked) -> Result<Response, 
         }) => (text, refund, left),
         Ok(Metered::Failed(e)) => {
             tracing::warn!(error = %e, "the generator refused the request");
-            return Err(ApiFailure::Refused(
-                StatusCode::BAD_GATEWAY,
-                "The writing service failed, so this generation was not counted. Please try again."
-                    .into(),
-            ));
+            return Err(generator_failed());
         }
         Ok(Metered::Refused(refused)) => return Err(ApiFailure::denied(refused, state.db.now())),
         Ok(Metered::AlreadyDone(now)) => {
@@ -120,7 +117,12 @@ async fn run(state: &AppState, payer: &Payer, asked: Asked) -> Result<Response, 
         }
     });
     let on_failure = move || async move { refund.run().await };
-    let body = relay(text, on_failure, keep, slot);
+    let mut body = Box::pin(relay(text, on_failure, keep, slot).peekable());
+    // The headers wait for the first text and go out with it, in one write; a generation that
+    // fails before any text (already given back by the relay) is a clean 502, not a broken 200.
+    if let Some(Err(_)) = body.as_mut().peek().await {
+        return Err(generator_failed());
+    }
     Ok(text_response(
         Body::from_stream(body),
         &Decision::Allowed(left),
@@ -192,6 +194,14 @@ fn access_failed(state: &AppState, failed: AccessError) -> ApiFailure {
         }
         e => ApiFailure::internal(ROUTE, e),
     }
+}
+
+/// 502 for a generation that failed before any text; its use was given back.
+fn generator_failed() -> ApiFailure {
+    ApiFailure::Refused(
+        StatusCode::BAD_GATEWAY,
+        "The writing service failed, so this generation was not counted. Please try again.".into(),
+    )
 }
 
 /// 429 for a caller already streaming its maximum of generations; nothing was charged.
