@@ -1,6 +1,7 @@
 //! Paid work, one protocol for every caller: charge one use, do the work, give the use back
 //! when the work fails (or is abandoned half-way), and never run the work again for a key
-//! that paid before. `/api/generate` and tutor sessions both go through [`Access::metered`].
+//! that paid before. Tutor sessions go through [`Access::metered`]; `/api/generate` through
+//! [`ReadyCharge::metered`], after [`Access::prepare`] told it who pays.
 
 use super::outcome::{Consumed, Metered};
 use super::{Access, AccessError, Payer, Prepared, ReadyCharge, Subject};
@@ -90,7 +91,7 @@ impl Access {
 }
 
 impl ReadyCharge<'_> {
-    /// [`Access::metered`] from a prepared charge (of one use).
+    /// [`Access::metered`] from a prepared charge.
     pub async fn metered<T, E, Work, Done>(
         self: Box<Self>,
         work: Work,
