@@ -82,19 +82,18 @@ impl ChargeOrder {
 
 /// Charges `order` in a transaction of its own.
 pub async fn charge(db: &Db, order: &ChargeOrder) -> Result<Charge, DbError> {
-    if db.backend() == Backend::Postgres {
+    let mut held;
+    let mut tx = if db.backend() == Backend::Postgres {
         // Outside a transaction, where a statement the ledger's key aborts spoils nothing; the
         // transaction, when needed, then runs on the same connection.
-        let mut conn = db.usage_pool().acquire().await?;
-        if let Some(charge) = at_once::charge(&mut conn, order).await? {
+        held = db.usage_pool().acquire().await?;
+        if let Some(charge) = at_once::charge(&mut held, order).await? {
             return Ok(charge);
         }
-        let mut tx = conn.begin().await?;
-        let charge = charge_in(&mut tx, order).await?;
-        tx.commit().await?;
-        return Ok(charge);
-    }
-    let mut tx = db.begin().await?;
+        held.begin().await?
+    } else {
+        db.begin().await?
+    };
     let charge = charge_in(&mut tx, order).await?;
     tx.commit().await?;
     Ok(charge)
@@ -269,10 +268,10 @@ async fn earlier_use(conn: &mut AnyConnection, key: &str) -> Result<Option<Repla
     })
 }
 
-/// The ledger key of the refund of the consumption `key`.
 /// How a refund's ledger key begins: the refunded charge's key follows.
 pub(super) const REFUND_PREFIX: &str = "refund:";
 
+/// The ledger key of the refund of the consumption `key`.
 pub(super) fn refund_key(key: &str) -> String {
     format!("{REFUND_PREFIX}{key}")
 }

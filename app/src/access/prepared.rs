@@ -6,7 +6,7 @@
 use super::before_charge;
 use super::meter::{Charge, ChargeOrder};
 use super::outcome::{Consumed, Refused};
-use super::{events, ledger_key_suffix, Access, AccessError, Payer, Replay, Subject};
+use super::{events, ledger_key, ledger_key_suffix, Access, AccessError, Payer, Replay, Subject};
 use crate::domain::decision::{self, Allowance, Decision, Denial, DenyReason, Grant, Terms, Usage};
 use crate::domain::{Feature, FeatureId, FeatureKind, IdempotencyKey, Who};
 
@@ -96,7 +96,7 @@ impl Access {
             n,
             limit: *limit,
             use_credits: *credits,
-            key: format!("{}{key_suffix}", subject.key()),
+            key: ledger_key(&subject, feature, key),
             now,
         };
         Ok(Prepared::Ready(Box::new(ReadyCharge {
