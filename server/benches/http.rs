@@ -247,8 +247,6 @@ async fn main() {
     let team_headers = [json.clone(), bearer(&team_key)];
     let free_headers = [json.clone(), bearer(&free_key)];
     let cookie_headers = [cookie];
-    // Any cookie keeps a request off the stored visitor pages (`middleware::visitor_pages`).
-    let other_cookie = ["Cookie: theme=dark".to_owned()];
     let rows: [Row; 6] = [
         ("`GET /healthz`", "healthz", "/healthz", &[], None, false),
         (
@@ -284,10 +282,10 @@ async fn main() {
             false,
         ),
         (
-            "`GET /pricing`, a visitor with a cookie (SSR each time, no database)",
+            "`GET /pricing`, signed in (SSR each time: the session, then the page)",
             "rendered",
             "/pricing",
-            &other_cookie,
+            &cookie_headers,
             None,
             false,
         ),

@@ -280,14 +280,19 @@ async fn visitors_get_the_landing_pages_from_memory_each_with_its_own_nonce() {
     let app = spawn_app().await;
     let (first_policy, first) = visit(&app, "/pricing").await;
     // The shell state carries the moment it was read: a page rendered after the clock moved
-    // says so, the stored one does not. Another host name or language must not matter: no
-    // visitor page reads them.
+    // says so, the stored one does not. Another host name or language must not matter, nor
+    // other sites' cookies: no visitor page reads them. A cookie named like ours (here the
+    // OAuth round trip's, which `/pricing` does not read either) is rendered for.
     app.running.state.db.clock().advance(5);
-    let elsewhere = [("Host", "other.example"), ("Accept-Language", "de-DE")];
+    let elsewhere = [
+        ("Host", "other.example"),
+        ("Accept-Language", "de-DE"),
+        ("Cookie", "_ga=GA1.1.5; theme=dark"),
+    ];
     let (second_policy, second) = visit_with(&app, "/pricing", &elsewhere).await;
-    let cookie = [("Cookie", "theme=dark")];
+    let ours = ("Cookie", "_ga=GA1.1.5; tollgate_oauth=x");
     let (rendered_policy, rendered) =
-        visit_with(&app, "/pricing", &[elsewhere[0], elsewhere[1], cookie[0]]).await;
+        visit_with(&app, "/pricing", &[elsewhere[0], elsewhere[1], ours]).await;
 
     let (first_nonce, first_scripts) = nonces(&first_policy, &first);
     let (second_nonce, second_scripts) = nonces(&second_policy, &second);
@@ -304,12 +309,12 @@ async fn visitors_get_the_landing_pages_from_memory_each_with_its_own_nonce() {
     assert_ne!(
         first.replace(&first_nonce, "N"),
         rendered.replace(&nonces(&rendered_policy, &rendered).0, "N"),
-        "a request with any cookie is rendered for it (five seconds later)"
+        "a request with a cookie of ours is rendered for it (five seconds later)"
     );
     assert_eq!(
         without_nonce_and_moment(&first_policy, &first),
         without_nonce_and_moment(&rendered_policy, &rendered),
-        "rendered for another host and language, the page is the same"
+        "rendered for another host, language and cookie, the page is the same"
     );
 
     // The yearly prices are their own page, and a signed-in viewer's page is always their own.

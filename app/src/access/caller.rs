@@ -11,10 +11,7 @@ use crate::site::Site;
 use axum::http::{header, HeaderMap};
 use std::net::IpAddr;
 
-pub const GUEST_COOKIE: cookie::CookieName = cookie::CookieName {
-    base: "tollgate_guest",
-    path: "/",
-};
+pub const GUEST_COOKIE: cookie::CookieName = cookie::CookieName::new("tollgate_guest", "/");
 /// Browsers cap cookie lifetimes at 400 days.
 pub const GUEST_COOKIE_MAX_AGE: i64 = 400 * 86_400;
 

@@ -5,10 +5,8 @@ use leptos::prelude::*;
 
 /// Where a just-created API key waits for the one page view that shows it.
 #[cfg(feature = "ssr")]
-pub const NEW_KEY_COOKIE: crate::auth::cookie::CookieName = crate::auth::cookie::CookieName {
-    base: "tollgate_new_key",
-    path: "/account",
-};
+pub const NEW_KEY_COOKIE: crate::auth::cookie::CookieName =
+    crate::auth::cookie::CookieName::new("tollgate_new_key", "/account");
 
 /// Profile, sessions and API keys for `/account`. A key created a moment ago is taken from its
 /// short-lived cookie (and the cookie cleared), so it is shown exactly once.

@@ -11,20 +11,33 @@ use axum::http::HeaderMap;
 use cookie::time::Duration;
 use cookie::{Cookie, SameSite};
 
+/// How the name of every cookie of ours starts (after the https prefix). Why it is enforced:
+/// a request that carries no cookie named like this is, to every page, a request without
+/// cookies — `middleware::visitor_pages` answers it with the stored visitor page, whatever
+/// cookies of other sites' scripts (analytics, consent banners) it carries.
+pub const OURS: &str = "tollgate_";
+
 /// One of our cookies: its name without prefix and the path it is scoped to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CookieName {
-    pub base: &'static str,
-    pub path: &'static str,
+    base: &'static str,
+    path: &'static str,
 }
 
 /// The database session of a signed-in browser.
-pub const SESSION_COOKIE: CookieName = CookieName {
-    base: "tollgate_session",
-    path: "/",
-};
+pub const SESSION_COOKIE: CookieName = CookieName::new("tollgate_session", "/");
 
 impl CookieName {
+    /// A cookie of ours named `base` (which must start with [`OURS`]: checked when the
+    /// constant is compiled), sent to `path` and below.
+    pub const fn new(base: &'static str, path: &'static str) -> Self {
+        assert!(
+            starts_with(base, OURS),
+            "our cookie names start with `tollgate_`"
+        );
+        Self { base, path }
+    }
+
     /// The name as sent: prefixed on https.
     pub fn name(self, secure: bool) -> String {
         match (secure, self.path) {
@@ -33,6 +46,37 @@ impl CookieName {
             (true, _) => format!("__Secure-{}", self.base),
         }
     }
+}
+
+/// Whether the request's `Cookie` headers might hold a cookie of ours: [`OURS`] anywhere in
+/// them. Deliberately coarse — a foreign cookie whose value contains it counts as ours, which
+/// only costs that request a fresh render — so no way of writing the header hides one.
+pub fn may_carry_ours(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .any(|value| {
+            value
+                .as_bytes()
+                .windows(OURS.len())
+                .any(|w| w == OURS.as_bytes())
+        })
+}
+
+/// `text` starts with `start` (`str::starts_with` is not `const`).
+const fn starts_with(text: &str, start: &str) -> bool {
+    let (text, start) = (text.as_bytes(), start.as_bytes());
+    if text.len() < start.len() {
+        return false;
+    }
+    let mut at = 0;
+    while at < start.len() {
+        if text[at] != start[at] {
+            return false;
+        }
+        at += 1;
+    }
+    true
 }
 
 /// The value of `cookie` in the request's `Cookie` headers.
@@ -117,12 +161,31 @@ mod tests {
     }
 
     #[test]
-    fn path_scoped_cookies_get_the_secure_prefix() {
-        let flash = CookieName {
-            base: "flash",
-            path: "/account",
+    fn only_a_cookie_named_like_ours_may_be_ours() {
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.append("cookie", HeaderValue::from_static("_ga=GA1.1"));
+            headers.append("cookie", HeaderValue::from_static(value));
+            may_carry_ours(&headers)
         };
-        assert_eq!(flash.name(true), "__Secure-flash");
+        assert!(with("__Host-tollgate_session=v"));
+        assert!(with("consent=yes; tollgate_guest=g"));
+        assert!(
+            with("x=\"a;tollgate_session=b\""),
+            "hidden in a quoted value still counts"
+        );
+        assert!(
+            !with("theme=dark; Tollgate_session=v"),
+            "names are case-sensitive"
+        );
+        assert!(!may_carry_ours(&HeaderMap::new()));
+        assert!(starts_with("tollgate_x", OURS) && !starts_with("toll", OURS));
+    }
+
+    #[test]
+    fn path_scoped_cookies_get_the_secure_prefix() {
+        let flash = CookieName::new("tollgate_flash", "/account");
+        assert_eq!(flash.name(true), "__Secure-tollgate_flash");
         assert!(set(flash, "x", 5, true).contains("Path=/account"));
     }
 }

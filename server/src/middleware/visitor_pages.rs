@@ -1,24 +1,26 @@
-//! The pages a first-time visitor lands on (`/`, `/pricing`) rendered once and served from
-//! memory to every request that carries no cookie and no credentials.
+//! The pages a first-time visitor lands on (`/`, `/pricing`) rendered once and served from memory
+//! to every request that carries no cookie of ours and no credentials.
 //!
-//! Why: such a request can only ever get the visitor's page — no session, no guest allowance,
-//! no flash message — and that page depends on nothing but this process's plan catalog. Server
-//! rendering it costs ~0.4 ms of CPU per request on 2 cores (README, "Speed"); copying it costs
-//! microseconds. What is never shared: the Content-Security-Policy nonce. A nonce known in
-//! advance would let an injected `<script nonce=…>` run, so every answer gets a fresh one, put
-//! where the rendered page had its own (the stored page is kept cut at those places).
+//! Why: such a request can only ever get the visitor's page — no session, no guest allowance, no
+//! flash message; cookies of other sites' scripts are read by no page — and that page depends on
+//! nothing but this process's plan catalog. Server rendering it costs ~0.4 ms of CPU per request on
+//! 2 cores (README, "Speed"); copying it costs microseconds. What is never shared: the
+//! Content-Security-Policy nonce. A nonce known in advance would let an injected `<script nonce=…>`
+//! run, so every answer gets a fresh one, put where the rendered page had its own (the stored page
+//! is kept cut at those places).
 //!
 //! What is stored is bounded by construction: only the paths and queries listed here, so a
 //! crawler's made-up queries render fresh instead of filling memory. Entries live 60 s, which
 //! bounds anything time-dependent on a visitor's page (the shell state's `as_of`, unused by
 //! visitors, who open no event stream).
 //!
-//! The stored copy is right for every such request because a visitor page reads nothing of
-//! the request but its path and query: not `Host` (links are relative), not `Accept-Language`
-//! (one language), no other header (tested: `server/tests/pricing.rs`). A page that starts
-//! reading a header must vary this cache by it or leave the list. Decision and numbers:
+//! The stored copy is right for every such request because a visitor page reads nothing of the
+//! request but its path and query: not `Host` (links are relative), not `Accept-Language` (one
+//! language), no cookie but ours, no other header (tested: `server/tests/pricing.rs`). A page that
+//! starts reading a header must vary this cache by it or leave the list. Decision and numbers:
 //! docs/architecture.md, "Pages: what a request costs"; threat #13 in docs/security.md.
 
+use app::auth::cookie;
 use app::ui::csp::nonce_in;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -124,10 +126,13 @@ impl StoredPage {
 }
 
 /// The key of a request that may be answered with the stored visitor page: a GET of a listed
-/// page and query, with no cookie and no credentials of any kind.
+/// page and query, with no credentials of any kind and no cookie of ours. Other cookies are
+/// fine: in production most first-time visitors carry some (analytics, consent banners), and no
+/// page reads them — every cookie read goes through `cookie::read` by a `CookieName`, whose
+/// name starts with `tollgate_`.
 fn key_of(method: &Method, headers: &HeaderMap, path: &str, query: &str) -> Option<Key> {
     if method != Method::GET
-        || headers.contains_key(header::COOKIE)
+        || cookie::may_carry_ours(headers)
         || headers.contains_key(header::AUTHORIZATION)
     {
         return None;
@@ -224,9 +229,21 @@ mod tests {
         assert_eq!(key_of(&get, &visitor(), "/dashboard", ""), None);
         assert_eq!(key_of(&Method::HEAD, &visitor(), "/", ""), None);
         assert_eq!(key_of(&Method::POST, &visitor(), "/", ""), None);
-        let mut cookie = visitor();
-        cookie.insert(header::COOKIE, HeaderValue::from_static("tollgate_guest=x"));
-        assert_eq!(key_of(&get, &cookie, "/pricing", ""), None);
+        let mut ours = visitor();
+        ours.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; tollgate_guest=x"),
+        );
+        assert_eq!(key_of(&get, &ours, "/pricing", ""), None);
+        let mut foreign = visitor();
+        foreign.insert(
+            header::COOKIE,
+            HeaderValue::from_static("_ga=1; theme=dark"),
+        );
+        assert_eq!(
+            key_of(&get, &foreign, "/pricing", ""),
+            Some(("/pricing", ""))
+        );
         let mut key = visitor();
         key.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer k"));
         assert_eq!(key_of(&get, &key, "/", ""), None);

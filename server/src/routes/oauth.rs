@@ -21,10 +21,7 @@ use std::sync::Arc;
 
 /// Binds a round trip to the browser that started it (a `state` alone could be replayed by
 /// whoever sees the callback URL).
-const BROWSER_COOKIE: CookieName = CookieName {
-    base: "tollgate_oauth",
-    path: "/",
-};
+const BROWSER_COOKIE: CookieName = CookieName::new("tollgate_oauth", "/");
 
 fn provider(state: &AppState, id: &str) -> Option<Arc<dyn IdentityProvider>> {
     state.providers.iter().find(|p| p.id() == id).cloned()
