@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { open, signInByEmail, uniqueEmail } from "./support";
+import { jsEnabled, open, signInByEmail, uniqueEmail } from "./support";
 
 test.describe("the site header", () => {
   test("on a 360 px phone it fits the screen and folds the product's pages into a menu", async ({ page }, testInfo) => {
@@ -31,5 +31,29 @@ test.describe("the site header", () => {
     for (const name of ["Dashboard", "Generate", "Tutors", "Accounts", "Pricing"]) {
       await expect(nav.getByRole("link", { name })).toBeVisible();
     }
+  });
+
+  test("a visitor's page loads only the first wasm file; a signed-in page also the header's signed-in parts", async ({
+    page,
+  }, testInfo) => {
+    test.skip(!jsEnabled(testInfo), "no wasm without JavaScript");
+    const wasm: string[] = [];
+    page.on("request", (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.endsWith(".wasm")) wasm.push(path);
+    });
+    await open(page, testInfo, "/pricing");
+    expect(wasm, "a visitor downloads the first file alone").toEqual(["/pkg/tollgate.wasm"]);
+
+    await signInByEmail(page, testInfo, uniqueEmail(testInfo, "parts"));
+    wasm.length = 0;
+    await open(page, testInfo, "/pricing");
+    const split = wasm.map((path) => path.replace(/^\/pkg\//, "")).filter((file) => file.startsWith("split_"));
+    for (const part of ["allowance_counter", "signed_in_menu"]) {
+      expect(split.some((file) => file.startsWith(`split_${part}_`)), `${part} in ${split}`).toBe(true);
+    }
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByTestId("viewer-name")).toBeVisible();
+    await expect(page.getByTestId("site-header")).toContainText("generations left today");
   });
 });

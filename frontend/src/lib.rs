@@ -2,16 +2,23 @@
 
 /// Hydrates asynchronously, as `leptos::mount::hydrate_lazy` does: the pages most visitors
 /// never open are split into their own wasm files (`cargo leptos … --split`), and a page
-/// opened directly waits for its file before it can hydrate. Then live updates start (see
-/// `app::ui::billing::hydrated`) and `<body>` gets
-/// `data-hydrated`: only now is the page interactive, and the end-to-end suite waits for it.
+/// opened directly waits for its file before it can hydrate, and so does a signed-in page for
+/// the files of the shell's signed-in parts (`app::ui::components::signed_in_parts`). Then
+/// live updates start (see `app::ui::billing::hydrated`) and `<body>` gets `data-hydrated`:
+/// only now is the page interactive, and the end-to-end suite waits for it.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
-        let Some(body) = leptos::prelude::document().body() else {
+        let document = leptos::prelude::document();
+        let Some(body) = document.body() else {
             return;
         };
+        // The shell's signed-in parts are lazy functions: hydration needs their code at hand.
+        let marker = format!("[{}]", app::ui::components::SIGNED_IN_MARKER);
+        if document.query_selector(&marker).ok().flatten().is_some() {
+            app::ui::components::preload_signed_in_parts().await;
+        }
         leptos::mount::hydrate_from_async(body.clone(), app::App)
             .await
             .forget();

@@ -7,6 +7,7 @@ mod invoice_list;
 mod out_of_credits_modal;
 mod plan_card;
 mod require_sign_in;
+mod signed_in_parts;
 mod site_header;
 mod status_notices;
 mod usage_chart;
@@ -19,6 +20,9 @@ pub use invoice_list::InvoiceList;
 pub use out_of_credits_modal::{OutOfCreditsModal, Refused};
 pub use plan_card::PlanCard;
 pub use require_sign_in::RequireSignIn;
+#[cfg(feature = "hydrate")]
+pub use signed_in_parts::preload as preload_signed_in_parts;
+pub use signed_in_parts::SIGNED_IN_MARKER;
 pub use site_header::{SiteHeader, UserButton};
 pub use status_notices::{PaymentRequiredDialog, StatusBanner, StatusNotices};
 pub use usage_chart::UsageChart;

@@ -1,6 +1,7 @@
-use super::HeaderCounter;
+use super::signed_in_parts;
 use crate::api::wire::{ShellState, ViewerInfo};
 use crate::domain::status_notice::{StatusNotice, Tone};
+use crate::domain::usage_words::Counter;
 use crate::ui::billing::use_billing;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -29,7 +30,8 @@ pub fn SiteHeader() -> impl IntoView {
                 </A>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        billing.shell().await.ok().and_then(counter)
+                        let counter = billing.shell().await.ok().and_then(counter)?;
+                        Some(signed_in_parts::allowance_counter(counter).await)
                     })}
                 </Transition>
                 <input id="site-menu" type="checkbox" class="peer sr-only" aria-label="Menu" />
@@ -44,7 +46,7 @@ pub fn SiteHeader() -> impl IntoView {
                         {move || Suspend::new(async move {
                             match billing.shell().await.ok() {
                                 Some(ShellState { viewer: Some(me), status, .. }) => {
-                                    view! { <SignedIn me status /> }.into_any()
+                                    signed_in_parts::signed_in_menu(me, status).await
                                 }
                                 _ => view! { <SignedOut /> }.into_any(),
                             }
@@ -57,10 +59,9 @@ pub fn SiteHeader() -> impl IntoView {
 }
 
 /// The counter of the product's main allowance (generations), for a signed-in viewer.
-fn counter(state: ShellState) -> Option<impl IntoView> {
+fn counter(state: ShellState) -> Option<Counter> {
     state.viewer.as_ref()?;
-    let counter = state.counter?;
-    Some(view! { <HeaderCounter counter /> })
+    state.counter
 }
 
 #[component]
@@ -79,9 +80,10 @@ fn SignedOut() -> impl IntoView {
 }
 
 /// The product's links, the user button (a red dot when billing needs attention, the trial
-/// badge beside it) and sign-out.
+/// badge beside it) and sign-out. Its code loads with the signed-in pages
+/// (`signed_in_parts`).
 #[component]
-fn SignedIn(me: ViewerInfo, status: Option<StatusNotice>) -> impl IntoView {
+pub(super) fn SignedIn(me: ViewerInfo, status: Option<StatusNotice>) -> impl IntoView {
     view! {
         {[
             ("/dashboard", "Dashboard"),
@@ -112,6 +114,9 @@ fn SignedIn(me: ViewerInfo, status: Option<StatusNotice>) -> impl IntoView {
             href="/account"
             attr:class="flex min-w-0 items-center gap-2 py-2 text-slate-900 md:py-0"
             attr:data-testid="viewer-name"
+            // `signed_in_parts::SIGNED_IN_MARKER`: the wasm entry point loads the signed-in
+            // parts before it hydrates a page that has it.
+            attr:data-signed-in=""
         >
             <UserButton name=me.name.clone() status />
         </A>

@@ -1,4 +1,4 @@
-use super::Dialog;
+use super::{signed_in_parts, Dialog};
 use crate::api::wire::ShellState;
 use crate::domain::status_notice::{NextStep, StatusNotice, Tone};
 use crate::ui::billing::use_billing;
@@ -30,21 +30,36 @@ pub fn StatusNotices() -> impl IntoView {
             {move || {
                 let path = location.pathname.get();
                 Suspend::new(async move {
-                    billing.shell().await.ok().map(|state| view! { <Notices state path /> })
+                    let state = billing.shell().await.ok().filter(has_notices)?;
+                    Some(signed_in_parts::billing_notices(state, path).await)
                 })
             }}
         </Transition>
     }
 }
 
-#[component]
-fn Notices(state: ShellState, path: String) -> impl IntoView {
-    let on_billing_page = is_billing_page(&path);
-    let (blocking, banner) = match state.status {
+/// Whether `Notices` would show anything: only then is its code loaded (`signed_in_parts`).
+fn has_notices(state: &ShellState) -> bool {
+    let (blocking, banner) = blocking_or_banner(state.status.clone());
+    state.notice.is_some() || blocking.is_some() || banner.is_some()
+}
+
+/// The status as the dialog that blocks the page or as a banner (other tones are shown
+/// elsewhere: the trial badge beside the user button).
+fn blocking_or_banner(
+    status: Option<StatusNotice>,
+) -> (Option<StatusNotice>, Option<StatusNotice>) {
+    match status {
         Some(notice) if notice.tone == Tone::Blocking => (Some(notice), None),
         Some(notice) if matches!(notice.tone, Tone::Banner { .. }) => (None, Some(notice)),
         _ => (None, None),
-    };
+    }
+}
+
+#[component]
+pub(super) fn Notices(state: ShellState, path: String) -> impl IntoView {
+    let on_billing_page = is_billing_page(&path);
+    let (blocking, banner) = blocking_or_banner(state.status);
     view! {
         {banner.map(|notice| view! { <StatusBanner notice /> })}
         {state
