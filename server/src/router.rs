@@ -17,6 +17,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::path::Path;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
@@ -31,16 +32,18 @@ pub fn router(state: AppState) -> Router {
     // the e2e suite caught `tollgate.wasm` sent with status 404 (and its full body) while
     // another browser was being shown the 404 page.
     let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell);
-    // `no-cache`: browsers revalidate (a 304 from `Last-Modified`) instead of guessing how long
-    // a file stays fresh. Bundle names carry no hash, and a cached old `tollgate.wasm` beside
-    // the split-out page files of a new build would fail to load them.
-    let static_files = SetResponseHeader::if_not_present(
-        ServeDir::new(state.leptos_options.site_root.as_ref())
-            .precompressed_gzip()
-            .precompressed_br()
-            .fallback(not_found.with_state(state.clone())),
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache"),
+    let site_root = Path::new(state.leptos_options.site_root.as_ref());
+    let static_files =
+        always_revalidated(site_files(site_root).fallback(not_found.with_state(state.clone())));
+    // The bundles (`/pkg/…`: wasm, js, css and the split-out page files) are the same for
+    // everyone and read nothing of the request, so they skip the layers that learn who is
+    // asking: a signed-in browser's first visit to a lazy page fetches dozens of them, and
+    // each one used to cost a session read (and a 503 while the database was down). A missing
+    // one is a plain 404, not the app's page.
+    let pkg = state.leptos_options.site_pkg_dir.to_string();
+    let bundles = Router::new().nest_service(
+        &format!("/{pkg}"),
+        always_revalidated(site_files(&site_root.join(&pkg))),
     );
     let https = state.site.secure_cookies();
     let router = Router::new()
@@ -87,7 +90,8 @@ pub fn router(state: AppState) -> Router {
         // refuse cross-site writes, then learn who is asking.
         .layer(from_fn_with_state(state.clone(), session::resolve_session))
         .layer(from_fn_with_state(state.clone(), csrf::check_origin))
-        .layer(from_fn_with_state(VisitorPages::new(), serve_visitor_pages));
+        .layer(from_fn_with_state(VisitorPages::new(), serve_visitor_pages))
+        .merge(bundles);
     // Spans name the path only: a query may hold a sign-in token, which never goes to a log.
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
         tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
@@ -95,4 +99,21 @@ pub fn router(state: AppState) -> Router {
     with_security_headers(router, https)
         .layer(trace)
         .with_state(state)
+}
+
+/// The files under `dir`, with the precompressed copies (`--precompress`: `.br`, `.gz`) sent to
+/// browsers that accept them.
+fn site_files(dir: &Path) -> ServeDir {
+    ServeDir::new(dir).precompressed_gzip().precompressed_br()
+}
+
+/// `files` with `Cache-Control: no-cache`: browsers revalidate (a 304 from `Last-Modified`)
+/// instead of guessing how long a file stays fresh. Bundle names carry no hash, and a cached
+/// old `tollgate.wasm` beside the split-out page files of a new build would fail to load them.
+fn always_revalidated<S>(files: S) -> SetResponseHeader<S, HeaderValue> {
+    SetResponseHeader::if_not_present(
+        files,
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    )
 }

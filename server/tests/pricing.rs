@@ -104,7 +104,35 @@ async fn static_files_stay_200_while_404_pages_render_alongside() {
         }
     }
     let missing = app.get_as("/pkg/missing.js", None).await;
-    assert_eq!(missing.status(), 404, "missing files get the 404 page");
+    assert_eq!(missing.status(), 404, "a missing bundle file is a 404");
+}
+
+#[tokio::test]
+async fn bundles_are_served_without_looking_up_who_asks() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/tollgate.css"), b"body{}").unwrap();
+    let root = site.path().to_path_buf();
+    let app = common::spawn_app_with(move |c| c.site_root = root).await;
+    // A session cookie that names no session: the session layer drops it from a page's
+    // answer (proof that it looked), and leaves a bundle's answer alone (it never looked).
+    let dead = Some("not-a-session-token");
+    let page = app.get_as("/pricing", dead).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(common::session_cookie(&page).as_deref(), Some(""));
+    let css = app.get_as("/pkg/tollgate.css", dead).await;
+    assert_eq!(css.status(), 200);
+    assert!(css.headers().get("set-cookie").is_none(), "no session read");
+    assert_eq!(css.headers()["cache-control"], "no-cache");
+    assert_eq!(&css.bytes().await.unwrap()[..], b"body{}");
+    let missing = app.get_as("/pkg/missing.js", dead).await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().get("set-cookie").is_none());
+    let body = missing.text().await.unwrap();
+    assert!(
+        !body.contains("<html"),
+        "a plain 404, not the app's page: {body}"
+    );
 }
 
 #[tokio::test]
