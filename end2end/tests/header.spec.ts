@@ -33,7 +33,7 @@ test.describe("the site header", () => {
     }
   });
 
-  test("a visitor's page loads only the first wasm file; a signed-in page also the header's signed-in parts", async ({
+  test("a visitor's page loads only the first wasm file; a signed-in page also the header's signed-in parts, and the notices' only when it has some", async ({
     page,
   }, testInfo) => {
     test.skip(!jsEnabled(testInfo), "no wasm without JavaScript");
@@ -52,6 +52,10 @@ test.describe("the site header", () => {
     for (const part of ["allowance_counter", "signed_in_menu"]) {
       expect(split.some((file) => file.startsWith(`split_${part}_`)), `${part} in ${split}`).toBe(true);
     }
+    expect(
+      split.some((file) => file.startsWith("split_billing_notices_")),
+      `no notices on this page, so not their code: ${split}`,
+    ).toBe(false);
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByTestId("viewer-name")).toBeVisible();
     await expect(page.getByTestId("site-header")).toContainText("generations left today");

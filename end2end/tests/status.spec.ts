@@ -47,6 +47,7 @@ test.describe("billing status indicators", () => {
     await expect(dialog).toContainText("Your Pro subscription is unpaid");
     await expect(page.getByTestId("attention-dot")).toBeVisible();
     if (jsEnabled(testInfo)) {
+      // The dialog's code is loaded before hydration (the page has notices), so it takes focus.
       await expect(dialog.getByRole("button", { name: "Update payment method" })).toBeFocused();
       await page.keyboard.press("Escape");
       await expect(dialog, "Escape does not dismiss a payment that is required").toBeVisible();

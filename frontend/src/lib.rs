@@ -14,11 +14,9 @@ pub fn hydrate() {
         let Some(body) = document.body() else {
             return;
         };
-        // The shell's signed-in parts are lazy functions: hydration needs their code at hand.
-        let marker = format!("[{}]", app::ui::components::SIGNED_IN_MARKER);
-        if document.query_selector(&marker).ok().flatten().is_some() {
-            app::ui::components::preload_signed_in_parts().await;
-        }
+        // The shell's signed-in parts are lazy functions: hydration needs the code of those
+        // the server drew at hand.
+        app::ui::components::preload_drawn_parts(&document).await;
         leptos::mount::hydrate_from_async(body.clone(), app::App)
             .await
             .forget();

@@ -107,13 +107,23 @@ fn site_files(dir: &Path) -> ServeDir {
     ServeDir::new(dir).precompressed_gzip().precompressed_br()
 }
 
-/// `files` with `Cache-Control: no-cache`: browsers revalidate (a 304 from `Last-Modified`)
-/// instead of guessing how long a file stays fresh. Bundle names carry no hash, and a cached
-/// old `tollgate.wasm` beside the split-out page files of a new build would fail to load them.
-fn always_revalidated<S>(files: S) -> SetResponseHeader<S, HeaderValue> {
-    SetResponseHeader::if_not_present(
+/// `files` with the headers caches need. `Cache-Control: no-cache`: browsers revalidate (a 304
+/// from `Last-Modified`) instead of guessing how long a file stays fresh — bundle names carry
+/// no hash, and a cached old `tollgate.wasm` beside the split-out page files of a new build
+/// would fail to load them. `Vary: Accept-Encoding`: one address answers with the brotli, the
+/// gzip or the plain copy, and a shared cache (a CDN, a proxy) that stored the brotli one
+/// would otherwise revalidate it for a browser that accepts only gzip and hand it over.
+fn always_revalidated<S>(
+    files: S,
+) -> SetResponseHeader<SetResponseHeader<S, HeaderValue>, HeaderValue> {
+    let revalidated = SetResponseHeader::if_not_present(
         files,
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-cache"),
+    );
+    SetResponseHeader::appending(
+        revalidated,
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
     )
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::access::{Access, Consumed, Subject};
+use app::access::{Access, Consumed, Member, Subject};
 use app::auth::users;
 use app::billing::subscriptions;
 use app::db::{Backend, Db};
@@ -509,6 +509,60 @@ async fn the_count_limit_is_the_number_of_live_rows_whatever_changed_them() {
         1,
         "recounted"
     );
+}
+
+/// Asserts that `Access::member_summary` from the user's stored facts equals `Access::summary`.
+async fn same_summary(f: &Fixture, s: &Subject, admin: bool, label: &str) {
+    let id = s.user_id().unwrap();
+    let member = Member {
+        admin,
+        banned: false,
+        subscription: subscriptions::find_with_details(&f.db, id)
+            .await
+            .unwrap()
+            .map(|(subscription, _)| subscription),
+    };
+    let from_facts = f.access.member_summary(id, member).await.unwrap();
+    assert_eq!(from_facts, f.access.summary(s).await.unwrap(), "{label}");
+}
+
+/// A page's summary from the role, ban and subscription its request read already (the
+/// session's user, the account read) is the summary `Access` reads afresh: every status, a
+/// past-due plan within and after its grace days, no subscription, an admin.
+#[tokio::test]
+async fn a_member_summary_from_facts_read_already_is_the_summary_read_afresh() {
+    let f = fixture().await;
+    let s = f.user("facts@example.com").await;
+    let id = s.user_id().unwrap();
+    for i in 0..3 {
+        f.consume(&s, &format!("f{i}")).await;
+    }
+    same_summary(&f, &s, false, "no subscription").await;
+    let now = f.db.now();
+    for plan in ["pro", "team"] {
+        for status in SubscriptionStatus::ALL {
+            for past_due_since in [None, Some(now - 3600), Some(now - 30 * 86_400)] {
+                let subscription = Subscription {
+                    plan: PlanId::parse(plan).unwrap(),
+                    status,
+                    current_period_start: Some(now - 86_400),
+                    current_period_end: Some(now + 29 * 86_400),
+                    past_due_since,
+                    kept: None,
+                };
+                subscriptions::upsert(&f.db, id, &subscription)
+                    .await
+                    .unwrap();
+                let label = format!("{plan} {status:?} past due since {past_due_since:?}");
+                same_summary(&f, &s, false, &label).await;
+            }
+        }
+    }
+    let email = EmailAddress::parse("facts@example.com").unwrap();
+    users::set_role(&f.db, &email, users::Role::Admin)
+        .await
+        .unwrap();
+    same_summary(&f, &s, true, "an admin").await;
 }
 
 #[tokio::test]

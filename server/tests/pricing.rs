@@ -136,7 +136,7 @@ async fn bundles_are_served_without_looking_up_who_asks() {
 }
 
 #[tokio::test]
-async fn bundles_go_out_precompressed_when_accepted_and_are_always_revalidated() {
+async fn bundles_go_out_precompressed_when_accepted_vary_by_encoding_and_are_always_revalidated() {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
     let wasm = b"\0asm\x01\0\0\0 the compiled app".repeat(100);
@@ -156,11 +156,14 @@ async fn bundles_go_out_precompressed_when_accepted_and_are_always_revalidated()
     assert_eq!(brotli.headers()["content-encoding"], "br");
     assert_eq!(brotli.headers()["content-type"], "application/wasm");
     assert_eq!(brotli.headers()["cache-control"], "no-cache");
+    // One address, several encodings: a shared cache must keep them apart.
+    assert_eq!(brotli.headers()["vary"], "accept-encoding");
     assert_eq!(&brotli.bytes().await.unwrap()[..], b"brotli bytes");
 
     let plain = wasm_accepting("identity").await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.headers()["cache-control"], "no-cache");
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
     assert_eq!(plain.bytes().await.unwrap().len(), wasm.len());
 }
 

@@ -24,7 +24,7 @@ pub use metered::{Paid, Refund};
 pub use outcome::{Checked, Consumed, Metered, Refused};
 pub use prepared::{Prepared, ReadyCharge};
 pub use slots::{CountLock, CountedRows};
-pub use subject::{Payer, Subject};
+pub use subject::{Member, Payer, Subject};
 
 use crate::db::{Db, DbError, Tx};
 use crate::domain::decision::{self, Decision, Denial, Grant, Terms, Usage, Who};
@@ -392,6 +392,17 @@ impl Access {
     /// What the UI and `GET /api/usage` show: plan, status and every feature's usage.
     pub async fn summary(&self, subject: &Subject) -> Result<UsageSummary, AccessError> {
         summary::build(self, subject).await
+    }
+
+    /// [`Access::summary`] of a signed-in user whose role, ban and subscription this request
+    /// has read already (the session's user, the subscription as the page's account read left
+    /// it): one read fewer on every signed-in page, the same numbers.
+    pub async fn member_summary(
+        &self,
+        user_id: i64,
+        member: Member,
+    ) -> Result<UsageSummary, AccessError> {
+        summary::build_for_member(self, user_id, member).await
     }
 
     pub(crate) fn db(&self) -> &Db {

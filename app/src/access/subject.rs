@@ -116,12 +116,37 @@ pub async fn load(
 
 impl MemberRow {
     pub(super) fn into_profile(self, grace_days: u32, now: i64) -> Profile {
-        let subscription = self.subscription.into_subscription();
-        let who = Who::Member {
+        Member {
             admin: self.role == "admin",
             banned: self.banned != 0,
-            standing: subscription::standing(subscription.as_ref(), grace_days, now),
+            subscription: self.subscription.into_subscription(),
+        }
+        .into_profile(grace_days, now)
+    }
+}
+
+/// A user's access-relevant facts as a request has read them already — the session's user
+/// (role, ban) and their subscription — so a page's usage summary need not read them again
+/// ([`super::Access::member_summary`]).
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub admin: bool,
+    pub banned: bool,
+    pub subscription: Option<Subscription>,
+}
+
+impl Member {
+    /// The profile the decision reads: the member's standing at `now`, a past-due subscription
+    /// keeping its plan for `grace_days`.
+    pub(super) fn into_profile(self, grace_days: u32, now: i64) -> Profile {
+        let who = Who::Member {
+            admin: self.admin,
+            banned: self.banned,
+            standing: subscription::standing(self.subscription.as_ref(), grace_days, now),
         };
-        Profile { who, subscription }
+        Profile {
+            who,
+            subscription: self.subscription,
+        }
     }
 }

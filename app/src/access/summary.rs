@@ -1,5 +1,6 @@
 //! `Access::summary`: every feature's usage for one subject, from the same decision.
 
+use super::subject::{Member, Profile};
 use super::{meter, subject, Access, AccessError, Subject};
 use crate::domain::calendar::timestamp;
 use crate::domain::decision::{self, Decision, Grant, Usage, Who};
@@ -11,10 +12,32 @@ use std::collections::BTreeMap;
 
 pub(super) async fn build(access: &Access, subject: &Subject) -> Result<UsageSummary, AccessError> {
     let now = access.db().now();
-    let catalog = access.catalog();
-    let profile = subject::load(access.db(), subject, catalog.past_due_grace_days, now)
+    let grace_days = access.catalog().past_due_grace_days;
+    let profile = subject::load(access.db(), subject, grace_days, now)
         .await?
         .ok_or(AccessError::UnknownSubject)?;
+    build_for(access, subject, profile, now).await
+}
+
+/// [`build`] for a member whose facts the caller read in this request: no read of the user and
+/// the subscription again, the same decision.
+pub(super) async fn build_for_member(
+    access: &Access,
+    user_id: i64,
+    member: Member,
+) -> Result<UsageSummary, AccessError> {
+    let now = access.db().now();
+    let profile = member.into_profile(access.catalog().past_due_grace_days, now);
+    build_for(access, &Subject::User(user_id), profile, now).await
+}
+
+async fn build_for(
+    access: &Access,
+    subject: &Subject,
+    profile: Profile,
+    now: i64,
+) -> Result<UsageSummary, AccessError> {
+    let catalog = access.catalog();
     let holder = match &profile.who {
         Who::Guest => Holder::Guest,
         Who::Member { standing, .. } => {

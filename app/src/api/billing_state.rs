@@ -17,7 +17,9 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
     let reads = super::request_reads::RequestReads::current();
     // The account first: its kept-plan check may change the limits the usage is counted by.
     let account = read_account(&state, &reads, me.user.id).await?;
-    let usage = reads.usage(read_usage(&state, Some(&me))).await?;
+    let usage = reads
+        .usage(read_usage(&state, Some(&me), Some(&account)))
+        .await?;
     let subscription = account.subscription;
     let status = crate::domain::status_notice::status_notice(
         subscription.as_ref(),
@@ -67,15 +69,17 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
     let reads = super::request_reads::RequestReads::current();
     // The account before the usage, as in `get_shell_state`: both parts of a page show the
     // limits of the plan that stands after the kept-plan check.
-    let subscription = match &me {
-        Some(me) => Some(read_account(&state, &reads, me.user.id).await?.subscription),
+    let account = match &me {
+        Some(me) => Some(read_account(&state, &reads, me.user.id).await?),
         None => None,
     };
-    let usage = reads.usage(read_usage(&state, me.as_ref())).await?;
-    let plan_words = subscription.map(|subscription| {
+    let usage = reads
+        .usage(read_usage(&state, me.as_ref(), account.as_ref()))
+        .await?;
+    let plan_words = account.map(|account| {
         crate::domain::status_notice::plan_words(
-            subscription.as_ref(),
-            plan_name(&state, subscription.as_ref()),
+            account.subscription.as_ref(),
+            plan_name(&state, account.subscription.as_ref()),
             now,
         )
     });
@@ -94,13 +98,31 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
     })
 }
 
-/// The caller's usage summary: the signed-in user's, or a guest's by cookie.
+/// A signed-in user's usage summary for a page of theirs (`/tutors`, `/accounts`): the one the
+/// shell shows in the same server render, read once for both — the account first, as the
+/// shell reads it.
+#[cfg(feature = "ssr")]
+pub(super) async fn member_usage(
+    state: &crate::state::AppState,
+    me: &crate::auth::current_user::CurrentUser,
+) -> Result<crate::domain::UsageSummary, ApiError> {
+    let reads = super::request_reads::RequestReads::current();
+    let account = read_account(state, &reads, me.user.id).await?;
+    reads
+        .usage(read_usage(state, Some(me), Some(&account)))
+        .await
+}
+
+/// The caller's usage summary: the signed-in user's, or a guest's by cookie. A signed-in
+/// user's role, ban and subscription are the ones this request read already (the session,
+/// `account`): the summary reads only the usage.
 #[cfg(feature = "ssr")]
 async fn read_usage(
     state: &crate::state::AppState,
     me: Option<&crate::auth::current_user::CurrentUser>,
+    account: Option<&super::request_reads::Account>,
 ) -> Result<crate::domain::UsageSummary, ApiError> {
-    use crate::access::caller;
+    use crate::access::{caller, Member, Subject};
     let headers = use_context::<axum::http::request::Parts>()
         .map(|parts| parts.headers)
         .unwrap_or_default();
@@ -121,11 +143,19 @@ async fn read_usage(
         }
         caller::CallerError::Banned => ApiError::Suspended,
     })?;
-    state
-        .access
-        .summary(&caller.subject)
-        .await
-        .map_err(ApiError::internal)
+    let summary = match (me, account) {
+        // An `Authorization` header names its key's owner instead, who may be someone else.
+        (Some(me), Some(account)) if caller.subject == Subject::User(me.user.id) => {
+            let member = Member {
+                admin: me.is_admin(),
+                banned: me.user.banned,
+                subscription: account.subscription.clone(),
+            };
+            state.access.member_summary(me.user.id, member).await
+        }
+        _ => state.access.summary(&caller.subject).await,
+    };
+    summary.map_err(ApiError::internal)
 }
 
 /// The user's subscription and kept-plan sentence, read once per request: the subscription,

@@ -7,8 +7,9 @@
 //! nine statements per dashboard, four of them repeats (each statement is also a hand-off to
 //! SQLite's connection thread and back). Here they share one read: the first asks the
 //! database, the second waits for it and gets the same answer, so both parts also show the
-//! same numbers. A server function called by the browser is a request of its own and reads
-//! afresh. Outside a request (tests, the CLI) nothing is shared.
+//! same numbers; `/tutors` and `/accounts` read theirs through it too
+//! (`billing_state::member_usage`). A server function called by the browser is a request of its
+//! own and reads afresh. Outside a request (tests, the CLI) nothing is shared.
 //!
 //! The account (subscription) is read before the usage, and its read includes the kept-plan
 //! check, which may end a kept plan (a write that changes the limits): every part of the page

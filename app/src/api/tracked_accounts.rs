@@ -6,7 +6,6 @@ use leptos::prelude::*;
 /// The signed-in user's tracked accounts and how many more they may add.
 #[server(output = BrowserJsonPost)]
 pub async fn get_tracked_accounts() -> Result<AccountsPageView, ApiError> {
-    use crate::access::Subject;
     let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
     let accounts = crate::resources::tracked_accounts::list(&state.db, me.user.id)
@@ -20,11 +19,7 @@ pub async fn get_tracked_accounts() -> Result<AccountsPageView, ApiError> {
             created_at: a.created_at,
         })
         .collect();
-    let summary = state
-        .access
-        .summary(&Subject::User(me.user.id))
-        .await
-        .map_err(ApiError::internal)?;
+    let summary = super::billing_state::member_usage(&state, &me).await?;
     let usage = summary
         .feature(&summary.product.tracked_accounts)
         .cloned()

@@ -6,15 +6,10 @@ use leptos::prelude::*;
 /// What `/tutors` needs for the signed-in user, with a fresh key for its start forms.
 #[server(output = BrowserJsonPost)]
 pub async fn get_tutors() -> Result<TutorsPageView, ApiError> {
-    use crate::access::Subject;
     use crate::auth::token::SecretToken;
     let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
-    let summary = state
-        .access
-        .summary(&Subject::User(me.user.id))
-        .await
-        .map_err(ApiError::internal)?;
+    let summary = super::billing_state::member_usage(&state, &me).await?;
     let feature = |id: &crate::domain::FeatureId| {
         summary
             .feature(id)

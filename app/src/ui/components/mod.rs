@@ -21,8 +21,8 @@ pub use out_of_credits_modal::{OutOfCreditsModal, Refused};
 pub use plan_card::PlanCard;
 pub use require_sign_in::RequireSignIn;
 #[cfg(feature = "hydrate")]
-pub use signed_in_parts::preload as preload_signed_in_parts;
-pub use signed_in_parts::SIGNED_IN_MARKER;
+pub use signed_in_parts::preload_drawn as preload_drawn_parts;
+pub use signed_in_parts::{NOTICES_MARKER, SIGNED_IN_MARKER};
 pub use site_header::{SiteHeader, UserButton};
 pub use status_notices::{PaymentRequiredDialog, StatusBanner, StatusNotices};
 pub use usage_chart::UsageChart;

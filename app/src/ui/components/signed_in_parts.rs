@@ -5,8 +5,8 @@
 //!
 //! Hydration cannot wait for a file inside the shell: a `Suspend` polls its future once while
 //! it hydrates and, if that is not ready, hydrates nothing where the server drew the part. So
-//! the wasm entry point loads these files first when the server drew a signed-in page
-//! ([`SIGNED_IN_MARKER`], [`preload`]); by then each call below is ready at its first poll.
+//! the wasm entry point loads the files of the parts the server drew first ([`SIGNED_IN_MARKER`],
+//! [`NOTICES_MARKER`], [`preload_drawn`]); by then each call below is ready at its first poll.
 //! After hydration (a state read again) a call may wait for its file, which `Transition`
 //! covers by keeping the part as it was. On the server they are plain functions.
 
@@ -19,9 +19,14 @@ use crate::domain::usage_words::Counter;
 use leptos::prelude::*;
 
 /// The attribute the signed-in menu's account link carries (`site_header::SignedIn`), by which
-/// the wasm entry point knows to [`preload`]. Were it missing, a signed-in page's header would
-/// not hydrate — every signed-in end-to-end test would fail.
+/// the wasm entry point knows to load the header's parts ([`preload_drawn`]). Were it missing,
+/// a signed-in page's header would not hydrate — every signed-in end-to-end test would fail.
 pub const SIGNED_IN_MARKER: &str = "data-signed-in";
+
+/// The attribute around the billing notices when the server drew them: only then are their
+/// files loaded before hydration (most signed-in pages have none: 19 files, ~24 KB gzip, not
+/// fetched).
+pub const NOTICES_MARKER: &str = "data-billing-notices";
 
 /// The header's allowance counter.
 #[lazy]
@@ -35,19 +40,46 @@ pub fn signed_in_menu(me: ViewerInfo, status: Option<StatusNotice>) -> AnyView {
     view! { <SignedIn me status /> }.into_any()
 }
 
-/// The billing notices under the header and the unpaid dialog (`path`: the page shown).
+/// The billing notices under the header and the unpaid dialog (`path`: the page shown), in an
+/// element that only marks them ([`NOTICES_MARKER`]; `display: contents`, no box of its own).
 #[lazy]
 pub fn billing_notices(state: ShellState, path: String) -> AnyView {
-    view! { <Notices state path /> }.into_any()
+    view! {
+        <div class="contents" data-billing-notices="">
+            <Notices state path />
+        </div>
+    }
+    .into_any()
 }
 
-/// Loads the three parts' files (at once, in parallel).
+/// Loads the files of the parts the server drew on this page, found by their markers (at once,
+/// in parallel).
 #[cfg(feature = "hydrate")]
-pub async fn preload() {
+pub async fn preload_drawn(document: &web_sys::Document) {
+    let drawn = |marker: &str| {
+        document
+            .query_selector(&format!("[{marker}]"))
+            .ok()
+            .flatten()
+            .is_some()
+    };
+    let (signed_in, notices) = (drawn(SIGNED_IN_MARKER), drawn(NOTICES_MARKER));
     futures_util::future::join3(
-        __preload_allowance_counter(),
-        __preload_signed_in_menu(),
-        __preload_billing_notices(),
+        async {
+            if signed_in {
+                __preload_allowance_counter().await;
+            }
+        },
+        async {
+            if signed_in {
+                __preload_signed_in_menu().await;
+            }
+        },
+        async {
+            if notices {
+                __preload_billing_notices().await;
+            }
+        },
     )
     .await;
 }
