@@ -246,14 +246,26 @@ async fn main() {
     // every answer must be a refusal. `/healthz` always runs: it is the ceiling.
     let team_headers = [json.clone(), bearer(&team_key)];
     let free_headers = [json.clone(), bearer(&free_key)];
+    // The page's own script spends by the session cookie, with the `Origin` every browser sends
+    // on a POST (the CSRF check): the session's read, then the charge's.
+    let origin = format!("Origin: {}", url(&server, "").trim_end_matches('/'));
+    let browser_headers = [json.clone(), cookie.clone(), origin];
     let cookie_headers = [cookie];
-    let rows: [Row; 6] = [
+    let rows: [Row; 7] = [
         ("`GET /healthz`", "healthz", "/healthz", &[], None, false),
         (
             "`POST /api/generate`, allowed (Team, streamed text read whole)",
             "generate",
             "/api/generate",
             &team_headers,
+            Some(prompt),
+            false,
+        ),
+        (
+            "`POST /api/generate`, allowed, by the page's session cookie (Team)",
+            "browser",
+            "/api/generate",
+            &browser_headers,
             Some(prompt),
             false,
         ),
