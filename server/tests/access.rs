@@ -528,7 +528,8 @@ async fn same_summary(f: &Fixture, s: &Subject, admin: bool, label: &str) {
 
 /// A page's summary from the role, ban and subscription its request read already (the
 /// session's user, the account read) is the summary `Access` reads afresh: every status, a
-/// past-due plan within and after its grace days, no subscription, an admin.
+/// past-due plan within and after its grace days, a kept plan and an ended hold, no
+/// subscription, an admin.
 #[tokio::test]
 async fn a_member_summary_from_facts_read_already_is_the_summary_read_afresh() {
     let f = fixture().await;
@@ -557,6 +558,30 @@ async fn a_member_summary_from_facts_read_already_is_the_summary_read_afresh() {
                 same_summary(&f, &s, false, &label).await;
             }
         }
+    }
+    // A plan kept after a switch to one the usage exceeds, then a hold that has ended.
+    for kept in [
+        app::domain::subscription::KeptPlan {
+            plan: Some(PlanId::parse("team").unwrap()),
+            until: now + 7 * 86_400,
+        },
+        app::domain::subscription::KeptPlan {
+            plan: None,
+            until: now - 86_400,
+        },
+    ] {
+        let subscription = Subscription {
+            plan: PlanId::parse("pro").unwrap(),
+            status: SubscriptionStatus::Active,
+            current_period_start: Some(now - 86_400),
+            current_period_end: Some(now + 29 * 86_400),
+            past_due_since: None,
+            kept: Some(kept.clone()),
+        };
+        subscriptions::upsert(&f.db, id, &subscription)
+            .await
+            .unwrap();
+        same_summary(&f, &s, false, &format!("kept {kept:?}")).await;
     }
     let email = EmailAddress::parse("facts@example.com").unwrap();
     users::set_role(&f.db, &email, users::Role::Admin)

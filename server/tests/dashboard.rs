@@ -67,3 +67,61 @@ async fn pages_mark_the_signed_in_parts_the_server_drew() {
     assert!(html.contains("data-testid=\"status-banner-past_due\""));
     assert!(html.contains(SIGNED_IN_MARKER) && html.contains(NOTICES_MARKER));
 }
+
+/// Pages are the session's user's: a script that adds another account's API key to a
+/// signed-in page request does not get that account's numbers drawn in (the page's actions
+/// spend the session's user's allowance anyway).
+#[tokio::test]
+async fn a_signed_in_page_is_the_session_user_s_whatever_key_comes_with_it() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("page-owner@example.com").await;
+    let db = &app.running.state.db;
+    let other = app::domain::EmailAddress::parse("key-owner@example.com").unwrap();
+    let other = app::auth::users::find_or_create(db, &other, None, None)
+        .await
+        .unwrap();
+    let pro = app::domain::Subscription {
+        plan: app::domain::PlanId::parse("pro").unwrap(),
+        status: app::domain::SubscriptionStatus::Active,
+        current_period_start: None,
+        current_period_end: None,
+        past_due_since: None,
+        kept: None,
+    };
+    app::billing::subscriptions::upsert(db, other.id, &pro)
+        .await
+        .unwrap();
+    let key = app::auth::api_keys::create(db, other.id, "script")
+        .await
+        .unwrap();
+    for prompt in ["one", "two", "three"] {
+        let spent = app
+            .generate(prompt, None, &[("Authorization", &format!("Bearer {key}"))])
+            .await;
+        assert_eq!(spent.status(), 200);
+        spent.text().await.unwrap();
+    }
+    let page = |path: &'static str| {
+        app.client
+            .get(app.url(path))
+            .header("Cookie", session(&cookie))
+            .header("Authorization", format!("Bearer {key}"))
+            .send()
+    };
+    let dashboard = page("/dashboard").await.unwrap();
+    assert_eq!(dashboard.status(), 200);
+    let html = dashboard.text().await.unwrap();
+    assert!(
+        html.contains("10 left today"),
+        "the page owner's Free day, untouched"
+    );
+    assert!(
+        !html.contains("97 left today"),
+        "not the key owner's Pro day"
+    );
+    let tutors = page("/tutors").await.unwrap().text().await.unwrap();
+    assert!(
+        tutors.contains("data-testid=\"requires-pro\""),
+        "Pro tutors locked, as on the page owner's Free plan"
+    );
+}

@@ -18,7 +18,7 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
     // The account first: its kept-plan check may change the limits the usage is counted by.
     let account = read_account(&state, &reads, me.user.id).await?;
     let usage = reads
-        .usage(read_usage(&state, Some(&me), Some(&account)))
+        .usage(read_usage(&state, Some((&me, &account))))
         .await?;
     let subscription = account.subscription;
     let status = crate::domain::status_notice::status_notice(
@@ -74,7 +74,7 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
         None => None,
     };
     let usage = reads
-        .usage(read_usage(&state, me.as_ref(), account.as_ref()))
+        .usage(read_usage(&state, me.as_ref().zip(account.as_ref())))
         .await?;
     let plan_words = account.map(|account| {
         crate::domain::status_notice::plan_words(
@@ -108,21 +108,34 @@ pub(super) async fn member_usage(
 ) -> Result<crate::domain::UsageSummary, ApiError> {
     let reads = super::request_reads::RequestReads::current();
     let account = read_account(state, &reads, me.user.id).await?;
-    reads
-        .usage(read_usage(state, Some(me), Some(&account)))
-        .await
+    reads.usage(read_usage(state, Some((me, &account)))).await
 }
 
-/// The caller's usage summary: the signed-in user's, or a guest's by cookie. A signed-in
-/// user's role, ban and subscription are the ones this request read already (the session,
-/// `account`): the summary reads only the usage.
+/// The usage summary a page shows: a signed-in viewer's own — pages authenticate by the
+/// session cookie, and an `Authorization` header a script adds does not change whose page it
+/// is — built from the role, ban and subscription this request read already (the session,
+/// `account`), so only the usage is read; for anyone else, the guest their cookie names.
 #[cfg(feature = "ssr")]
 async fn read_usage(
     state: &crate::state::AppState,
-    me: Option<&crate::auth::current_user::CurrentUser>,
-    account: Option<&super::request_reads::Account>,
+    signed_in: Option<(
+        &crate::auth::current_user::CurrentUser,
+        &super::request_reads::Account,
+    )>,
 ) -> Result<crate::domain::UsageSummary, ApiError> {
-    use crate::access::{caller, Member, Subject};
+    use crate::access::{caller, Member};
+    if let Some((me, account)) = signed_in {
+        let member = Member {
+            admin: me.is_admin(),
+            banned: me.user.banned,
+            subscription: account.subscription.clone(),
+        };
+        return state
+            .access
+            .member_summary(me.user.id, member)
+            .await
+            .map_err(ApiError::internal);
+    }
     let headers = use_context::<axum::http::request::Parts>()
         .map(|parts| parts.headers)
         .unwrap_or_default();
@@ -130,7 +143,7 @@ async fn read_usage(
         &state.db,
         &state.site,
         &headers,
-        me,
+        None,
         caller::NoCookie::Unnamed,
     )
     .await
@@ -143,19 +156,11 @@ async fn read_usage(
         }
         caller::CallerError::Banned => ApiError::Suspended,
     })?;
-    let summary = match (me, account) {
-        // An `Authorization` header names its key's owner instead, who may be someone else.
-        (Some(me), Some(account)) if caller.subject == Subject::User(me.user.id) => {
-            let member = Member {
-                admin: me.is_admin(),
-                banned: me.user.banned,
-                subscription: account.subscription.clone(),
-            };
-            state.access.member_summary(me.user.id, member).await
-        }
-        _ => state.access.summary(&caller.subject).await,
-    };
-    summary.map_err(ApiError::internal)
+    state
+        .access
+        .summary(&caller.subject)
+        .await
+        .map_err(ApiError::internal)
 }
 
 /// The user's subscription and kept-plan sentence, read once per request: the subscription,
