@@ -24,8 +24,8 @@ use leptos::prelude::*;
 pub const SIGNED_IN_MARKER: &str = "data-signed-in";
 
 /// The attribute around the billing notices when the server drew them: only then are their
-/// files loaded before hydration (most signed-in pages have none: 19 files, ~24 KB gzip, not
-/// fetched).
+/// files loaded before hydration (most signed-in pages have none: 17 files beyond the header's,
+/// ~24 KB gzip, not fetched).
 pub const NOTICES_MARKER: &str = "data-billing-notices";
 
 /// The header's allowance counter.
