@@ -14,12 +14,7 @@ pub async fn get_shell_state() -> Result<ShellState, ApiError> {
     let Some(me) = super::session::current_user() else {
         return Ok(ShellState::visitor(now));
     };
-    let reads = super::request_reads::RequestReads::current();
-    // The account first: its kept-plan check may change the limits the usage is counted by.
-    let account = read_account(&state, &reads, me.user.id).await?;
-    let usage = reads
-        .usage(read_usage(&state, Some((&me, &account))))
-        .await?;
+    let (account, usage) = member_reads(&state, &me).await?;
     let subscription = account.subscription;
     let status = crate::domain::status_notice::status_notice(
         subscription.as_ref(),
@@ -66,16 +61,13 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
     // page asking the event stream what changed since then errs towards one more read.
     let now = state.db.now();
     let me = super::session::current_user();
-    let reads = super::request_reads::RequestReads::current();
-    // The account before the usage, as in `get_shell_state`: both parts of a page show the
-    // limits of the plan that stands after the kept-plan check.
-    let account = match &me {
-        Some(me) => Some(read_account(&state, &reads, me.user.id).await?),
-        None => None,
+    let (account, usage) = match &me {
+        Some(me) => {
+            let (account, usage) = member_reads(&state, me).await?;
+            (Some(account), usage)
+        }
+        None => (None, guest_usage(&state).await?),
     };
-    let usage = reads
-        .usage(read_usage(&state, me.as_ref().zip(account.as_ref())))
-        .await?;
     let plan_words = account.map(|account| {
         crate::domain::status_notice::plan_words(
             account.subscription.as_ref(),
@@ -98,44 +90,43 @@ pub async fn get_billing_state() -> Result<BillingState, ApiError> {
     })
 }
 
-/// A signed-in user's usage summary for a page of theirs (`/tutors`, `/accounts`): the one the
-/// shell shows in the same server render, read once for both — the account first, as the
-/// shell reads it.
+/// A signed-in viewer's account and usage summary, read once per request and shared by every
+/// part of the page (the shell, the dashboard's details, `/tutors`, `/accounts`). The account
+/// first: its kept-plan check may change the limits the usage is counted by. The summary is
+/// the viewer's own — pages authenticate by the session cookie, and an `Authorization` header
+/// a script adds does not change whose page it is — built from the role and ban the session
+/// read and the account's subscription, so only the usage is read.
 #[cfg(feature = "ssr")]
-pub(super) async fn member_usage(
+pub(super) async fn member_reads(
     state: &crate::state::AppState,
     me: &crate::auth::current_user::CurrentUser,
-) -> Result<crate::domain::UsageSummary, ApiError> {
+) -> Result<(super::request_reads::Account, crate::domain::UsageSummary), ApiError> {
     let reads = super::request_reads::RequestReads::current();
     let account = read_account(state, &reads, me.user.id).await?;
-    reads.usage(read_usage(state, Some((me, &account)))).await
+    let member = crate::access::Member {
+        admin: me.is_admin(),
+        banned: me.user.banned,
+        subscription: account.subscription.clone(),
+    };
+    let usage = reads
+        .usage(async {
+            state
+                .access
+                .member_summary(me.user.id, member)
+                .await
+                .map_err(ApiError::internal)
+        })
+        .await?;
+    Ok((account, usage))
 }
 
-/// The usage summary a page shows: a signed-in viewer's own — pages authenticate by the
-/// session cookie, and an `Authorization` header a script adds does not change whose page it
-/// is — built from the role, ban and subscription this request read already (the session,
-/// `account`), so only the usage is read; for anyone else, the guest their cookie names.
+/// The usage summary a page shows someone not signed in: the guest their cookie names (only
+/// the page's details ask for it, so nothing is shared).
 #[cfg(feature = "ssr")]
-async fn read_usage(
+async fn guest_usage(
     state: &crate::state::AppState,
-    signed_in: Option<(
-        &crate::auth::current_user::CurrentUser,
-        &super::request_reads::Account,
-    )>,
 ) -> Result<crate::domain::UsageSummary, ApiError> {
-    use crate::access::{caller, Member};
-    if let Some((me, account)) = signed_in {
-        let member = Member {
-            admin: me.is_admin(),
-            banned: me.user.banned,
-            subscription: account.subscription.clone(),
-        };
-        return state
-            .access
-            .member_summary(me.user.id, member)
-            .await
-            .map_err(ApiError::internal);
-    }
+    use crate::access::caller;
     let headers = use_context::<axum::http::request::Parts>()
         .map(|parts| parts.headers)
         .unwrap_or_default();

@@ -8,7 +8,7 @@
 //! SQLite's connection thread and back). Here they share one read: the first asks the
 //! database, the second waits for it and gets the same answer, so both parts also show the
 //! same numbers; `/tutors` and `/accounts` read theirs through it too
-//! (`billing_state::member_usage`). A server function called by the browser is a request of its
+//! (`billing_state::member_reads`). A server function called by the browser is a request of its
 //! own and reads afresh. Outside a request (tests, the CLI) nothing is shared.
 //!
 //! The account (subscription) is read before the usage, and its read includes the kept-plan

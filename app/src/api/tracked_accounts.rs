@@ -19,7 +19,7 @@ pub async fn get_tracked_accounts() -> Result<AccountsPageView, ApiError> {
             created_at: a.created_at,
         })
         .collect();
-    let summary = super::billing_state::member_usage(&state, &me).await?;
+    let (_, summary) = super::billing_state::member_reads(&state, &me).await?;
     let usage = summary
         .feature(&summary.product.tracked_accounts)
         .cloned()

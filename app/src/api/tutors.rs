@@ -9,7 +9,7 @@ pub async fn get_tutors() -> Result<TutorsPageView, ApiError> {
     use crate::auth::token::SecretToken;
     let me = super::session::require_user()?;
     let state = expect_context::<crate::state::AppState>();
-    let summary = super::billing_state::member_usage(&state, &me).await?;
+    let (_, summary) = super::billing_state::member_reads(&state, &me).await?;
     let feature = |id: &crate::domain::FeatureId| {
         summary
             .feature(id)
