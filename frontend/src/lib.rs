@@ -1,5 +1,7 @@
 //! The wasm entry point: hydrates the server-rendered HTML with the same `App`.
 
+mod split_data_room;
+
 /// Hydrates asynchronously, as `leptos::mount::hydrate_lazy` does: the pages most visitors
 /// never open are split into their own wasm files (`cargo leptos … --split`), and a page
 /// opened directly waits for its file before it can hydrate, and so does a signed-in page for
