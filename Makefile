@@ -47,7 +47,7 @@ test-postgres:
 # 238 KB); a browser that does not take brotli gets those, so they are redone with gzip -9.
 build-release:
 	cargo leptos build --release --split --precompress
-	find target/site -name '*.gz' -exec sh -c 'gzip -9 -n -c "$${1%.gz}" > "$$1"' _ {} \;
+	find target/site -name '*.gz' -exec sh -c 'for f; do gzip -9 -n -c "$${f%.gz}" > "$$f.tmp" && mv "$$f.tmp" "$$f" || exit 1; done' _ {} +
 
 e2e:
 	cd end2end && npx playwright test

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { open, operator, signInByEmail, uniqueEmail } from "./support";
+import { jsEnabled, open, operator, signInByEmail, uniqueEmail } from "./support";
 
 test("an admin bans a user from the users page, which signs them out everywhere, then lifts the ban", async ({
   browser,
@@ -9,7 +9,8 @@ test("an admin bans a user from the users page, which signs them out everywhere,
   page.on("pageerror", (error) => errors.push(error.message));
   const member = uniqueEmail(testInfo, "member");
   const { baseURL, javaScriptEnabled } = testInfo.project.use;
-  const memberPage = await (await browser.newContext({ baseURL, javaScriptEnabled })).newPage();
+  const memberContext = await browser.newContext({ baseURL, javaScriptEnabled });
+  const memberPage = await memberContext.newPage();
   await signInByEmail(memberPage, testInfo, member);
 
   const admin = uniqueEmail(testInfo, "admin");
@@ -22,6 +23,9 @@ test("an admin bans a user from the users page, which signs them out everywhere,
   await row.getByRole("button", { name: "Ban" }).click();
   await expect(page.getByTestId("admin-notice")).toHaveText("The user is banned and signed out everywhere.");
   await expect(row).toContainText("Banned");
+  if (jsEnabled(testInfo)) {
+    await expect(page.locator("body"), "the page after the ban hydrates too").toHaveAttribute("data-hydrated", "true");
+  }
 
   await memberPage.goto("/dashboard");
   await expect(memberPage).toHaveURL(/\/login\?next=\/dashboard$/);
@@ -30,4 +34,5 @@ test("an admin bans a user from the users page, which signs them out everywhere,
   await expect(page.getByTestId("admin-notice")).toHaveText("The ban is lifted.");
   await expect(row).toContainText("Active");
   expect(errors, "uncaught errors in the admin's page").toEqual([]);
+  await memberContext.close();
 });

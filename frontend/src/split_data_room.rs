@@ -11,6 +11,6 @@
 /// so only under `cargo leptos --log wasm`. Data that nothing uses is left out of the new layout,
 /// so these bytes are room in the old one and in no output file. The end-to-end suite's size
 /// budget for the first file (`end2end/tests/bundle.spec.ts`) fails if the splitter gives up
-/// again. Not zeros: zeroed statics go to `.bss`, not to the segment that needs the room.
+/// again. The byte value is arbitrary.
 #[used]
 static SPLIT_DATA_ROOM: [u8; 4096] = [0x5a; 4096];

@@ -1,7 +1,9 @@
 //! The one error type server functions return to the browser.
 
 use super::browser_json::BrowserJson;
+use bytes::Bytes;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::Encodes;
 use serde::{Deserialize, Serialize};
 
 /// What the browser may learn about a failure: a message a person can act on, or a generic
@@ -47,7 +49,43 @@ impl ApiError {
 impl FromServerFnError for ApiError {
     type Encoder = BrowserJson;
 
+    /// A failure of the server-function machinery rather than of the function. In the browser:
+    /// the answer never came or could not be read. On the server: the request's arguments were
+    /// missing or unreadable — the caller's to fix, so a 400 that says so — or something of ours
+    /// failed, which is logged and answered as a 500 like any other fault of ours.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        ApiError::Transport(value.to_string())
+        #[cfg(feature = "ssr")]
+        {
+            match value {
+                ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                    ApiError::BadRequest(format!(
+                        "This request could not be read ({value}). Reload the page and try again."
+                    ))
+                }
+                other => ApiError::internal(other),
+            }
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            ApiError::Transport(value.to_string())
+        }
+    }
+
+    /// Writing an error out also sets the answer's status from [`ApiError::status_code`]:
+    /// server_fn answers every error with a 500 unless the request's `ResponseOptions` (which
+    /// leptos_axum applies to the answer) say otherwise, so a signed-out call used to come back
+    /// as a 500 reading "Unauthorized" (found in stop 26). Outside a server function's request
+    /// there are no such options and only the bytes are made.
+    fn ser(&self) -> Bytes {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(
+                axum::http::StatusCode::from_u16(self.status_code())
+                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+        Self::Encoder::encode(self)
+            .or_else(|_| Self::Encoder::encode(&ApiError::Internal))
+            .unwrap_or_default()
     }
 }
