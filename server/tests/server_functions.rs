@@ -108,3 +108,45 @@ async fn a_signed_in_call_is_answered_and_a_revoked_session_gets_the_401() {
     assert_eq!(status, 401, "{body}");
     assert_eq!(error(&body), ApiError::Unauthorized);
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_text_is_a_400_not_a_logged_500() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url(app::api::sign_in_link::PreviewSignInLink::PATH))
+        .header("Origin", app.url(""))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(vec![0xff, 0xfe, 0x00, 0x80])
+        .send()
+        .await
+        .expect("request reaches the server");
+    assert_eq!(response.status(), 400);
+    let body = response.text().await.expect("a body");
+    assert!(
+        matches!(error(&body), ApiError::BadRequest(ref message) if message.starts_with("This request could not be read")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_plain_form_post_still_goes_back_to_its_page() {
+    // A browser without JavaScript posting a form to a server function: server_fn sends it
+    // back to the page it came from with the error in the URL; the error's status must not
+    // turn that redirect into a bare error answer.
+    let app = spawn_app().await;
+    let page = app.url("/login");
+    let response = app
+        .client
+        .post(app.url(app::api::usage_history::GetUsageHistory::PATH))
+        .header("Origin", app.url(""))
+        .header("Accept", "text/html")
+        .header("Referer", &page)
+        .form(&[("x", "y")])
+        .send()
+        .await
+        .expect("request reaches the server");
+    assert_eq!(response.status(), 302);
+    let location = common::location(&response);
+    assert!(location.starts_with(&page), "{location}");
+}

@@ -35,6 +35,32 @@ impl ApiError {
         ApiError::Internal
     }
 
+    /// Gives the server function's answer this error's status. Not to a plain form post (a
+    /// browser without JavaScript, `Accept: text/html`): server_fn sends that one back to its
+    /// page with a 302 and the error in the URL, which a status here would replace. Outside a
+    /// server function's request there are no response options and nothing is set.
+    #[cfg(feature = "ssr")]
+    fn set_answer_status(&self) {
+        use axum::http::{header::ACCEPT, request::Parts, StatusCode};
+        use leptos::prelude::use_context;
+        let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        let form_post = use_context::<Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        });
+        if !form_post {
+            response.set_status(
+                StatusCode::from_u16(self.status_code())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+
     pub fn status_code(&self) -> u16 {
         match self {
             ApiError::BadRequest(_) => 400,
@@ -50,18 +76,19 @@ impl FromServerFnError for ApiError {
     type Encoder = BrowserJson;
 
     /// A failure of the server-function machinery rather than of the function. In the browser:
-    /// the answer never came or could not be read. On the server: the request's arguments were
-    /// missing or unreadable — the caller's to fix, so a 400 that says so — or something of ours
-    /// failed, which is logged and answered as a 500 like any other fault of ours.
+    /// the answer never came or could not be read. On the server: the request's body or
+    /// arguments could not be read (not UTF-8, too large, cut off, a field missing) — the
+    /// caller's to fix, so a 400 that says so, and no error in the log for anyone to fill — or
+    /// something of ours failed, which is logged and answered as a 500 like any fault of ours.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         #[cfg(feature = "ssr")]
         {
             match value {
-                ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                    ApiError::BadRequest(format!(
-                        "This request could not be read ({value}). Reload the page and try again."
-                    ))
-                }
+                ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_) => ApiError::BadRequest(format!(
+                    "This request could not be read ({value}). Reload the page and try again."
+                )),
                 other => ApiError::internal(other),
             }
         }
@@ -74,16 +101,10 @@ impl FromServerFnError for ApiError {
     /// Writing an error out also sets the answer's status from [`ApiError::status_code`]:
     /// server_fn answers every error with a 500 unless the request's `ResponseOptions` (which
     /// leptos_axum applies to the answer) say otherwise, so a signed-out call used to come back
-    /// as a 500 reading "Unauthorized" (found in stop 26). Outside a server function's request
-    /// there are no such options and only the bytes are made.
+    /// as a 500 reading "Unauthorized" (found in stop 26).
     fn ser(&self) -> Bytes {
         #[cfg(feature = "ssr")]
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(
-                axum::http::StatusCode::from_u16(self.status_code())
-                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
-        }
+        self.set_answer_status();
         Self::Encoder::encode(self)
             .or_else(|_| Self::Encoder::encode(&ApiError::Internal))
             .unwrap_or_default()
