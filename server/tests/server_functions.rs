@@ -70,6 +70,10 @@ async fn a_call_without_its_argument_is_a_400_that_says_what_to_do() {
         message.ends_with("Reload the page and try again."),
         "{message}"
     );
+    assert!(
+        message.contains("token"),
+        "names what is missing: {message}"
+    );
 
     let (status, body) = call(&app, path, &[("token", "no-such-token")], None).await;
     assert_eq!(status, 200, "{body}");

@@ -83,14 +83,16 @@ impl FromServerFnError for ApiError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         #[cfg(feature = "ssr")]
         {
-            match value {
-                ServerFnErrorErr::Args(_)
-                | ServerFnErrorErr::MissingArg(_)
-                | ServerFnErrorErr::Deserialization(_) => ApiError::BadRequest(format!(
-                    "This request could not be read ({value}). Reload the page and try again."
-                )),
-                other => ApiError::internal(other),
-            }
+            let unreadable = match value {
+                ServerFnErrorErr::Args(detail) => format!("its arguments: {detail}"),
+                ServerFnErrorErr::MissingArg(name) => format!("the argument {name} is missing"),
+                // On the server this is the request's body, not an answer.
+                ServerFnErrorErr::Deserialization(detail) => format!("its body: {detail}"),
+                other => return ApiError::internal(other),
+            };
+            ApiError::BadRequest(format!(
+                "This request could not be read ({unreadable}). Reload the page and try again."
+            ))
         }
         #[cfg(not(feature = "ssr"))]
         {
